@@ -1,0 +1,51 @@
+"""Markdown bodies to safe HTML: content is untrusted, so the output passes an allow-list."""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+
+_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+_EXTENSION_CONFIG = {"smarty": {"smart_quotes": False}}  # keep editors' apostrophes as written
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+    "ol": {"start"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def _shift_headings(html: str) -> str:
+    # The page has its own h1 (the title): body headings start at h2.
+    for level in range(5, 0, -1):
+        html = html.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>", f"</h{level + 1}>")
+    return html
+
+
+def render_markdown(text: str) -> str:
+    """Markdown -> sanitized HTML, headings shifted below the page title."""
+    md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG,
+                           output_format="html")
+    html = _shift_headings(md.convert(text))
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def plain_text(html: str) -> str:
+    """Text of sanitized HTML, for search and descriptions."""
+    return " ".join(nh3.clean(html, tags=set()).split())

@@ -1,0 +1,133 @@
+"""Typed, immutable records the renderers read: practices, festival editions, the whole site."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Iterable
+
+from .schema import FestivalEdition, Practice, Replica, SiteSettings, Term, Vocabularies
+from .territory import Ambito, Comune, Provincia, Territories, Territorio
+from .text import fold
+
+
+@dataclass(frozen=True)
+class ResolvedReplica:
+    replica: Replica
+    territorio: Territorio
+
+
+@dataclass(frozen=True)
+class PracticeRecord:
+    slug: str
+    source: str
+    data: Practice
+    body_html: str
+    comune: Comune | None
+    ambito: Ambito
+    ambito_verificato: bool  # False when the membership comes from an unverified table row
+    provincia: Provincia
+    repliche: tuple[ResolvedReplica, ...]
+    aggiornata: dt.date
+
+    @property
+    def titolo(self) -> str:
+        return self.data.titolo
+
+    @property
+    def territorio(self) -> Territorio:
+        """The body that runs the practice: its Comune if named, else its Ambito."""
+        return self.comune if self.comune is not None else self.ambito
+
+    @property
+    def territori(self) -> tuple[Territorio, ...]:
+        return (self.comune, self.ambito) if self.comune is not None else (self.ambito,)
+
+
+@dataclass(frozen=True)
+class EditionRecord:
+    anno: int
+    source: str
+    data: FestivalEdition
+    body_html: str
+    enti: tuple[Territorio, ...]
+    aggiornata: dt.date
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value of a facet with the practices that have it (Datasette's facet shape)."""
+
+    slug: str
+    etichetta: str
+    descrizione: str
+    practices: tuple[PracticeRecord, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.practices)
+
+
+@dataclass(frozen=True)
+class Site:
+    settings: SiteSettings
+    vocabularies: Vocabularies
+    territories: Territories
+    practices: tuple[PracticeRecord, ...]  # sorted by slug
+    editions: tuple[EditionRecord, ...]  # sorted by year
+    aggiornato: dt.date | None  # None only for a site with no dated content
+
+    def label(self, vocabulary: str, slug: str) -> str:
+        return self.vocabularies[vocabulary][slug].etichetta
+
+    def terms(self, vocabulary: str) -> Iterable[Term]:
+        return self.vocabularies[vocabulary].values()
+
+    def _facet(self, vocabulary: str, values: Callable[[PracticeRecord], Iterable[str]]) -> tuple[Facet, ...]:
+        """Every vocabulary value in vocabulary order, with its practices sorted by title."""
+        return tuple(
+            Facet(t.slug, t.etichetta, t.descrizione,
+                  tuple(p for p in self.by_title if t.slug in values(p)))
+            for t in self.terms(vocabulary)
+        )
+
+    @cached_property
+    def by_title(self) -> tuple[PracticeRecord, ...]:
+        return tuple(sorted(self.practices, key=lambda p: (fold(p.titolo), p.slug)))
+
+    @cached_property
+    def latest(self) -> tuple[PracticeRecord, ...]:
+        return tuple(sorted(self.practices, key=lambda p: (p.data.pubblicata, p.slug), reverse=True))
+
+    @cached_property
+    def aree_tematiche(self) -> tuple[Facet, ...]:
+        return self._facet("area_tematica", lambda p: (p.data.area_tematica,))
+
+    @cached_property
+    def aree_strategiche(self) -> tuple[Facet, ...]:
+        return self._facet("aree_strategiche", lambda p: p.data.aree_strategiche)
+
+    @cached_property
+    def territory_pages(self) -> tuple[tuple[Territorio | Provincia, tuple[PracticeRecord, ...]], ...]:
+        """Every Ambito, Comune and Provincia with at least one practice, by name."""
+        groups: dict[str, tuple[Territorio | Provincia, list[PracticeRecord]]] = {}
+        for p in self.by_title:
+            for t in (*p.territori, p.provincia):
+                groups.setdefault(t.slug, (t, []))[1].append(p)
+        return tuple((t, tuple(ps)) for _, (t, ps) in sorted(groups.items()))
+
+    def practices_in(self, year: int) -> tuple[PracticeRecord, ...]:
+        return tuple(p for p in self.by_title if year in p.data.festival)
+
+    @cached_property
+    def comuni_count(self) -> int:
+        return len({p.comune.nome for p in self.practices if p.comune is not None})
+
+    @cached_property
+    def ambiti_count(self) -> int:
+        return len({p.ambito.nome for p in self.practices})
+
+    @cached_property
+    def replications_count(self) -> int:
+        return sum(len(p.repliche) for p in self.practices)

@@ -1,0 +1,108 @@
+"""load -> validate -> link -> model: everything is checked before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import load_settings, load_vocabularies
+from .diagnostics import Diagnostic, errors
+from .gitdates import last_changes
+from .link import check_festival_years, place_practice, resolve_presenters, resolve_replicas
+from .markup import render_markdown
+from .model import EditionRecord, PracticeRecord, Site
+from .schema import FestivalEdition, Practice
+from .sources import RawDoc, load_folder
+from .territory import load_territories
+from .validate import validate_model
+
+PRACTICES_DIR = "practices"
+FESTIVAL_DIR = "festival"
+TERRITORIES_DIR = "territori"
+YEAR_RE = re.compile(r"^[0-9]{4}$")
+
+
+@dataclass
+class Loaded:
+    site: Site | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.site is not None and not errors(self.diagnostics)
+
+
+def _lines(diags: list[Diagnostic]) -> set[int]:
+    return {d.line for d in diags}
+
+
+def load_site(content: Path) -> Loaded:
+    """Read and check the whole content folder; the Site is None when anything is wrong."""
+    diags: list[Diagnostic] = []
+    settings, problems = load_settings(content)
+    diags += problems
+    vocabularies, problems = load_vocabularies(content)
+    diags += problems
+    territories, problems = load_territories(content / TERRITORIES_DIR)
+    diags += problems
+    dates = last_changes(content)
+
+    festival = load_folder(content / FESTIVAL_DIR, slug_re=YEAR_RE,
+                           slug_hint="il nome è l'anno dell'edizione, ad esempio 2024.md")
+    practices = load_folder(content / PRACTICES_DIR,
+                            slug_hint="usa solo lettere minuscole senza accenti, cifre e trattini, "
+                            "ad esempio 'centro-famiglie-bitonto.md'")
+    diags += festival.diagnostics + practices.diagnostics
+    files = festival.files + practices.files + 2
+
+    editions: list[EditionRecord] = []
+    for doc in festival.docs:
+        fm, problems = validate_model(doc, FestivalEdition, vocabularies,
+                                      _lines(festival.diagnostics))
+        diags += problems
+        if fm is None:
+            continue
+        enti, problems = resolve_presenters(doc, fm, territories)
+        diags += problems
+        editions.append(EditionRecord(int(doc.stem) if doc.stem.isdigit() else fm.data.year,
+                                      doc.path, fm, render_markdown(doc.body), enti,
+                                      _updated(doc, dates, fm.data)))
+    years = {e.anno for e in editions} | {int(d.stem) for d in festival.docs if d.stem.isdigit()}
+
+    records: list[PracticeRecord] = []
+    for doc in practices.docs:
+        fm, problems = validate_model(doc, Practice, vocabularies, _lines(practices.diagnostics))
+        diags += problems
+        if fm is None:
+            continue
+        placement, problems = place_practice(doc, fm, territories)
+        diags += problems
+        repliche, problems = resolve_replicas(doc, fm, placement, territories)
+        diags += problems
+        diags += check_festival_years(doc, fm, years)
+        if placement is None:
+            continue
+        records.append(PracticeRecord(
+            slug=doc.stem, source=doc.path, data=fm, body_html=render_markdown(doc.body),
+            comune=placement.comune, ambito=placement.ambito,
+            ambito_verificato=placement.ambito_verificato, provincia=placement.provincia,
+            repliche=repliche, aggiornata=_updated(doc, dates, fm.pubblicata),
+        ))
+
+    if settings is None or errors(diags):
+        return Loaded(None, diags, files)
+    newest = [r.aggiornata for r in records] + [e.aggiornata for e in editions]
+    newest += [d for p, d in dates.items() if p.parent.name == TERRITORIES_DIR or p.parent == content.resolve()]
+    site = Site(settings, vocabularies, territories, tuple(records),
+                tuple(sorted(editions, key=lambda e: e.anno)),
+                max(newest) if newest else None)
+    return Loaded(site, diags, files)
+
+
+def _updated(doc: RawDoc, dates: dict[Path, dt.date], floor: dt.date) -> dt.date:
+    """The file's last commit date, never earlier than the date the content itself states."""
+    changed = dates.get(Path(doc.path).resolve())
+    return max(changed, floor) if changed else floor
