@@ -22,6 +22,8 @@ class Provincia:
     nome: str
     denominazione: str
 
+    kind = "provincia"
+
     @property
     def slug(self) -> str:
         return "provincia-" + slugify(self.sigla)

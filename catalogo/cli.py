@@ -1,0 +1,166 @@
+"""Command line: ``python build.py build|check``. Exit 0 ok, 1 invalid content, 2 bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import NoReturn, Sequence, TextIO
+
+from .diagnostics import (
+    Diagnostic,
+    errors,
+    format_github,
+    format_json,
+    format_step_summary,
+    format_text,
+)
+from .linkcheck import check_links
+from .pipeline import Loaded, load_site
+from .render import Urls, render_site
+from .write import WriteError, write_site
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+DEFAULT_CONTENT = Path("content")
+DEFAULT_OUT = Path("_site")
+THEME = Path(__file__).resolve().parent.parent / "theme"
+
+_ARGPARSE_ITALIAN = [
+    (r"unrecognized arguments: (.*)", r"opzioni non riconosciute: \1"),
+    (r"the following arguments are required: (.*)", r"mancano gli argomenti obbligatori: \1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"argomento \1: valore non ammesso \2 (scegli tra \3)"),
+    (r"argument (\S+): expected one argument", r"l'opzione \1 richiede un valore"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"comando sconosciuto \1 (scegli tra \2)"),
+    (r"ambiguous option: (.*)", r"opzione ambigua: \1"),
+]
+
+
+class ItalianHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: str | None, actions: object, groups: object, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix or "uso: ")  # type: ignore[arg-type]
+
+
+class ItalianParser(argparse.ArgumentParser):
+    """argparse with Italian headings and error messages."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", ItalianHelpFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._positionals.title = "comandi"
+        self._optionals.title = "opzioni"
+        self.add_argument("-h", "--help", action="help", help="mostra questo aiuto ed esce")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, italian in _ARGPARSE_ITALIAN:
+            if re.search(pattern, message):
+                message = re.sub(pattern, italian, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: errore: {message}\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = ItalianParser(
+        prog="catalogo",
+        description="Costruisce il Catalogo delle buone pratiche del welfare locale: "
+        "controlla le schede e genera il sito statico.",
+        epilog="Codici di uscita: 0 tutto bene, 1 contenuti non validi, 2 uso errato del comando.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="{build,check}", parser_class=ItalianParser)
+    commands.required = True
+
+    build = commands.add_parser("build", help="controlla i contenuti e genera il sito",
+                                description="Controlla tutti i contenuti e genera il sito nella cartella di uscita.")
+    build.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
+                       help="cartella dei contenuti (predefinita: content)")
+    build.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="CARTELLA",
+                       help="cartella in cui scrivere il sito (predefinita: _site)")
+    build.add_argument("--base-url", metavar="URL",
+                       help="indirizzo a cui il sito sarà pubblicato, ad esempio "
+                       "https://example.org/catalogo/ (predefinito: base_url di content/sito.yml)")
+
+    check = commands.add_parser("check", help="controlla i contenuti senza scrivere nulla",
+                                description="Controlla tutte le schede e segnala ogni problema con file e riga.")
+    check.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
+                       help="cartella dei contenuti (predefinita: content)")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="formato dei problemi: text (una riga per problema) o json")
+    return parser
+
+
+def _report(loaded: Loaded, fmt: str, stdout: TextIO, stderr: TextIO,
+            extra: Sequence[Diagnostic] = ()) -> None:
+    diags = list(loaded.diagnostics) + list(extra)
+    if fmt == "json":
+        stdout.write(format_json(diags))
+    elif diags or fmt == "check":
+        (stderr if errors(diags) else stdout).write(format_text(diags, loaded.files))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        stdout.write(format_github(diags))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(format_step_summary(diags, loaded.files))
+
+
+def _content_folder(path: Path, parser: argparse.ArgumentParser) -> None:
+    if not path.is_dir():
+        parser.error(f"la cartella dei contenuti '{path}' non esiste")
+
+
+def run_check(content: Path, fmt: str, stdout: TextIO, stderr: TextIO) -> int:
+    loaded = load_site(content)
+    _report(loaded, "json" if fmt == "json" else "check", stdout, stderr)
+    return EXIT_OK if loaded.ok else EXIT_INVALID
+
+
+def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, stderr: TextIO) -> int:
+    started = time.perf_counter()
+    loaded = load_site(content)
+    if not loaded.ok or loaded.site is None:
+        _report(loaded, "text", stdout, stderr)
+        stderr.write("Sito non generato: correggi i problemi indicati. La cartella di uscita non è stata toccata.\n")
+        return EXIT_INVALID
+    base = base_url or loaded.site.settings.base_url
+    outputs = render_site(loaded.site, THEME, base)
+    broken = check_links(outputs, Urls.from_base_url(base), out.as_posix())
+    _report(loaded, "text", stdout, stderr, broken)
+    if broken:
+        stderr.write("Sito non generato: ci sono collegamenti interni non validi.\n")
+        return EXIT_INVALID
+    try:
+        write_site(outputs, out)
+    except WriteError as exc:
+        stderr.write(f"errore: {exc}\n")
+        return EXIT_INVALID
+    pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    n = len(loaded.site.practices)
+    stdout.write(f"Sito generato in {out}/: {pages} pagine, {n} {'pratica' if n == 1 else 'pratiche'} "
+                 f"({time.perf_counter() - started:.2f} s).\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        _content_folder(args.content, parser)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command == "check":
+        return run_check(args.content, args.format, stdout, stderr)
+    base = args.base_url
+    if base is not None and not (base.startswith("/") or re.match(r"^https?://[^/]+", base)):
+        stderr.write(f"catalogo: errore: --base-url deve essere un indirizzo completo "
+                     f"(https://...) o un percorso che inizia con '/', non '{base}'\n")
+        return EXIT_USAGE
+    return run_build(args.content, args.out, base, stdout, stderr)

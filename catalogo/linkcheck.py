@@ -1,0 +1,69 @@
+"""Every internal link and anchor of the generated pages must lead somewhere."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import Sequence
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .diagnostics import Diagnostic
+from .render import Output, Urls
+
+_LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"),
+               ("form", "action"), ("source", "src"), ("use", "href")}
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, int]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name") and tag != "meta" and tag != "input":
+                self.ids.add(value)
+            if (tag, name) in _LINK_ATTRS:
+                self.links.append((value, line))
+
+
+def _target_file(path: str) -> str:
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def check_links(outputs: Sequence[Output], urls: Urls, out_label: str) -> list[Diagnostic]:
+    files = {o.path for o in outputs}
+    pages = {o.path: o for o in outputs if o.path.endswith(".html")}
+    parsed: dict[str, _Collector] = {}
+
+    def parse(path: str) -> _Collector:
+        if path not in parsed:
+            collector = _Collector()
+            collector.feed(pages[path].data.decode("utf-8"))
+            parsed[path] = collector
+        return parsed[path]
+
+    diags: list[Diagnostic] = []
+    for path in sorted(pages):
+        page_url = urls.url(path.removesuffix("index.html"))
+        for href, line in parse(path).links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                continue
+            absolute = urlsplit(urljoin(page_url, href))
+            target_path = unquote(absolute.path)
+            shown = f"{out_label}/{path}"
+            if not target_path.startswith(urls.base_path):
+                diags.append(Diagnostic(shown, line, 1, "", f"collegamento interno fuori dal sito: '{href}'"))
+                continue
+            target = _target_file(target_path[len(urls.base_path):])
+            if target not in files:
+                diags.append(Diagnostic(shown, line, 1, "", f"collegamento interno non valido: "
+                                        f"'{href}' non porta a nessuna pagina del sito"))
+            elif absolute.fragment and target in pages and unquote(absolute.fragment) not in parse(target).ids:
+                diags.append(Diagnostic(shown, line, 1, "", f"collegamento interno non valido: "
+                                        f"la pagina di '{href}' non ha l'ancora '#{absolute.fragment}'"))
+    return diags

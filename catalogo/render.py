@@ -1,0 +1,179 @@
+"""Site records -> HTML pages and static assets, as in-memory outputs (nothing touches disk here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .model import Site
+from .territory import Ambito, Comune, Provincia
+
+MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+          "settembre", "ottobre", "novembre", "dicembre")
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # relative, POSIX, inside the output folder
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Every internal link goes through here, so the site works under any sub-path."""
+
+    base_path: str  # "/" or "/catalogo/"
+    origin: str  # "https://example.org" or "" when the base URL is only a path
+
+    @classmethod
+    def from_base_url(cls, base_url: str) -> "Urls":
+        parts = urlsplit(base_url)
+        path = parts.path or "/"
+        if not path.endswith("/"):
+            path += "/"
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        return cls(path, origin)
+
+    def url(self, path: str = "") -> str:
+        return self.base_path + path.lstrip("/")
+
+    def absolute(self, path: str = "") -> str | None:
+        return self.origin + self.url(path) if self.origin else None
+
+
+def italian_date(value: dt.date) -> str:
+    day = "1º" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def italian_number(value: float) -> str:
+    whole = int(value)
+    text = f"{whole:,}".replace(",", ".")
+    if value != whole:
+        text += "," + f"{value:.2f}".split(".")[1]
+    return text
+
+
+def territory_path(territory: Comune | Ambito | Provincia) -> str:
+    return f"territori/{territory.slug}/"
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+class Renderer:
+    def __init__(self, site: Site, theme: Path, base_url: str) -> None:
+        self.site = site
+        self.urls = Urls.from_base_url(base_url)
+        self.static_dir = theme / "static"
+        self.assets = self._fingerprint_assets()
+        self.env = Environment(
+            loader=FileSystemLoader(theme / "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["data_it"] = italian_date
+        self.env.filters["numero_it"] = italian_number
+        self.env.globals.update(
+            url=self.urls.url,
+            asset=self.asset,
+            territory_url=lambda t: self.urls.url(territory_path(t)),
+            area_url=lambda slug: self.urls.url(f"aree/{slug}/"),
+            practice_url=lambda p: self.urls.url(f"pratiche/{p.slug}/"),
+            festival_url=lambda year: self.urls.url(f"festival/{year}/"),
+            site=site,
+            settings=site.settings,
+            label=site.label,
+        )
+
+    def _fingerprint_assets(self) -> dict[str, Output]:
+        """Content-hashed names: a changed file gets a new URL, so caches never serve stale CSS."""
+        found: dict[str, Output] = {}
+        if not self.static_dir.is_dir():
+            return found
+        for file in sorted(p for p in self.static_dir.rglob("*") if p.is_file()):
+            rel = file.relative_to(self.static_dir).as_posix()
+            data = file.read_bytes()
+            stem, dot, suffix = rel.rpartition(".")
+            hashed = f"{stem}.{_hash(data)}.{suffix}" if dot else f"{rel}.{_hash(data)}"
+            found[rel] = Output(f"static/{hashed}", data)
+        return found
+
+    def asset(self, name: str) -> str:
+        return self.urls.url(self.assets[name].path)
+
+    def page(self, path: str, template: str, *, title: str, description: str,
+             breadcrumbs: Iterable[tuple[str, str | None]] = (), updated: dt.date | None = None,
+             **context: Any) -> Output:
+        crumbs = [("Home", self.urls.url())] + [(name, href) for name, href in breadcrumbs]
+        html = self.env.get_template(template).render(
+            page_title=title, description=description, breadcrumbs=crumbs,
+            updated=updated or self.site.aggiornato, page_path=path,
+            canonical=self.urls.absolute(path.removesuffix("index.html")), **context,
+        )
+        return Output(path, html.encode("utf-8"))
+
+    def render(self) -> list[Output]:
+        site = self.site
+        out: list[Output] = list(self.assets.values())
+        out.append(self.page("index.html", "home.html", title=site.settings.titolo,
+                             description=site.settings.descrizione, breadcrumbs=[]))
+        out.append(self.page("pratiche/index.html", "practices.html", title="Tutte le pratiche",
+                             description=f"Le {len(site.practices)} buone pratiche del catalogo, "
+                             "con territorio, area e sintesi.",
+                             breadcrumbs=[("Pratiche", None)]))
+        for p in site.practices:
+            out.append(self.page(f"pratiche/{p.slug}/index.html", "practice.html",
+                                 title=p.titolo, description=p.data.sintesi,
+                                 breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)],
+                                 updated=p.aggiornata, p=p))
+        out.append(self.page("aree/index.html", "areas.html", title="Aree tematiche",
+                             description="Le pratiche per area tematica dell'Avviso e per area "
+                             "strategica del V Piano regionale delle Politiche sociali.",
+                             breadcrumbs=[("Aree", None)]))
+        for kind, facets in (("Area tematica dell'Avviso", site.aree_tematiche),
+                             ("Area strategica del V Piano", site.aree_strategiche)):
+            for facet in facets:
+                out.append(self.page(f"aree/{facet.slug}/index.html", "area.html", title=facet.etichetta,
+                                     description=f"{kind}: {facet.descrizione or facet.etichetta}",
+                                     breadcrumbs=[("Aree", self.urls.url("aree/")), (facet.etichetta, None)],
+                                     facet=facet, kind=kind))
+        out.append(self.page("territori/index.html", "territories.html", title="Territori",
+                             description="I Comuni, gli Ambiti territoriali sociali e le province "
+                             "che hanno pratiche nel catalogo.", breadcrumbs=[("Territori", None)]))
+        for territory, practices in site.territory_pages:
+            out.append(self.page(territory_path(territory) + "index.html", "territory.html",
+                                 title=territory.denominazione,
+                                 description=f"Le buone pratiche di welfare locale: {territory.denominazione}.",
+                                 breadcrumbs=[("Territori", self.urls.url("territori/")),
+                                              (territory.denominazione, None)],
+                                 territory=territory, practices=practices))
+        out.append(self.page("festival/index.html", "festival_index.html",
+                             title="Festival delle buone pratiche",
+                             description="Le edizioni del Festival delle buone pratiche del welfare locale.",
+                             breadcrumbs=[("Festival", None)]))
+        for edition in site.editions:
+            out.append(self.page(f"festival/{edition.anno}/index.html", "festival_edition.html",
+                                 title=f"{edition.data.titolo} {edition.anno}",
+                                 description=f"{edition.data.edizione}ª edizione, {edition.data.citta}, "
+                                 f"{italian_date(edition.data.data)}.",
+                                 breadcrumbs=[("Festival", self.urls.url("festival/")), (str(edition.anno), None)],
+                                 updated=edition.aggiornata, edition=edition,
+                                 practices=site.practices_in(edition.anno)))
+        out.append(self.page("404.html", "404.html", title="Pagina non trovata",
+                             description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)]))
+        return out
+
+
+def render_site(site: Site, theme: Path, base_url: str) -> list[Output]:
+    return Renderer(site, theme, base_url).render()
