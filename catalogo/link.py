@@ -33,23 +33,31 @@ def _unknown_territory(value: str, territories: Territories) -> str:
             "oppure 'Ambito di' seguito dal nome dell'Ambito")
 
 
-def place_practice(doc: RawDoc, fm: Practice, territories: Territories) -> tuple[Placement | None, list[Diagnostic]]:
-    """Resolve comune/ambito against the reference tables; derive provincia and Ambito."""
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def place_practice(doc: RawDoc, territories: Territories) -> tuple[Placement | None, list[Diagnostic]]:
+    """Resolve comune/ambito against the reference tables; derive provincia and Ambito.
+
+    Works on the raw values, so a wrong territory is reported even when other keys are invalid.
+    """
     diags: list[Diagnostic] = []
     comune = ambito = None
-    if fm.comune is not None:
-        comune = territories.find_comune(fm.comune)
+    comune_name, ambito_name = _text(doc.data.get("comune")), _text(doc.data.get("ambito"))
+    if comune_name is not None:
+        comune = territories.find_comune(comune_name)
         if comune is None:
-            diags.append(_error(doc, ("comune",), f"Comune sconosciuto '{fm.comune}'"
-                                f"{did_you_mean(fm.comune, territories.comuni)}: usa il nome ufficiale ISTAT"))
-    if fm.ambito is not None:
-        ambito = territories.find_ambito(fm.ambito)
+            diags.append(_error(doc, ("comune",), f"Comune sconosciuto '{comune_name}'"
+                                f"{did_you_mean(comune_name, territories.comuni)}: usa il nome ufficiale ISTAT"))
+    if ambito_name is not None:
+        ambito = territories.find_ambito(ambito_name)
         if ambito is None:
-            found = territories.suggest_ambito(fm.ambito)
+            found = territories.suggest_ambito(ambito_name)
             hint = f" (forse intendevi '{found[0]}'?)" if found else ""
-            diags.append(_error(doc, ("ambito",), f"Ambito sconosciuto '{fm.ambito}'{hint}: "
+            diags.append(_error(doc, ("ambito",), f"Ambito sconosciuto '{ambito_name}'{hint}: "
                                 "scrivi il nome dell'Ambito territoriale sociale, ad esempio 'Bitonto'"))
-    if diags:
+    if diags or (comune is None and ambito is None):
         return None, diags
     verified = True
     if comune is not None:
@@ -71,31 +79,45 @@ def place_practice(doc: RawDoc, fm: Practice, territories: Territories) -> tuple
     return Placement(comune, ambito, verified, provincia), diags
 
 
-def resolve_replicas(doc: RawDoc, fm: Practice, placement: Placement | None,
-                     territories: Territories) -> tuple[tuple[ResolvedReplica, ...], list[Diagnostic]]:
-    resolved: list[ResolvedReplica] = []
+def _raw_list(doc: RawDoc, key: str) -> list[object]:
+    value = doc.data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def check_replicas(doc: RawDoc, placement: Placement | None, territories: Territories) -> list[Diagnostic]:
+    """Every replication names a known territory other than the practice's own (raw values)."""
     diags: list[Diagnostic] = []
     own = {placement.comune, placement.ambito} if placement else set()
-    for i, replica in enumerate(fm.repliche):
+    for i, item in enumerate(_raw_list(doc, "repliche")):
+        name = _text(item.get("territorio")) if isinstance(item, dict) else None
+        if name is None:
+            continue
         where = ("repliche", i, "territorio")
-        found = territories.find(replica.territorio)
+        found = territories.find(name)
         if found is None:
-            diags.append(_error(doc, where, _unknown_territory(replica.territorio, territories)))
+            diags.append(_error(doc, where, _unknown_territory(name, territories)))
         elif found in own:
             diags.append(_error(doc, where, f"{found.denominazione} è il territorio della pratica "
                                 "stessa: le repliche sono di altri territori"))
-        else:
-            resolved.append(ResolvedReplica(replica, found))
-    return tuple(resolved), diags
+    return diags
 
 
-def check_festival_years(doc: RawDoc, fm: Practice, years: set[int]) -> list[Diagnostic]:
+def resolve_replicas(fm: Practice, territories: Territories) -> tuple[ResolvedReplica, ...]:
+    """For a practice that passed check_replicas: each replication with its territory."""
+    resolved = []
+    for replica in fm.repliche:
+        found = territories.find(replica.territorio)
+        assert found is not None
+        resolved.append(ResolvedReplica(replica, found))
+    return tuple(resolved)
+
+def check_festival_years(doc: RawDoc, years: set[int]) -> list[Diagnostic]:
     diags = []
-    for i, year in enumerate(fm.festival):
-        if year not in years:
+    for i, year in enumerate(_raw_list(doc, "festival")):
+        if isinstance(year, int) and not isinstance(year, bool) and year not in years:
             available = join_quoted(str(y) for y in sorted(years)) or "nessuno"
             diags.append(_error(doc, ("festival", i), f"non esiste un'edizione del festival {year} "
-                                f"(manca content/festival/{year}.md); anni disponibili: {available}"))
+                                f"(manca il file festival/{year}.md); anni disponibili: {available}"))
     return diags
 
 

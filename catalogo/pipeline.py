@@ -10,7 +10,7 @@ from pathlib import Path
 from .config import load_settings, load_vocabularies
 from .diagnostics import Diagnostic, errors
 from .gitdates import last_changes
-from .link import check_festival_years, place_practice, resolve_presenters, resolve_replicas
+from .link import check_festival_years, check_replicas, place_practice, resolve_presenters, resolve_replicas
 from .markup import render_markdown
 from .model import EditionRecord, PracticeRecord, Site
 from .schema import FestivalEdition, Practice
@@ -35,8 +35,8 @@ class Loaded:
         return self.site is not None and not errors(self.diagnostics)
 
 
-def _lines(diags: list[Diagnostic]) -> set[int]:
-    return {d.line for d in diags}
+def _lines(diags: list[Diagnostic], doc: RawDoc) -> set[int]:
+    return {d.line for d in diags if d.path == doc.path}
 
 
 def load_site(content: Path) -> Loaded:
@@ -61,7 +61,7 @@ def load_site(content: Path) -> Loaded:
     editions: list[EditionRecord] = []
     for doc in festival.docs:
         fm, problems = validate_model(doc, FestivalEdition, vocabularies,
-                                      _lines(festival.diagnostics))
+                                      _lines(festival.diagnostics, doc))
         diags += problems
         if fm is None:
             continue
@@ -74,17 +74,15 @@ def load_site(content: Path) -> Loaded:
 
     records: list[PracticeRecord] = []
     for doc in practices.docs:
-        fm, problems = validate_model(doc, Practice, vocabularies, _lines(practices.diagnostics))
+        fm, problems = validate_model(doc, Practice, vocabularies, _lines(practices.diagnostics, doc))
         diags += problems
-        if fm is None:
+        placement, problems = place_practice(doc, territories)
+        diags += problems
+        replica_problems = check_replicas(doc, placement, territories)
+        diags += replica_problems + check_festival_years(doc, years)
+        if fm is None or placement is None or replica_problems:
             continue
-        placement, problems = place_practice(doc, fm, territories)
-        diags += problems
-        repliche, problems = resolve_replicas(doc, fm, placement, territories)
-        diags += problems
-        diags += check_festival_years(doc, fm, years)
-        if placement is None:
-            continue
+        repliche = resolve_replicas(fm, territories)
         records.append(PracticeRecord(
             slug=doc.stem, source=doc.path, data=fm, body_html=render_markdown(doc.body),
             comune=placement.comune, ambito=placement.ambito,

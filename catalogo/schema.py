@@ -169,7 +169,7 @@ class Practice(_Record):
     partner: tuple[ShortText, ...] = ()
     risorse: Risorse | None = None
     contatti: Contatti | None = None
-    festival: tuple[Annotated[int, Field(ge=2024, le=2100)], ...] = ()
+    festival: tuple[Annotated[int, Field(ge=2000, le=2100)], ...] = ()
     repliche: tuple[Replica, ...] = ()
     fonti: Annotated[tuple[Url, ...], Field(min_length=1)]
     pubblicata: dt.date

@@ -74,8 +74,8 @@ _YAML_PROBLEMS = [
     ("expected <block end>", "rientro non coerente con le righe precedenti"),
     ("did not find expected key", "rientro non coerente: manca una chiave a questo livello"),
     ("did not find expected '-' indicator", "rientro non coerente in un elenco"),
-    ("did not find expected ',' or ']'", "elenco tra parentesi quadre non chiuso"),
-    ("did not find expected ',' or '}'", "mappa tra parentesi graffe non chiusa"),
+    ("expected ',' or ']'", "elenco tra parentesi quadre non chiuso"),
+    ("expected ',' or '}'", "gruppo tra parentesi graffe non chiuso"),
     ("found unknown escape character", "sequenza di escape non valida: usa le virgolette singole"),
     ("found character that cannot start any token", "carattere non ammesso a inizio valore: "
      "metti il valore tra virgolette"),
@@ -85,12 +85,15 @@ _YAML_PROBLEMS = [
 ]
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_problem(exc: yaml.MarkedYAMLError, line0: int) -> str:
     text = f"{exc.context or ''} {exc.problem or ''}"
+    where = ""
+    if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        where = f" (aperto alla riga {line0 + exc.context_mark.line})"
     for needle, italian in _YAML_PROBLEMS:
         if needle in text:
-            return f"sintassi YAML non valida: {italian}"
-    return "sintassi YAML non valida: controlla rientri, due punti e virgolette"
+            return f"sintassi YAML non valida: {italian}{where}"
+    return f"sintassi YAML non valida: controlla rientri, due punti e virgolette{where}"
 
 
 class _Builder:
@@ -224,7 +227,7 @@ def _parse_yaml(text: str, path: str, line0: int) -> tuple[tuple[dict[str, Any],
         mark = exc.problem_mark or exc.context_mark
         line = line0 + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
-        return None, [Diagnostic(path, line, col, "", _yaml_problem(exc))]
+        return None, [Diagnostic(path, line, col, "", _yaml_problem(exc, line0))]
     except yaml.YAMLError:
         return None, [Diagnostic(path, line0, 1, "", "sintassi YAML non valida")]
     if root is None:

@@ -147,6 +147,9 @@ def validate_model(doc: RawDoc, model: type[M], vocabularies: Vocabularies,
         loc = tuple(err["loc"]) + ((ctx["chiave"],) if "chiave" in ctx else ())
         path = _yaml_path(loc)
         kind = err["type"]
+        if kind == "too_short" and isinstance(err.get("input"), (list, tuple)) \
+                and len(err["input"]) >= ctx.get("min_length", 1):
+            continue  # only a consequence of invalid items, each reported on its own
         if kind == "missing":
             line, col = doc.pos(path[:-1]) if len(path) > 1 else (doc.fm_line, 1)
         else:
