@@ -70,6 +70,15 @@ class Facet:
 
 
 @dataclass(frozen=True)
+class TerritoryPage:
+    """A territory with its own practices and the practices it replicates from elsewhere."""
+
+    territory: Territorio | Provincia
+    practices: tuple[PracticeRecord, ...]
+    replicating: tuple[tuple[PracticeRecord, ResolvedReplica], ...]
+
+
+@dataclass(frozen=True)
 class Site:
     settings: SiteSettings
     vocabularies: Vocabularies
@@ -109,13 +118,29 @@ class Site:
         return self._facet("aree_strategiche", lambda p: p.data.aree_strategiche)
 
     @cached_property
-    def territory_pages(self) -> tuple[tuple[Territorio | Provincia, tuple[PracticeRecord, ...]], ...]:
-        """Every Ambito, Comune and Provincia with at least one practice, by name."""
-        groups: dict[str, tuple[Territorio | Provincia, list[PracticeRecord]]] = {}
+    def territory_pages(self) -> tuple[TerritoryPage, ...]:
+        """Every Ambito and Provincia, and each Comune with a practice or a replication, by slug.
+
+        All Ambiti get a page so the map and the Comune pages can always link to them.
+        """
+        own: dict[str, list[PracticeRecord]] = {}
+        replicating: dict[str, list[tuple[PracticeRecord, ResolvedReplica]]] = {}
+        places: dict[str, Territorio | Provincia] = {
+            t.slug: t for t in (*self.territories.ambiti.values(), *self.territories.province.values())
+        }
         for p in self.by_title:
             for t in (*p.territori, p.provincia):
-                groups.setdefault(t.slug, (t, []))[1].append(p)
-        return tuple((t, tuple(ps)) for _, (t, ps) in sorted(groups.items()))
+                places[t.slug] = t
+                own.setdefault(t.slug, []).append(p)
+            for r in p.repliche:
+                places[r.territorio.slug] = r.territorio
+                replicating.setdefault(r.territorio.slug, []).append((p, r))
+        return tuple(TerritoryPage(places[slug], tuple(own.get(slug, ())), tuple(replicating.get(slug, ())))
+                     for slug in sorted(places))
+
+    @cached_property
+    def territory_slugs(self) -> frozenset[str]:
+        return frozenset(tp.territory.slug for tp in self.territory_pages)
 
     def practices_in(self, year: int) -> tuple[PracticeRecord, ...]:
         return tuple(p for p in self.by_title if year in p.data.festival)

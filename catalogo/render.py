@@ -151,13 +151,12 @@ class Renderer:
         out.append(self.page("territori/index.html", "territories.html", title="Territori",
                              description="I Comuni, gli Ambiti territoriali sociali e le province "
                              "che hanno pratiche nel catalogo.", breadcrumbs=[("Territori", None)]))
-        for territory, practices in site.territory_pages:
-            out.append(self.page(territory_path(territory) + "index.html", "territory.html",
-                                 title=territory.denominazione,
-                                 description=f"Le buone pratiche di welfare locale: {territory.denominazione}.",
-                                 breadcrumbs=[("Territori", self.urls.url("territori/")),
-                                              (territory.denominazione, None)],
-                                 territory=territory, practices=practices))
+        for tp in site.territory_pages:
+            name = tp.territory.denominazione
+            out.append(self.page(territory_path(tp.territory) + "index.html", "territory.html",
+                                 title=name, description=f"Le buone pratiche di welfare locale: {name}.",
+                                 breadcrumbs=[("Territori", self.urls.url("territori/")), (name, None)],
+                                 territory=tp.territory, practices=tp.practices, replicating=tp.replicating))
         out.append(self.page("festival/index.html", "festival_index.html",
                              title="Festival delle buone pratiche",
                              description="Le edizioni del Festival delle buone pratiche del welfare locale.",

@@ -1,0 +1,77 @@
+"""Shared fixtures: small content folders, the CLI, the golden-file switch."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from catalogo.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from the fixture site instead of comparing")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def make_content(tmp_path: Path) -> Callable[..., Path]:
+    """A copy of the fixture content folder with some files replaced (text) or removed (None)."""
+
+    def make(files: dict[str, str | bytes | None] | None = None, base: Path = FIXTURE_SITE) -> Path:
+        folder = tmp_path / "content"
+        if folder.exists():
+            shutil.rmtree(folder)
+        shutil.copytree(base, folder)
+        for name, text in (files or {}).items():
+            target = folder / name
+            if text is None:
+                target.unlink()
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                target.write_bytes(text)
+            else:
+                target.write_text(text, encoding="utf-8")
+        return folder
+
+    return make
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run the CLI in-process with captured streams and a clean GitHub environment."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+    def run(*args: str | os.PathLike[str]) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        code = main([str(a) for a in args], stdout=out, stderr=err)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,170 @@
+"""The whole build: golden site, determinism, atomic output, base URL and link integrity."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from catalogo import write as write_module
+from catalogo.linkcheck import check_links
+from catalogo.render import Output, Urls
+from conftest import tree
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def build(run_cli, content: Path, out: Path, *extra: str) -> None:
+    result = run_cli("build", "--content", content, "--out", out, *extra)
+    assert result.code == 0, result.err
+
+
+def test_golden_site(run_cli, make_content, tmp_path, update_golden) -> None:
+    out = tmp_path / "sito"
+    build(run_cli, make_content(), out)
+    built = tree(out)
+    if update_golden:
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for name, data in built.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_bytes(data)
+        pytest.skip("golden files rewritten")
+    expected = tree(GOLDEN)
+    assert sorted(built) == sorted(expected)
+    for name in expected:
+        assert built[name].decode("utf-8") == expected[name].decode("utf-8"), name
+
+
+def test_two_builds_are_byte_identical(run_cli, make_content, tmp_path) -> None:
+    content = make_content()
+    build(run_cli, content, tmp_path / "a")
+    build(run_cli, content, tmp_path / "b")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_rebuild_replaces_the_previous_site_whole(run_cli, make_content, tmp_path) -> None:
+    out = tmp_path / "sito"
+    content = make_content()
+    build(run_cli, content, out)
+    (content / "practices" / "andria-prova.md").unlink()
+    build(run_cli, content, out)
+    assert not (out / "pratiche" / "andria-prova").exists()
+    assert (out / "pratiche" / "sportello-prova" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "sito"]  # no staging left behind
+
+
+def test_failed_build_leaves_the_previous_site_untouched(run_cli, make_content, tmp_path) -> None:
+    out = tmp_path / "sito"
+    content = make_content()
+    build(run_cli, content, out)
+    before = tree(out)
+    (content / "practices" / "rotta.md").write_text("---\ntitolo: x\n---\n", encoding="utf-8")
+    assert run_cli("build", "--content", content, "--out", out).code == 1
+    assert tree(out) == before
+
+
+def test_interrupted_write_leaves_the_previous_site_untouched(run_cli, make_content, tmp_path, monkeypatch) -> None:
+    out = tmp_path / "sito"
+    content = make_content()
+    build(run_cli, content, out)
+    before = tree(out)
+    calls = {"n": 0}
+    real_write = Path.write_bytes
+
+    def failing_write(self: Path, data: bytes) -> int:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt  # as if the person pressed Ctrl+C half way
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    with pytest.raises(KeyboardInterrupt):
+        run_cli("build", "--content", content, "--out", out)
+    monkeypatch.undo()
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "sito"]
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_build(run_cli, make_content, tmp_path) -> None:
+    precious = tmp_path / "documenti"
+    precious.mkdir()
+    (precious / "tesi.txt").write_text("importante", encoding="utf-8")
+    result = run_cli("build", "--content", make_content(), "--out", precious)
+    assert result.code == 1
+    assert "non è vuota e non contiene un sito generato da questo programma" in result.err
+    assert tree(precious) == {"tesi.txt": b"importante"}
+
+
+def test_outputs_never_leave_the_output_folder() -> None:
+    for bad in ("../fuori.html", "/etc/passwd", "a/../../b", write_module.MARKER):
+        with pytest.raises(write_module.WriteError):
+            write_module.check_outputs([Output(bad, b"x")])
+    with pytest.raises(write_module.WriteError):
+        write_module.check_outputs([Output("a.html", b"1"), Output("a.html", b"2")])
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "action") and value:
+                self.urls.append(value)
+
+
+def test_every_internal_link_works_under_a_sub_path(run_cli, make_content, tmp_path) -> None:
+    out = tmp_path / "sito"
+    build(run_cli, make_content(), out, "--base-url", "https://example.org/catalogo/")
+    internal = 0
+    for page in out.rglob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            if re.match(r"^(https?:|mailto:|tel:|#)", url):
+                continue
+            internal += 1
+            assert url.startswith("/catalogo/"), (page, url)
+            path = url.removeprefix("/catalogo/").split("#")[0]
+            target = out / path / "index.html" if path == "" or path.endswith("/") else out / path
+            assert target.is_file(), (page, url)
+    assert internal > 300
+    assert '<link rel="canonical" href="https://example.org/catalogo/pratiche/sportello-prova/">' in \
+        (out / "pratiche/sportello-prova/index.html").read_text(encoding="utf-8")
+
+
+def test_link_checker_finds_missing_pages_and_anchors() -> None:
+    urls = Urls.from_base_url("/sub/")
+    pages = [
+        Output("index.html", b'<a href="/sub/manca/">x</a>\n<a href="/sub/b/#nessuna">y</a>\n<a href="b/#ok">z</a>'
+                             b'<a href="/altro/">w</a><a href="https://example.org/x">e</a>'),
+        Output("b/index.html", b'<h2 id="ok">ok</h2>'),
+    ]
+    found = [(d.line, d.message) for d in check_links(pages, urls, "_site")]
+    assert found == [
+        (1, "collegamento interno non valido: '/sub/manca/' non porta a nessuna pagina del sito"),
+        (2, "collegamento interno non valido: la pagina di '/sub/b/#nessuna' non ha l'ancora '#nessuna'"),
+        (3, "collegamento interno fuori dal sito: '/altro/'"),
+    ]
+
+
+def test_a_broken_link_in_a_body_fails_the_build(run_cli, make_content, tmp_path) -> None:
+    content = make_content()
+    practice = content / "practices" / "andria-prova.md"
+    practice.write_text(practice.read_text(encoding="utf-8") + "\nVedi [la scheda](/pratiche/non-esiste/).\n",
+                        encoding="utf-8")
+    result = run_cli("build", "--content", content, "--out", tmp_path / "sito")
+    assert result.code == 1
+    assert "pratiche/andria-prova/index.html" in result.err
+    assert "'/pratiche/non-esiste/' non porta a nessuna pagina del sito" in result.err
+    assert not (tmp_path / "sito").exists()
+
+
+def test_output_folder_is_served_with_normal_permissions(run_cli, make_content, tmp_path) -> None:
+    build(run_cli, make_content(), tmp_path / "sito")
+    assert os.stat(tmp_path / "sito").st_mode & 0o777 == 0o755
