@@ -1,0 +1,164 @@
+"""What readers get on each page: complete, Italian, accessible structure, every field shown."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from catalogo.schema import Practice
+
+
+class Page(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text_parts: list[str] = []
+        self.h1: list[str] = []
+        self._in_h1 = False
+        self.feed(text)
+        self.text = " ".join(" ".join(self.text_parts).split())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_h1 = tag == "h1" or self._in_h1
+        if tag == "h1":
+            self.h1.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data: str) -> None:
+        self.text_parts.append(data)
+        if self._in_h1:
+            self.h1[-1] += data
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    import io
+    import shutil
+
+    from catalogo.cli import main
+    from conftest import FIXTURE_SITE
+
+    root = tmp_path_factory.mktemp("pages")
+    shutil.copytree(FIXTURE_SITE, root / "content")
+    assert main(["build", "--content", str(root / "content"), "--out", str(root / "sito")],
+                stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    return root / "sito"
+
+
+def page(site: Path, path: str) -> Page:
+    return Page((site / path).read_text(encoding="utf-8"))
+
+
+def test_every_page_is_complete_italian_html(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    for file in pages:
+        text = file.read_text(encoding="utf-8")
+        assert text.startswith('<!doctype html>\n<html lang="it">'), file
+        p = Page(text)
+        title = p.find("title")
+        assert title and re.search(r"<title>[^<]{5,}</title>", text), file
+        description = p.find("meta", name="description")
+        assert description and len(description[0]["content"] or "") >= 20, file
+        assert len(p.h1) == 1 and p.h1[0].strip(), file
+        assert p.find("main", id="contenuto") and p.find("a", href="#contenuto"), file
+        assert "CC BY 4.0" in p.text and "openpolis / ISTAT" in p.text, file
+        assert not p.find("script"), file  # complete without JavaScript, nothing inline
+        assert "style=" not in text and " on" not in re.sub(r"[^<]*(<[^>]*>)?", lambda m: m.group(1) or "", text)
+
+
+def test_breadcrumbs_and_update_date(site: Path) -> None:
+    html = (site / "pratiche/centro-famiglie-prova/index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="breadcrumbs[^>]*>(.*?)</nav>', html, re.S)
+    assert nav is not None
+    assert re.findall(r'href="([^"]+)"', nav.group(1)) == ["/", "/pratiche/"]
+    assert '<span aria-current="page">Centro per le famiglie di prova</span>' in nav.group(1)
+    p = Page(html)
+    assert "Ultimo aggiornamento: 2 aprile 2024" in p.text
+    home = page(site, "index.html")
+    assert "Ultimo aggiornamento: 10 maggio 2024" in home.text  # the newest content date, not the clock
+
+
+def test_practice_page_shows_every_field_of_the_contract(site: Path) -> None:
+    text = page(site, "pratiche/centro-famiglie-prova/index.html").text
+    shown = {
+        "titolo": ["Centro per le famiglie di prova"],
+        "sintesi": ["usa ogni chiave del contratto"],
+        "comune": ["Comune Bitonto"],
+        "ambito": ["Ambito territoriale sociale Ambito di Bitonto", "Provincia Città metropolitana di Bari"],
+        "area_tematica": ["Area tematica dell'Avviso Modalità di erogazione dei servizi"],
+        "aree_strategiche": ["Famiglie e minori", "Inclusione sociale e contrasto alle povertà"],
+        "destinatari": ["Famiglie", "Bambini e ragazzi"],
+        "anno_avvio": ["dal 2021 al 2023"],
+        "anno_fine": ["dal 2021 al 2023"],
+        "stato": ["Stato Diventata servizio stabile"],
+        "risultati": ["Un risultato descritto a parole.", "Famiglie seguite: 1.250 (in due anni)",
+                      "Tempo medio di attesa: 7 giorni"],
+        "replicabilita": ["Livello di replicabilità: Alta", "Un'équipe di assistenti sociali.", "Una sede accessibile."],
+        "ostacoli": ["Ostacoli superati Poca conoscenza del servizio"],
+        "miglioramenti": ["Spazio di miglioramento Aprire anche il sabato."],
+        "partner": ["Partner Associazione di prova"],
+        "risorse": ["Costo 45.000,50 euro", "Finanziamento Fondo di prova"],
+        "contatti": ["Referente Ufficio di piano di prova", "Ruolo Ufficio", "E-mail ufficio@example.org",
+                     "Telefono +39 080 000 0000", "Sito https://example.org/ufficio"],
+        "festival": ["Presentata al Festival delle buone pratiche 2024"],
+        "repliche": ["Ambito di Corato : interesse espresso (2024)", "Comune di Andria : replica realizzata"],
+        "fonti": ["https://example.org/fonte-1", "https://example.org/fonte-2?a=1&b=2"],
+        "pubblicata": ["Nel catalogo dal 2 aprile 2024"],
+    }
+    assert set(shown) == set(Practice.model_fields), "a new contract field needs a place on the page"
+    for field, snippets in shown.items():
+        for snippet in snippets:
+            assert snippet in text, (field, snippet)
+    assert "Testo con grassetto , un collegamento e l'apostrofo." in text  # the Markdown body
+
+
+def test_markdown_body_is_sanitized(site: Path) -> None:
+    html = (site / "pratiche/centro-famiglie-prova/index.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "alert" not in html and "onclick" not in html
+    assert '<a href="https://example.org/esterno" rel="noopener noreferrer">collegamento</a>' in html
+
+
+def test_listing_area_territory_and_festival_pages(site: Path) -> None:
+    listing = page(site, "pratiche/index.html")
+    assert [a["href"] for a in listing.find("a") if (a.get("href") or "").startswith("/pratiche/") and
+            a["href"] != "/pratiche/"] == ["/pratiche/centro-famiglie-prova/", "/pratiche/andria-prova/",
+                                           "/pratiche/sportello-prova/"]
+    assert "Ambito di Corato" in listing.text and "Procedure amministrative e gare d'appalto" in listing.text
+    area = page(site, "aree/famiglie-minori/index.html")
+    assert "2 pratiche." in area.text
+    empty = page(site, "aree/contrasto-violenza/index.html")
+    assert "Nessuna pratica di quest'area nel catalogo, per ora." in empty.text
+    ambito = page(site, "territori/ambito-corato/index.html")
+    assert "Sportello unico di prova" in ambito.text
+    assert "Pratiche che questo territorio sta replicando Centro per le famiglie di prova" in ambito.text
+    andria = page(site, "territori/andria/index.html")
+    assert "appartenenza da verificare" in andria.text
+    edition = page(site, "festival/2024/index.html")
+    assert "Il catalogo documenta finora 2 pratiche delle 3 selezionate per questa edizione" in edition.text
+    assert "Comune di Bitonto" in edition.text and "Mario Rossi, Presidente di prova" in edition.text
+    missing = page(site, "404.html")
+    assert missing.h1 == ["Pagina non trovata"]
+
+
+def test_escaping_of_front_matter_text(make_content, run_cli, tmp_path) -> None:
+    content = make_content()
+    practice = content / "practices" / "sportello-prova.md"
+    practice.write_text(practice.read_text(encoding="utf-8").replace(
+        "titolo: Sportello unico di prova", 'titolo: "<img src=x onerror=alert(1)> & co"'), encoding="utf-8")
+    assert run_cli("build", "--content", content, "--out", tmp_path / "sito").code == 0
+    html = (tmp_path / "sito/pratiche/sportello-prova/index.html").read_text(encoding="utf-8")
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; co" in html
+    assert unescape("&lt;img") == "<img"

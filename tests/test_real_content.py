@@ -1,0 +1,55 @@
+"""The published content itself: it must pass the checks and say what the sources say."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from catalogo.pipeline import load_site
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def site():
+    loaded = load_site(ROOT / "content")
+    assert [d.format() for d in loaded.diagnostics] == []
+    assert loaded.site is not None
+    return loaded.site
+
+
+def test_check_passes_on_the_real_content(run_cli) -> None:
+    result = run_cli("check", "--content", ROOT / "content")
+    assert result.code == 0, result.err
+
+
+def test_in_con_tra_is_documented_with_its_sources(site) -> None:
+    p = next(p for p in site.practices if p.slug == "in-con-tra-bitonto")
+    assert p.comune.nome == "Bitonto" and p.ambito.nome == "Bitonto" and p.provincia.sigla == "BA"
+    assert p.data.risorse.costo_euro == 100_000
+    assert p.data.festival == (2024,)
+    assert any("bitontoviva.it" in u for u in p.data.fonti)
+    assert any("dabitonto.com" in u for u in p.data.fonti)
+    assert "Palombaio" in p.body_html and "Mariotto" in p.body_html
+
+
+def test_festival_2024_matches_the_sources(site) -> None:
+    (edition,) = site.editions
+    e = edition.data
+    assert (edition.anno, e.edizione, e.data, e.ora_inizio) == (2024, 1, dt.date(2024, 3, 27), "9:30")
+    assert e.citta == "Bari" and "Fiera del Levante" in e.luogo and "Padiglione 152" in e.indirizzo
+    assert e.pratiche_selezionate == 21
+    assert [r.nome for r in e.relatori] == ["Fiorenza Pascazio", "Rosa Barone", "Valentina Romano"]
+    comuni = sorted(t.nome for t in edition.enti if t.kind == "comune")
+    ambiti = sorted(t.nome for t in edition.enti if t.kind == "ambito")
+    assert comuni == ["Andria", "Bari", "Bitonto", "Cerignola", "Matino", "Molfetta", "Putignano",
+                      "Ruvo di Puglia", "San Severo", "Taranto", "Trani", "Troia"]
+    assert ambiti == ["Conversano", "Corato", "Fasano", "Francavilla Fontana", "Galatina", "Gioia del Colle",
+                      "Maglie", "Modugno"]
+
+
+def test_the_real_site_builds(run_cli, tmp_path) -> None:
+    result = run_cli("build", "--out", tmp_path / "sito")
+    assert result.code == 0, result.err
+    assert (tmp_path / "sito/pratiche/in-con-tra-bitonto/index.html").is_file()
+    assert (tmp_path / "sito/festival/2024/index.html").is_file()
