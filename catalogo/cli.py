@@ -7,8 +7,9 @@ import os
 import re
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, Sequence, TextIO
+from typing import NoReturn, TextIO
 
 from .diagnostics import (
     Diagnostic,
@@ -31,7 +32,8 @@ THEME = Path(__file__).resolve().parent.parent / "theme"
 _ARGPARSE_ITALIAN = [
     (r"unrecognized arguments: (.*)", r"opzioni non riconosciute: \1"),
     (r"the following arguments are required: (.*)", r"mancano gli argomenti obbligatori: \1"),
-    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"argomento \1: valore non ammesso \2 (scegli tra \3)"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
+     r"argomento \1: valore non ammesso \2 (scegli tra \3)"),
     (r"argument (\S+): expected one argument", r"l'opzione \1 richiede un valore"),
     (r"invalid choice: (.*) \(choose from (.*)\)", r"comando sconosciuto \1 (scegli tra \2)"),
     (r"ambiguous option: (.*)", r"opzione ambigua: \1"),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html.parser import HTMLParser
-from typing import Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostic

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Iterable
 
 from .schema import FestivalEdition, Practice, Replica, SiteSettings, Term, Vocabularies
 from .territory import Ambito, Comune, Provincia, Territories, Territorio
@@ -125,9 +125,8 @@ class Site:
         """
         own: dict[str, list[PracticeRecord]] = {}
         replicating: dict[str, list[tuple[PracticeRecord, ResolvedReplica]]] = {}
-        places: dict[str, Territorio | Provincia] = {
-            t.slug: t for t in (*self.territories.ambiti.values(), *self.territories.province.values())
-        }
+        places: dict[str, Territorio | Provincia] = {a.slug: a for a in self.territories.ambiti.values()}
+        places.update((p.slug, p) for p in self.territories.province.values())
         for p in self.by_title:
             for t in (*p.territori, p.provincia):
                 places[t.slug] = t

@@ -60,16 +60,16 @@ def load_site(content: Path) -> Loaded:
 
     editions: list[EditionRecord] = []
     for doc in festival.docs:
-        fm, problems = validate_model(doc, FestivalEdition, vocabularies,
-                                      _lines(festival.diagnostics, doc))
+        edition, problems = validate_model(doc, FestivalEdition, vocabularies,
+                                           _lines(festival.diagnostics, doc))
         diags += problems
-        if fm is None:
+        if edition is None:
             continue
-        enti, problems = resolve_presenters(doc, fm, territories)
+        enti, problems = resolve_presenters(doc, edition, territories)
         diags += problems
-        editions.append(EditionRecord(int(doc.stem) if doc.stem.isdigit() else fm.data.year,
-                                      doc.path, fm, render_markdown(doc.body), enti,
-                                      _updated(doc, dates, fm.data)))
+        editions.append(EditionRecord(int(doc.stem) if doc.stem.isdigit() else edition.data.year,
+                                      doc.path, edition, render_markdown(doc.body), enti,
+                                      _updated(doc, dates, edition.data)))
     years = {e.anno for e in editions} | {int(d.stem) for d in festival.docs if d.stem.isdigit()}
 
     records: list[PracticeRecord] = []

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -32,7 +33,7 @@ class Urls:
     origin: str  # "https://example.org" or "" when the base URL is only a path
 
     @classmethod
-    def from_base_url(cls, base_url: str) -> "Urls":
+    def from_base_url(cls, base_url: str) -> Urls:
         parts = urlsplit(base_url)
         path = parts.path or "/"
         if not path.endswith("/"):

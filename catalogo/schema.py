@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Mapping, Union
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -111,7 +112,7 @@ class Misura(_Record):
     """A result with a measure, e.g. 'famiglie coinvolte: 300'."""
 
     indicatore: ShortText
-    valore: Union[int, float, ShortText]
+    valore: int | float | ShortText
     note: Text | None = None
 
 
@@ -120,7 +121,7 @@ def _result_kind(value: Any) -> str:
 
 
 Risultato = Annotated[
-    Union[Annotated[Text, Tag("testo")], Annotated[Misura, Tag("misura")]],
+    Annotated[Text, Tag("testo")] | Annotated[Misura, Tag("misura")],
     Discriminator(_result_kind),
 ]
 
@@ -175,7 +176,7 @@ class Practice(_Record):
     pubblicata: dt.date
 
     @model_validator(mode="after")
-    def _coherence(self) -> "Practice":
+    def _coherence(self) -> Practice:
         if self.comune is None and self.ambito is None:
             raise PydanticCustomError("territorio_mancante", "manca il territorio", {})
         if self.anno_fine is not None and self.anno_fine < self.anno_avvio:

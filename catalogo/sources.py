@@ -204,9 +204,9 @@ def parse_document(raw: bytes, path: str, stem: str) -> tuple[RawDoc | None, lis
 def _parse_yaml(text: str, path: str, line0: int) -> tuple[tuple[dict[str, Any], _Builder] | None,
                                                             list[Diagnostic]]:
     diags = []
-    for offset, line in enumerate(text.split("\n")):
-        if "\t" in line:
-            diags.append(Diagnostic(path, line0 + offset, line.index("\t") + 1, "",
+    for offset, row in enumerate(text.split("\n")):
+        if "\t" in row:
+            diags.append(Diagnostic(path, line0 + offset, row.index("\t") + 1, "",
                                     "carattere di tabulazione: nel YAML usa gli spazi"))
     if diags:
         return None, diags

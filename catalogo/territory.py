@@ -6,7 +6,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 from .diagnostics import Diagnostic
 from .sources import display_path
@@ -76,7 +75,7 @@ class Ambito:
         return f"Ambito di {self.nome}" if self.nome == self.capofila else f"Ambito {self.nome}"
 
 
-Territorio = Union[Comune, Ambito]
+Territorio = Comune | Ambito
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ class Territories:
 
     @classmethod
     def create(cls, province: dict[str, Provincia], comuni: dict[str, Comune],
-               ambiti: dict[str, Ambito]) -> "Territories":
+               ambiti: dict[str, Ambito]) -> Territories:
         members: dict[str, list[str]] = {}
         for c in comuni.values():
             members.setdefault(c.ambito, []).append(c.nome)
@@ -158,7 +157,7 @@ def load_territories(folder: Path) -> tuple[Territories, list[Diagnostic]]:
     path = folder / "province.csv"
     rows, errs = _rows(path)
     diags += errs
-    for line, row in rows:
+    for _, row in rows:
         province[row["sigla"]] = Provincia(row["sigla"], row["nome"], row["denominazione"])
 
     path = folder / "ambiti.csv"

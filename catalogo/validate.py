@@ -58,7 +58,7 @@ def _find_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _message(err: dict[str, Any], key_path: KeyPath, model: type[BaseModel],
+def _message(err: Any, key_path: KeyPath, model: type[BaseModel],
              vocabularies: Vocabularies) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -80,9 +80,9 @@ def _message(err: dict[str, Any], key_path: KeyPath, model: type[BaseModel],
     if kind == "string_too_short":
         if ctx.get("min_length") == 1:
             return "non può essere vuoto"
-        return f"troppo corto: servono almeno {ctx['min_length']} caratteri (ora {len(value)})"
+        return f"troppo corto: servono almeno {ctx['min_length']} caratteri (ora {len(value or '')})"
     if kind == "string_too_long":
-        return f"troppo lungo: al massimo {ctx['max_length']} caratteri (ora {len(value)})"
+        return f"troppo lungo: al massimo {ctx['max_length']} caratteri (ora {len(value or '')})"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"deve essere un numero intero (ad esempio 2023), non {describe(value)}"
     if kind in ("float_type", "float_parsing", "finite_number"):

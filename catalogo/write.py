@@ -10,9 +10,9 @@ import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Sequence
 
 from .render import Output
 

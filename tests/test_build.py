@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import tree
 
 from catalogo import write as write_module
 from catalogo.linkcheck import check_links
 from catalogo.render import Output, Urls
-from conftest import tree
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -46,8 +46,9 @@ def site(tmp_path_factory) -> Path:
     import io
     import shutil
 
-    from catalogo.cli import main
     from conftest import FIXTURE_SITE
+
+    from catalogo.cli import main
 
     root = tmp_path_factory.mktemp("pages")
     shutil.copytree(FIXTURE_SITE, root / "content")

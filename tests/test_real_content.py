@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import ROOT
 
 from catalogo.pipeline import load_site
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
