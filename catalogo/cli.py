@@ -19,6 +19,7 @@ from .diagnostics import (
     format_step_summary,
     format_text,
 )
+from .catalogue import AssetsMissing
 from .linkcheck import check_links
 from .pipeline import Loaded, load_site
 from .render import Urls, render_site
@@ -128,7 +129,11 @@ def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, st
         stderr.write("Sito non generato: correggi i problemi indicati. La cartella di uscita non è stata toccata.\n")
         return EXIT_INVALID
     base = base_url or loaded.site.settings.base_url
-    outputs = render_site(loaded.site, THEME, base)
+    try:
+        outputs = render_site(loaded.site, THEME, base)
+    except AssetsMissing as exc:
+        stderr.write(f"errore: {exc}\n")
+        return EXIT_INVALID
     broken = check_links(outputs, Urls.from_base_url(base), out.as_posix())
     _report(loaded, "text", stdout, stderr, broken)
     if broken:

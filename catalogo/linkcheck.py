@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostic
-from .render import Output, Urls
+from .output import Output
+from .render import Urls
 
 _LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"),
                ("form", "action"), ("source", "src"), ("use", "href")}

@@ -12,17 +12,13 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .catalogue import catalogue_assets
 from .model import Site
-from .territory import Ambito, Comune, Provincia
+from .output import Output
+from .paths import area_path, festival_path, practice_path, territory_path
 
 MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
           "settembre", "ottobre", "novembre", "dicembre")
-
-
-@dataclass(frozen=True)
-class Output:
-    path: str  # relative, POSIX, inside the output folder
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -61,10 +57,6 @@ def italian_number(value: float) -> str:
     return text
 
 
-def territory_path(territory: Comune | Ambito | Provincia) -> str:
-    return f"territori/{territory.slug}/"
-
-
 def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
 
@@ -89,9 +81,9 @@ class Renderer:
             url=self.urls.url,
             asset=self.asset,
             territory_url=lambda t: self.urls.url(territory_path(t)),
-            area_url=lambda slug: self.urls.url(f"aree/{slug}/"),
-            practice_url=lambda p: self.urls.url(f"pratiche/{p.slug}/"),
-            festival_url=lambda year: self.urls.url(f"festival/{year}/"),
+            area_url=lambda slug: self.urls.url(area_path(slug)),
+            practice_url=lambda p: self.urls.url(practice_path(p)),
+            festival_url=lambda year: self.urls.url(festival_path(year)),
             site=site,
             settings=site.settings,
             label=site.label,
@@ -126,13 +118,14 @@ class Renderer:
 
     def render(self) -> list[Output]:
         site = self.site
-        out: list[Output] = list(self.assets.values())
+        search = catalogue_assets(site)
+        out: list[Output] = list(self.assets.values()) + list(search.outputs)
         out.append(self.page("index.html", "home.html", title=site.settings.titolo,
                              description=site.settings.descrizione, breadcrumbs=[]))
-        out.append(self.page("pratiche/index.html", "practices.html", title="Tutte le pratiche",
-                             description=f"Le {len(site.practices)} buone pratiche del catalogo, "
-                             "con territorio, area e sintesi.",
-                             breadcrumbs=[("Pratiche", None)]))
+        out.append(self.page("pratiche/index.html", "practices.html", title="Pratiche",
+                             description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
+                             "per area, territorio, destinatari, stato e replicabilità.",
+                             breadcrumbs=[("Pratiche", None)], search=search))
         for p in site.practices:
             out.append(self.page(f"pratiche/{p.slug}/index.html", "practice.html",
                                  title=p.titolo, description=p.data.sintesi,

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from .render import Output
+from .output import Output
 
 MARKER = ".catalogo-build"
 MARKER_TEXT = b"Cartella generata da 'python build.py build': viene sostituita a ogni build.\n"

@@ -75,3 +75,23 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, by relative path."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def require(available: bool, what: str) -> None:
+    """Skip when a tool is missing on a developer's machine; fail under CI, where .ci/run installs it."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing, and CI must run every test")
+    pytest.skip(f"{what} is missing")
+
+
+NODE_MODULES = ROOT / "node_modules"
+ITALIAN_WORDS = Path("/usr/share/dict/italian")
+
+
+def require_node() -> str:
+    node = shutil.which("node")
+    require(node is not None and (NODE_MODULES / "lunr").is_dir(), "node with npm ci's node_modules")
+    assert node is not None
+    return node

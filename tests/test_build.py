@@ -13,7 +13,8 @@ from conftest import tree
 
 from catalogo import write as write_module
 from catalogo.linkcheck import check_links
-from catalogo.render import Output, Urls
+from catalogo.output import Output
+from catalogo.render import Urls
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
