@@ -132,4 +132,4 @@ def test_parity_on_1000_synthetic_practices(synthetic_assets, tmp_path: Path) ->
 
 def test_index_for_1000_practices_fits_the_budget(synthetic_assets) -> None:
     data = next(o.data for o in synthetic_assets.outputs if o.path == synthetic_assets.index)
-    assert len(gzip.compress(data, 9)) < 700 * 1024
+    assert len(gzip.compress(data, 6)) < 700 * 1024  # gzip -6, what web servers commonly use

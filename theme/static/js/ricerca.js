@@ -54,13 +54,18 @@
     return tokenize(query).map(trim).filter(function (w) { return w && !stopWords.has(w); });
   }
 
-  /* Every word must match (stemmed, or as a prefix of an indexed term); scores add up.
-   * Returns [{ref, score, terms}] best first, terms being the index terms that matched. */
-  function search(index, query) {
-    var words = queryWords(query);
-    var found = null;
-    words.forEach(function (word) {
-      var results = index.query(function (q) {
+  /* The documents one word finds (stemmed, or as a prefix of an indexed term). Memoized per
+   * index: while typing "servizi soc", "servizi" is not searched again. */
+  var wordCache = new WeakMap();
+  function searchWord(index, word) {
+    var cache = wordCache.get(index);
+    if (!cache) {
+      cache = new Map();
+      wordCache.set(index, cache);
+    }
+    var found = cache.get(word);
+    if (!found) {
+      found = index.query(function (q) {
         q.term(word, { presence: lunr.Query.presence.OPTIONAL });
         if (word.length >= minPrefix) {
           q.term(fold(word), {
@@ -71,8 +76,18 @@
           });
         }
       });
+      cache.set(word, found);
+    }
+    return found;
+  }
+
+  /* Every word must match; scores add up. Returns [{ref, score, terms}] best first, terms being
+   * the index terms that matched (for highlighting). Same rules as search.py's search(). */
+  function search(index, query) {
+    var found = null;
+    queryWords(query).forEach(function (word) {
       var next = new Map();
-      results.forEach(function (r) {
+      searchWord(index, word).forEach(function (r) {
         var previous = found ? found.get(r.ref) : { score: 0, terms: [] };
         if (previous) {
           next.set(r.ref, {
@@ -94,15 +109,24 @@
     return out;
   }
 
-  /* The stems a word of the page would be indexed under, to highlight what matched. */
+  /* The stems a word of the page would be indexed under, and its folded form, to highlight
+   * what matched (exactly or by prefix).
+   * Memoized: the same titles and summaries are highlighted again at every keystroke. */
+  var stemCache = new Map();
   function stems(word) {
-    var w = trim(word.normalize("NFC").toLowerCase());
-    if (!w) {
-      return [];
+    var cached = stemCache.get(word);
+    if (cached) {
+      return cached;
     }
-    var plain = lunr.it.stemmer(new lunr.Token(w)).toString();
-    var folded = lunr.it.stemmer(new lunr.Token(fold(w))).toString();
-    return plain === folded ? [plain] : [plain, folded];
+    var w = trim(word.normalize("NFC").toLowerCase());
+    var result = { stems: [], folded: fold(w) };
+    if (w) {
+      var plain = lunr.it.stemmer(new lunr.Token(w)).toString();
+      var folded = lunr.it.stemmer(new lunr.Token(result.folded)).toString();
+      result.stems = plain === folded ? [plain] : [plain, folded];
+    }
+    stemCache.set(word, result);
+    return result;
   }
 
   return { search: search, queryWords: queryWords, tokenize: tokenize, trim: trim, fold: fold, stems: stems,

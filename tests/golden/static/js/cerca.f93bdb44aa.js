@@ -6,12 +6,12 @@
 
   var form = document.getElementById("ricerca");
   var filters = document.getElementById("filtri");
-  var list = document.getElementById("risultati");
-  if (!form || !filters || !list || !window.lunr || !window.CatalogoRicerca) {
+  var serverList = document.getElementById("risultati");
+  if (!form || !filters || !serverList || !window.lunr || !window.CatalogoRicerca) {
     return;
   }
 
-  var PAGE = 50;
+  var PAGE = 20;
   var DEBOUNCE_MS = 60;
   var input = document.getElementById("q");
   var status = document.getElementById("conteggio");
@@ -19,11 +19,15 @@
   var moreButton = document.getElementById("altri");
   var moreBox = moreButton.parentNode;
   var base = form.getAttribute("data-base");
+  var boxes = Array.prototype.map.call(filters.querySelectorAll("input[type=checkbox]"), function (box) {
+    return { box: box, row: box.parentNode, count: box.parentNode.querySelector("[data-conteggio]") };
+  });
   var keys = Array.prototype.map.call(filters.querySelectorAll("fieldset[data-faccetta]"), function (f) {
     return f.getAttribute("data-faccetta");
   });
 
   var data = null; // documents file: settings, facets and one record per practice
+  var splitter = null; // the index's word separator, capturing, to highlight words in place
   var core = null;
   var index = null;
   var loadingDocs = null;
@@ -31,6 +35,13 @@
   var shown = PAGE;
   var timer = null;
   var active = false; // false while the server-rendered list is still what the visitor sees
+  // Results go in a list of their own: hiding the server-rendered one (every practice) is far
+  // cheaper than removing its nodes at the first keystroke.
+  var list = document.createElement("ul");
+  list.className = serverList.className;
+  list.id = "risultati-ricerca";
+  list.hidden = true;
+  serverList.parentNode.insertBefore(list, serverList.nextSibling);
 
   function fetchJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
@@ -46,6 +57,7 @@
       loadingDocs = fetchJSON(form.getAttribute("data-documenti")).then(function (json) {
         data = json;
         data.pratiche.forEach(function (doc, i) { doc.i = i; });
+        splitter = new RegExp("(" + json.separatore + ")", "u");
         core = window.CatalogoRicerca(window.lunr, json);
         return json;
       });
@@ -58,10 +70,29 @@
       loadingIndex = Promise.all([loadDocuments(), fetchJSON(form.getAttribute("data-indice"))])
         .then(function (results) {
           index = window.lunr.Index.load(results[1]);
+          warmUp();
           return index;
         });
     }
     return loadingIndex;
+  }
+
+  /* Runs one search and builds one card off-screen while the visitor has not typed yet, so the
+   * first real keystroke does not pay for the browser compiling this code. */
+  function warmUp() {
+    var idle = window.requestIdleCallback || function (fn) { return window.setTimeout(fn, 1); };
+    idle(function () {
+      var first = data.pratiche[0];
+      if (!first) {
+        return;
+      }
+      var state = { q: first.t, ordine: "", f: {} };
+      keys.forEach(function (key) { state.f[key] = []; });
+      var outcome = compute(state);
+      outcome.results.slice(0, 1).forEach(function (doc) {
+        card(doc, outcome.terms[doc.ref] || [], core.queryWords(state.q));
+      });
+    });
   }
 
   /* ---- state <-> URL ---- */
@@ -112,15 +143,30 @@
 
   /* ---- filtering ---- */
 
-  function matchesFacets(doc, state, skip) {
-    return keys.every(function (key) {
-      var wanted = state.f[key];
-      if (key === skip || !wanted.length) {
-        return true;
+  function selections(state) {
+    var selected = {};
+    keys.forEach(function (key) {
+      if (state.f[key].length) {
+        selected[key] = new Set(state.f[key]);
       }
-      var values = doc.f[key] || [];
-      return wanted.some(function (w) { return values.indexOf(w) !== -1; });
     });
+    return selected;
+  }
+
+  /* The facets a document fails, at most two (two or more exclude it from every count). */
+  function failing(doc, selected) {
+    var failed = [];
+    for (var key in selected) {
+      var values = doc.f[key] || [];
+      var ok = false;
+      for (var i = 0; i < values.length && !ok; i++) {
+        ok = selected[key].has(values[i]);
+      }
+      if (!ok && failed.push(key) > 1) {
+        break;
+      }
+    }
+    return failed;
   }
 
   function compute(state) {
@@ -133,32 +179,41 @@
         terms[r.ref] = r.terms;
       });
     }
-    var byQuery = data.pratiche.filter(function (doc) { return !hits || doc.ref in hits; });
-    var results = byQuery.filter(function (doc) { return matchesFacets(doc, state, null); });
+    var selected = selections(state);
+    var results = [];
+    var counts = {};
+    keys.forEach(function (key) { counts[key] = {}; });
+    // Disjunctive counts: each facet counts as if its own selection were empty.
+    data.pratiche.forEach(function (doc) {
+      if (hits && !(doc.ref in hits)) {
+        return;
+      }
+      var failed = failing(doc, selected);
+      if (failed.length > 1) {
+        return;
+      }
+      if (!failed.length) {
+        results.push(doc);
+      }
+      keys.forEach(function (key) {
+        if (!failed.length || failed[0] === key) {
+          (doc.f[key] || []).forEach(function (v) { counts[key][v] = (counts[key][v] || 0) + 1; });
+        }
+      });
+    });
     var order = state.ordine || (hits ? "pertinenza" : "titolo");
     if (order === "pertinenza") {
       results.sort(function (a, b) { return hits[a.ref] - hits[b.ref]; });
     } else if (order === "data") {
       results.sort(function (a, b) { return a.d < b.d ? 1 : a.d > b.d ? -1 : a.i - b.i; });
-    } else {
-      results.sort(function (a, b) { return a.i - b.i; }); // the documents file is in title order
-    }
-    // Disjunctive counts: each facet counts as if its own selection were empty.
-    var counts = {};
-    keys.forEach(function (key) {
-      var c = {};
-      byQuery.forEach(function (doc) {
-        if (matchesFacets(doc, state, key)) {
-          (doc.f[key] || []).forEach(function (v) { c[v] = (c[v] || 0) + 1; });
-        }
-      });
-      counts[key] = c;
-    });
+    } // else: the documents file is already in title order
     return { results: results, counts: counts, terms: terms, order: order, hasQuery: !!hits };
   }
 
   /* ---- rendering ---- */
 
+  /* Marks the words of a title or summary that the query matched. A word can only match a
+   * term it starts with (Italian stems are prefixes of their word), so only those are stemmed. */
   function highlight(text, terms, words) {
     var fragment = document.createDocumentFragment();
     if (!terms.length) {
@@ -167,11 +222,18 @@
     }
     var wanted = new Set(terms);
     var prefixes = words.filter(function (w) { return w.length >= data.prefissoMinimo; }).map(core.fold);
-    var splitter = new RegExp("(" + data.separatore + ")", "u");
+    var starts = Array.from(wanted).concat(prefixes);
     text.split(splitter).forEach(function (part, i) {
-      var isWord = i % 2 === 0 && part;
-      var hit = isWord && (core.stems(part).some(function (s) { return wanted.has(s); }) ||
-        prefixes.some(function (p) { return core.fold(core.trim(part.toLowerCase())).indexOf(p) === 0; }));
+      var hit = false;
+      if (i % 2 === 0 && part) {
+        var lower = part.toLowerCase();
+        var loose = core.fold(lower);
+        if (starts.some(function (t) { return lower.indexOf(t) !== -1 || loose.indexOf(t) !== -1; })) {
+          var word = core.stems(part);
+          hit = word.stems.some(function (s) { return wanted.has(s); }) ||
+            prefixes.some(function (p) { return word.folded.indexOf(p) === 0; });
+        }
+      }
       if (hit) {
         var mark = document.createElement("mark");
         mark.textContent = part;
@@ -230,16 +292,25 @@
       fragment.appendChild(card(doc, outcome.terms[doc.ref] || [], outcome.hasQuery ? words : []));
     });
     list.replaceChildren(fragment);
+    if (!active) {
+      serverList.hidden = true;
+      list.hidden = false;
+    }
     moreBox.hidden = outcome.results.length <= shown;
     var message = describe(state, outcome);
     if (status.textContent !== message) {
       status.textContent = message;
     }
-    Array.prototype.forEach.call(filters.querySelectorAll("input[type=checkbox]"), function (box) {
-      var count = outcome.counts[box.name][box.value] || 0;
-      var label = box.parentNode.querySelector("[data-conteggio]");
-      label.textContent = "(" + count + ")";
-      box.parentNode.classList.toggle("zero", count === 0 && !box.checked);
+    boxes.forEach(function (item) {
+      var count = outcome.counts[item.box.name][item.box.value] || 0;
+      var text = "(" + count + ")";
+      if (item.count.textContent !== text) {
+        item.count.textContent = text;
+      }
+      var zero = count === 0 && !item.box.checked;
+      if (item.row.classList.contains("zero") !== zero) {
+        item.row.classList.toggle("zero", zero);
+      }
     });
     active = true;
   }
@@ -256,7 +327,10 @@
       if (!active && isEmpty(state)) {
         return; // nothing asked yet: keep the server-rendered list
       }
+      var started = window.performance.now();
       render(state);
+      // Read by benchmarks/search_speed.py: the work one (debounced) keystroke costs.
+      window.performance.measure("cerca-aggiornamento", { start: started, end: window.performance.now() });
       var query = stateQuery(state);
       if (query !== location.search) {
         history[push ? "pushState" : "replaceState"](null, "", location.pathname + query);
