@@ -19,10 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import chromium, serve  # noqa: E402
+from synthetic import write_synthetic_content  # noqa: E402
+
 from catalogo.catalogue import catalogue_assets  # noqa: E402
 from catalogo.cli import main as cli  # noqa: E402
 from catalogo.pipeline import load_site  # noqa: E402
-from synthetic import write_synthetic_content  # noqa: E402
 
 QUERIES = ["servizi sociali", "accoglienza", "poverta educativa", "l'inclusione", "anziani domiciliare", "welfare"]
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from .catalogue import AssetsMissing
 from .diagnostics import (
     Diagnostic,
     errors,
@@ -19,7 +20,6 @@ from .diagnostics import (
     format_step_summary,
     format_text,
 )
-from .catalogue import AssetsMissing
 from .linkcheck import check_links
 from .pipeline import Loaded, load_site
 from .render import Urls, render_site

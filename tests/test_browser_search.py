@@ -9,13 +9,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from lunr.index import Index
-
 from browser import chromium, serve
+from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require
+from lunr.index import Index
+from synthetic import write_synthetic_content
+
 from catalogo.cli import main
 from catalogo.search import load_stop_words, search
-from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require
-from synthetic import write_synthetic_content
 
 pytestmark = pytest.mark.browser
 BASE = "/catalogo/"

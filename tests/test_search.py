@@ -9,13 +9,13 @@ from pathlib import Path
 
 import lunr
 import pytest
+from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require, require_node
 from lunr.index import Index
+from synthetic import write_synthetic_content
 
 from catalogo.catalogue import catalogue_assets
 from catalogo.pipeline import load_site
 from catalogo.search import load_stop_words, search, stem, tokenize, trim
-from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require, require_node
-from synthetic import write_synthetic_content
 
 CORE_JS = ROOT / "theme" / "static" / "js" / "ricerca.js"
 JS_DIR = Path(__file__).resolve().parent / "js"
@@ -106,7 +106,7 @@ def test_every_italian_word_stems_the_same_in_python_and_the_browser(tmp_path: P
     proc = subprocess.run([node, str(JS_DIR / "stem.js")], input="\n".join(words), capture_output=True, text=True,
                           check=True, timeout=300, env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"})
     browser = proc.stdout.split("\n")[: len(words)]
-    different = [(w, stem(w), b) for w, b in zip(words, browser) if stem(w) != b]
+    different = [(w, stem(w), b) for w, b in zip(words, browser, strict=True) if stem(w) != b]
     assert len(words) > 100_000
     assert different == []
 
