@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from .catalogue import AssetsMissing
+from .config import load_vocabularies
 from .diagnostics import (
     Diagnostic,
     errors,
@@ -20,9 +22,13 @@ from .diagnostics import (
     format_step_summary,
     format_text,
 )
+from .jsonschema import generated_files
 from .linkcheck import check_links
-from .pipeline import Loaded, load_site
+from .pipeline import TERRITORIES_DIR, Loaded, load_site
 from .render import Urls, render_site
+from .scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
+from .serve import serve
+from .territory import load_territories
 from .write import WriteError, write_site
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -73,7 +79,8 @@ def make_parser() -> argparse.ArgumentParser:
         "controlla le schede e genera il sito statico.",
         epilog="Codici di uscita: 0 tutto bene, 1 contenuti non validi, 2 uso errato del comando.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="{build,check}", parser_class=ItalianParser)
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,new,serve,schema}",
+                                     parser_class=ItalianParser)
     commands.required = True
 
     build = commands.add_parser("build", help="controlla i contenuti e genera il sito",
@@ -92,6 +99,32 @@ def make_parser() -> argparse.ArgumentParser:
                        help="cartella dei contenuti (predefinita: content)")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="formato dei problemi: text (una riga per problema) o json")
+
+    new = commands.add_parser("new", help="crea la scheda di una nuova pratica",
+                              description="Crea content/practices/<nome>.md con tutte le chiavi, i valori "
+                              "ammessi nei commenti e lo schema del testo. Chiede ciò che manca.")
+    new.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
+                     help="cartella dei contenuti (predefinita: content)")
+    new.add_argument("--titolo", help="titolo della pratica")
+    new.add_argument("--comune", help="Comune che ha realizzato la pratica")
+    new.add_argument("--ambito", help="Ambito territoriale sociale, se la pratica è dell'intero Ambito")
+    new.add_argument("--area", metavar="AREA", help="area tematica dell'Avviso, ad esempio processi-organizzativi")
+    new.add_argument("--slug", help="nome del file (senza .md); predefinito: ricavato da titolo e territorio")
+
+    serve = commands.add_parser("serve", help="anteprima locale che si aggiorna a ogni modifica",
+                                description="Genera il sito in memoria, lo serve su 127.0.0.1 e lo rigenera "
+                                "a ogni modifica di content/ o theme/; la pagina nel browser si ricarica da sola.")
+    serve.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
+                       help="cartella dei contenuti (predefinita: content)")
+    serve.add_argument("--port", type=int, default=8000, metavar="N", help="porta (predefinita: 8000)")
+
+    schema = commands.add_parser("schema", help="rigenera lo schema JSON e frontmatter.json",
+                                 description="Rigenera schema/pratica.schema.json e frontmatter.json dallo schema "
+                                 "del programma e dai vocabolari di content/.")
+    schema.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
+                        help="cartella dei contenuti (predefinita: content)")
+    schema.add_argument("--dest", type=Path, default=Path("."), metavar="CARTELLA",
+                        help="dove scrivere i due file (predefinita: la cartella corrente)")
     return parser
 
 
@@ -151,6 +184,80 @@ def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, st
     return EXIT_OK
 
 
+def _ask(prompt: str, stdout: TextIO) -> str:
+    stdout.write(prompt)
+    stdout.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.strip()
+
+
+def run_new(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Scaffold a practice: flags first; on a terminal, ask for what is missing or wrong."""
+    vocabularies, _ = load_vocabularies(args.content)
+    territories, _ = load_territories(args.content / TERRITORIES_DIR)
+    if "area_tematica" not in vocabularies:
+        stderr.write(f"errore: vocabolari non leggibili in {args.content}: esegui 'python build.py check'\n")
+        return EXIT_INVALID
+    interactive = sys.stdin.isatty()
+
+    def obtain(value: str | None, prompt: str, check: Callable[[str], object]) -> object:
+        while True:
+            if not value:
+                if not interactive:
+                    raise EOFError
+                value = _ask(prompt, stdout)
+            try:
+                return check(value)
+            except ScaffoldError as exc:
+                stderr.write(f"errore: {exc}\n")
+                if not interactive:
+                    raise
+                value = None
+
+    def place(text: str) -> tuple[str | None, str | None]:
+        if args.ambito or text.lower().startswith("ambito"):
+            return check_place(None, text, territories)
+        return check_place(text, None, territories)
+
+    try:
+        titolo = obtain(args.titolo, "Titolo della pratica: ", check_title)
+        if args.comune and args.ambito:
+            comune, ambito = check_place(args.comune, args.ambito, territories)
+        else:
+            comune, ambito = obtain(args.comune or args.ambito,  # type: ignore[misc]
+                                    "Comune (oppure «Ambito di ...» se è dell'intero Ambito): ", place)
+        if not args.area and interactive:
+            stdout.write("Aree tematiche: " + ", ".join(vocabularies["area_tematica"]) + "\n")
+        area = obtain(args.area, "Area tematica: ", lambda a: check_area(a, vocabularies))
+        answers = Answers(str(titolo), comune, ambito, str(area))
+        target = write_practice(args.content, answers, vocabularies, territories, dt.date.today(), args.slug)
+    except EOFError:
+        stderr.write("catalogo: errore: mancano dei dati: indica --titolo, --comune o --ambito, --area\n")
+        return EXIT_USAGE
+    except ScaffoldError as exc:
+        if interactive or str(exc).startswith("esiste"):
+            stderr.write(f"errore: {exc}\n")
+        return EXIT_USAGE
+    stdout.write(f"Creata {target}: completa le righe con «DA COMPLETARE», poi guarda l'anteprima con "
+                 "'python build.py serve'.\n")
+    return EXIT_OK
+
+
+def run_schema(content: Path, dest: Path, stdout: TextIO, stderr: TextIO) -> int:
+    loaded = load_site(content)
+    if loaded.site is None:
+        _report(loaded, "text", stdout, stderr)
+        return EXIT_INVALID
+    for name, text in generated_files(loaded.site).items():
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        stdout.write(f"Scritto {target}\n")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -165,6 +272,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         return int(exc.code or 0)
     if args.command == "check":
         return run_check(args.content, args.format, stdout, stderr)
+    if args.command == "new":
+        return run_new(args, stdout, stderr)
+    if args.command == "serve":
+        return serve(args.content, THEME, args.port, stdout)
+    if args.command == "schema":
+        return run_schema(args.content, args.dest, stdout, stderr)
     base = args.base_url
     if base is not None and not (base.startswith("/") or re.match(r"^https?://[^/]+", base)):
         stderr.write(f"catalogo: errore: --base-url deve essere un indirizzo completo "

@@ -35,17 +35,23 @@ def _target_file(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
-def check_links(outputs: Sequence[Output], urls: Urls, out_label: str) -> list[Diagnostic]:
+LinkCache = dict[str, tuple[bytes, "_Collector"]]
+
+
+def check_links(outputs: Sequence[Output], urls: Urls, out_label: str,
+                cache: LinkCache | None = None) -> list[Diagnostic]:
+    """Broken internal links and anchors; with a cache, unchanged pages are not parsed again."""
     files = {o.path for o in outputs}
     pages = {o.path: o for o in outputs if o.path.endswith(".html")}
-    parsed: dict[str, _Collector] = {}
+    parsed: LinkCache = cache if cache is not None else {}
 
     def parse(path: str) -> _Collector:
-        if path not in parsed:
+        data = pages[path].data
+        if path not in parsed or parsed[path][0] != data:
             collector = _Collector()
-            collector.feed(pages[path].data.decode("utf-8"))
-            parsed[path] = collector
-        return parsed[path]
+            collector.feed(data.decode("utf-8"))
+            parsed[path] = (data, collector)
+        return parsed[path][1]
 
     diags: list[Diagnostic] = []
     for path in sorted(pages):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown
 import nh3
 
@@ -31,6 +33,7 @@ def _shift_headings(html: str) -> str:
     return html
 
 
+@lru_cache(maxsize=8192)
 def render_markdown(text: str) -> str:
     """Markdown -> sanitized HTML, headings shifted below the page title."""
     md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG,

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .config import load_settings, load_vocabularies
 from .diagnostics import Diagnostic, errors
@@ -24,6 +25,17 @@ TERRITORIES_DIR = "territori"
 YEAR_RE = re.compile(r"^[0-9]{4}$")
 
 
+PLACEHOLDER = "DA COMPLETARE"
+
+
+@dataclass
+class BuildCache:
+    """What the dev server keeps between rebuilds: unchanged files are not parsed or validated again."""
+
+    parsed: dict[str, Any] = field(default_factory=dict)
+    validated: dict[tuple[str, str], tuple[Any, list[Diagnostic]]] = field(default_factory=dict)
+
+
 @dataclass
 class Loaded:
     site: Site | None
@@ -39,8 +51,30 @@ def _lines(diags: list[Diagnostic], doc: RawDoc) -> set[int]:
     return {d.line for d in diags if d.path == doc.path}
 
 
-def load_site(content: Path) -> Loaded:
-    """Read and check the whole content folder; the Site is None when anything is wrong."""
+def placeholders(doc: RawDoc, severity: str) -> list[Diagnostic]:
+    """Lines still holding the scaffold's 'DA COMPLETARE' markers (see scaffold.py)."""
+    return [Diagnostic(doc.path, number, line.index(PLACEHOLDER) + 1, "",
+                       "segnaposto da completare: scrivi il contenuto vero al posto di 'DA COMPLETARE' "
+                       "(e togli il commento, se c'è)", severity)  # type: ignore[arg-type]
+            for number, line in enumerate(doc.text.split("\n"), start=1) if PLACEHOLDER in line]
+
+
+def _validate(doc: RawDoc, model: type[Any], vocabularies: Any, reported: set[int],
+              cache: BuildCache | None) -> tuple[Any, list[Diagnostic]]:
+    if cache is None:
+        return validate_model(doc, model, vocabularies, reported)
+    key = (doc.path, doc.text)
+    if key not in cache.validated:
+        cache.validated[key] = validate_model(doc, model, vocabularies, reported)
+    return cache.validated[key]
+
+
+def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None = None) -> Loaded:
+    """Read and check the whole content folder; the Site is None when anything is wrong.
+
+    ``drafts`` (the dev server) turns unfilled 'DA COMPLETARE' markers into warnings, so a
+    practice just scaffolded with ``new`` can be previewed.
+    """
     diags: list[Diagnostic] = []
     settings, problems = load_settings(content)
     diags += problems
@@ -50,9 +84,10 @@ def load_site(content: Path) -> Loaded:
     diags += problems
     dates = last_changes(content)
 
-    festival = load_folder(content / FESTIVAL_DIR, slug_re=YEAR_RE,
+    parsed = cache.parsed if cache is not None else None
+    festival = load_folder(content / FESTIVAL_DIR, slug_re=YEAR_RE, cache=parsed,
                            slug_hint="il nome è l'anno dell'edizione, ad esempio 2024.md")
-    practices = load_folder(content / PRACTICES_DIR,
+    practices = load_folder(content / PRACTICES_DIR, cache=parsed,
                             slug_hint="usa solo lettere minuscole senza accenti, cifre e trattini, "
                             "ad esempio 'centro-famiglie-bitonto.md'")
     diags += festival.diagnostics + practices.diagnostics
@@ -60,8 +95,8 @@ def load_site(content: Path) -> Loaded:
 
     editions: list[EditionRecord] = []
     for doc in festival.docs:
-        edition, problems = validate_model(doc, FestivalEdition, vocabularies,
-                                           _lines(festival.diagnostics, doc))
+        edition, problems = _validate(doc, FestivalEdition, vocabularies,
+                                      _lines(festival.diagnostics, doc), cache)
         diags += problems
         if edition is None:
             continue
@@ -74,8 +109,8 @@ def load_site(content: Path) -> Loaded:
 
     records: list[PracticeRecord] = []
     for doc in practices.docs:
-        fm, problems = validate_model(doc, Practice, vocabularies, _lines(practices.diagnostics, doc))
-        diags += problems
+        fm, problems = _validate(doc, Practice, vocabularies, _lines(practices.diagnostics, doc), cache)
+        diags += problems + placeholders(doc, "avviso" if drafts else "errore")
         placement, problems = place_practice(doc, territories)
         diags += problems
         replica_problems = check_replicas(doc, placement, territories)

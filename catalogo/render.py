@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .catalogue import catalogue_assets
+from .catalogue import CatalogueAssets, catalogue_assets
+from .jsonschema import FIELD_HELP, dumps, practice_schema
 from .model import Site
 from .output import Output
 from .paths import area_path, festival_path, practice_path, territory_path
@@ -62,8 +63,9 @@ def _hash(data: bytes) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, theme: Path, base_url: str) -> None:
+    def __init__(self, site: Site, theme: Path, base_url: str, search: CatalogueAssets | None = None) -> None:
         self.site = site
+        self.search = search
         self.urls = Urls.from_base_url(base_url)
         self.static_dir = theme / "static"
         self.assets = self._fingerprint_assets()
@@ -118,7 +120,7 @@ class Renderer:
 
     def render(self) -> list[Output]:
         site = self.site
-        search = catalogue_assets(site)
+        search = self.search or catalogue_assets(site)
         out: list[Output] = list(self.assets.values()) + list(search.outputs)
         out.append(self.page("index.html", "home.html", title=site.settings.titolo,
                              description=site.settings.descrizione, breadcrumbs=[]))
@@ -163,6 +165,17 @@ class Renderer:
                                  breadcrumbs=[("Festival", self.urls.url("festival/")), (str(edition.anno), None)],
                                  updated=edition.aggiornata, edition=edition,
                                  practices=site.practices_in(edition.anno)))
+        schema = practice_schema(site.vocabularies, site.territories)
+        out.append(Output("dati/schema/pratica.schema.json", dumps(schema).encode("utf-8")))
+        vocabulary_of = {"area_tematica": "area_tematica", "aree_strategiche": "aree_strategiche",
+                         "destinatari": "destinatari", "stato": "stato", "replicabilita": "livello_replicabilita"}
+        out.append(self.page("proponi/index.html", "proponi.html", title="Come proporre una pratica",
+                             description="Come segnalare al catalogo una buona pratica di welfare locale di un "
+                             "Comune o di un Ambito territoriale sociale della Puglia.",
+                             breadcrumbs=[("Proponi una pratica", None)],
+                             fields=list(FIELD_HELP.items()), required=set(schema.get("required", [])),
+                             vocabularies={name: [t.etichetta for t in site.terms(vocab)]
+                                           for name, vocab in vocabulary_of.items()}))
         out.append(self.page("404.html", "404.html", title="Pagina non trovata",
                              description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)]))
         return out

@@ -19,6 +19,8 @@ cerca.js): every word must match (AND), exactly once stemmed or as a prefix of a
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 import re
@@ -68,6 +70,7 @@ def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"  # JavaScript: [\p{L}\p{N}]
 
 
+@cache
 def trim(word: str) -> str:
     """Drop what is not a letter or a digit at both ends (cerca.js: same Unicode categories)."""
     start, end = 0, len(word)
@@ -78,6 +81,7 @@ def trim(word: str) -> str:
     return word[start:end]
 
 
+@cache
 def fold(word: str) -> str:
     """Accent-free form of a lower-cased word (cerca.js: NFKD, then drop \\p{M})."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if unicodedata.category(c)[0] != "M")
@@ -109,13 +113,19 @@ def _stemmer_fn(token: Token, i: int = 0, tokens: Any = None) -> Token:
     return token.update(lambda s, m=None: stem(s))
 
 
-def _stemmer_accents(token: Token, i: int = 0, tokens: Any = None) -> Token | list[Token]:
-    word = str(token)
+@cache
+def index_stems(word: str) -> tuple[str, ...]:
+    """The stem of a word, and the stem of its accent-free form when that differs."""
     plain = stem(word)
     folded = stem(fold(word))
-    if folded == plain:
-        return token.update(lambda s, m=None: plain)
-    return [token.clone(lambda s, m=None: plain), token.clone(lambda s, m=None: folded)]
+    return (plain,) if folded == plain else (plain, folded)
+
+
+def _stemmer_accents(token: Token, i: int = 0, tokens: Any = None) -> Token | list[Token]:
+    stems = index_stems(str(token))
+    if len(stems) == 1:
+        return token.update(lambda s, m=None: stems[0])
+    return [token.clone(lambda s, m=None, v=variant: v) for variant in stems]
 
 
 def _register(fn: Callable[..., Any], label: str) -> Callable[..., Any]:
@@ -164,12 +174,16 @@ def build_index(docs: Sequence[SearchDoc], stop_words: frozenset[str]) -> dict[s
     return serialized
 
 
+_E12_BOUNDS = [math.sqrt(a * b) for a, b in itertools.pairwise(E12)]  # geometric midpoints between steps
+
+
 def _e12(value: float) -> float | int:
+    """The nearest E12 value on a log scale."""
     if value <= 0:
         return 0
     exponent = math.floor(math.log10(value))
     mantissa = value / 10**exponent
-    step = min(E12, key=lambda s: abs(math.log(mantissa / s)))
+    step = E12[bisect.bisect_left(_E12_BOUNDS, mantissa)]
     rounded = float(f"{step * 10**exponent:.2g}")
     return int(rounded) if rounded.is_integer() else rounded
 

@@ -20,6 +20,8 @@ from .diagnostics import Diagnostic
 MAX_FILE_BYTES = 512 * 1024
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FM_BOUNDARY = YAMLHandler.FM_BOUNDARY
+# libyaml's parser when PyYAML was built with it (the PyPI wheels are): same events and marks, ~10x faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Pos = tuple[int, int]
 KeyPath = tuple[str | int, ...]
@@ -37,6 +39,7 @@ class RawDoc:
     body: str
     body_line: int  # file line where the body starts
     fm_line: int  # file line of the opening '---'
+    text: str = ""  # the whole file, decoded, with \n line ends
 
     def pos(self, path: KeyPath, *, key: bool = False) -> Pos:
         """Best position for a (possibly partial) key path: the deepest node that exists."""
@@ -197,7 +200,7 @@ def parse_document(raw: bytes, path: str, stem: str) -> tuple[RawDoc | None, lis
     if parsed is None:
         return None, diags
     data, builder = parsed
-    doc = RawDoc(path, stem, data, builder.values, builder.keys, text[body_start:], body_line, 1)
+    doc = RawDoc(path, stem, data, builder.values, builder.keys, text[body_start:], body_line, 1, text)
     return doc, diags
 
 
@@ -213,7 +216,7 @@ def _parse_yaml(text: str, path: str, line0: int) -> tuple[tuple[dict[str, Any],
     if not text.strip():
         return None, [Diagnostic(path, 1, 1, "", "il front matter è vuoto: mancano tutte le chiavi")]
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent) or anchor is not None:
                 line = line0 + event.start_mark.line
@@ -222,7 +225,7 @@ def _parse_yaml(text: str, path: str, line0: int) -> tuple[tuple[dict[str, Any],
                                         "scrivi il valore per intero"))
         if diags:
             return None, diags
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = line0 + (mark.line if mark else 0)
@@ -253,9 +256,15 @@ def parse_yaml_file(raw: bytes, path: str) -> tuple[RawDoc | None, list[Diagnost
     return RawDoc(path, Path(path).stem, data, builder.values, builder.keys, "", 1, 1), diags
 
 
-def load_folder(folder: Path, *, slug_re: re.Pattern[str] = SLUG_RE,
-                slug_hint: str = "") -> LoadResult:
-    """Every ``*.md`` of a folder, sorted by name so the build is deterministic."""
+ParseCache = dict[str, tuple[bytes, RawDoc | None, list[Diagnostic]]]
+
+
+def load_folder(folder: Path, *, slug_re: re.Pattern[str] = SLUG_RE, slug_hint: str = "",
+                cache: ParseCache | None = None) -> LoadResult:
+    """Every ``*.md`` of a folder, sorted by name so the build is deterministic.
+
+    With a cache (the dev server's), files whose bytes did not change are not parsed again.
+    """
     result = LoadResult()
     if not folder.is_dir():
         return result
@@ -271,7 +280,14 @@ def load_folder(folder: Path, *, slug_re: re.Pattern[str] = SLUG_RE,
         if not slug_re.match(file.stem):
             result.diagnostics.append(Diagnostic(path, 1, 1, "", f"nome del file non valido "
                                                  f"'{file.name}': {slug_hint}"))
-        doc, diags = parse_document(file.read_bytes(), path, file.stem)
+        raw = file.read_bytes()
+        cached = cache.get(path) if cache is not None else None
+        if cached is not None and cached[0] == raw:
+            doc, diags = cached[1], cached[2]
+        else:
+            doc, diags = parse_document(raw, path, file.stem)
+            if cache is not None:
+                cache[path] = (raw, doc, diags)
         result.diagnostics.extend(diags)
         if doc is not None:
             result.docs.append(doc)

@@ -1,0 +1,243 @@
+"""JSON Schema and Front Matter CMS configuration, generated from the pydantic schema.
+
+Neither is written by hand: ``python build.py schema`` regenerates the committed copies and
+a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from .schema import SCHEMA_VERSION, Practice, Vocabularies
+from .territory import Territories
+
+SCHEMA_ID = "https://catalogo-buone-pratiche.example/dati/schema/pratica.schema.json"
+SCHEMA_FILE = "schema/pratica.schema.json"
+FRONTMATTER_FILE = "frontmatter.json"
+
+FIELD_HELP = {
+    "titolo": "Il nome della pratica, come la chiamano il Comune o l'Ambito (5-160 caratteri).",
+    "sintesi": "Che cosa fa la pratica, per chi e con quali risultati, in 40-500 caratteri, senza formattazione.",
+    "comune": "Il Comune che ha realizzato la pratica, con il nome ufficiale ISTAT.",
+    "ambito": "L'Ambito territoriale sociale, se la pratica è dell'intero Ambito. Per un Comune si ricava da solo.",
+    "area_tematica": "L'area tematica dell'Avviso in cui la pratica è stata candidata.",
+    "aree_strategiche": "Una o più aree strategiche del V Piano regionale delle Politiche sociali.",
+    "destinatari": "A chi si rivolge la pratica.",
+    "anno_avvio": "Anno di avvio della pratica.",
+    "anno_fine": "Anno di conclusione, se la pratica è conclusa.",
+    "stato": "Se la pratica è attiva, conclusa o diventata un servizio stabile.",
+    "risultati": "I risultati ottenuti: una frase, oppure indicatore, valore e note.",
+    "replicabilita": "Quanto è replicabile la pratica e che cosa serve a un altro territorio per farlo.",
+    "ostacoli": "Gli ostacoli incontrati e come sono stati superati.",
+    "miglioramenti": "Che cosa si potrebbe migliorare.",
+    "partner": "Enti, associazioni e servizi che hanno collaborato.",
+    "risorse": "Costo complessivo in euro e fonti di finanziamento.",
+    "contatti": "Contatti istituzionali per chi vuole saperne di più.",
+    "festival": "Gli anni delle edizioni del Festival in cui la pratica è stata presentata.",
+    "repliche": "I territori che hanno replicato la pratica o hanno espresso interesse.",
+    "fonti": "Le fonti pubbliche (indirizzi web) dei fatti riportati nella scheda.",
+    "pubblicata": "La data in cui la scheda è entrata nel catalogo (AAAA-MM-GG).",
+}
+
+
+DEF_HELP = {
+    "Misura": "Un risultato misurato: indicatore, valore ed eventuali note.",
+    "Replicabilita": "Livello di replicabilità e condizioni perché un altro territorio possa replicare la pratica.",
+    "Risorse": "Costo complessivo in euro e fonti di finanziamento.",
+    "Contatti": "Contatti istituzionali (ufficio, indirizzo istituzionale).",
+    "Replica": "Un territorio che ha replicato la pratica o ha espresso interesse.",
+}
+
+
+def _replace_vocabularies(node: Any, vocabularies: Vocabularies) -> Any:
+    if isinstance(node, dict):
+        name = node.pop("x-vocabolario", None)
+        out = {k: _replace_vocabularies(v, vocabularies) for k, v in node.items()}
+        if name is not None:
+            terms = vocabularies[name]
+            out["enum"] = list(terms)
+            out["x-etichette"] = {slug: t.etichetta for slug, t in terms.items()}
+        return out
+    if isinstance(node, list):
+        return [_replace_vocabularies(v, vocabularies) for v in node]
+    return node
+
+
+def practice_schema(vocabularies: Vocabularies, territories: Territories) -> dict[str, Any]:
+    """The JSON Schema of a practice's front matter, with the vocabularies as enums."""
+    schema = _replace_vocabularies(Practice.model_json_schema(mode="validation"), vocabularies)
+    properties = schema["properties"]
+    for name, text in FIELD_HELP.items():
+        properties[name]["description"] = text
+    for name, definition in schema.get("$defs", {}).items():
+        definition.pop("description", None)  # class docstrings are for developers, in English
+        if name in DEF_HELP:
+            definition["description"] = DEF_HELP[name]
+    properties["comune"]["examples"] = sorted(territories.comuni)
+    properties["ambito"]["examples"] = sorted(territories.ambiti)
+    schema["anyOf"] = [{"required": ["comune"]}, {"required": ["ambito"]}]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "Scheda di una buona pratica",
+        "description": "Il front matter YAML di content/practices/<slug>.md nel Catalogo delle buone pratiche "
+                       "del welfare locale (Regione Puglia, ANCI Puglia).",
+        "x-versione": SCHEMA_VERSION,
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+def _cms_field(name: str, spec: dict[str, Any], defs: dict[str, Any], required: bool) -> dict[str, Any]:
+    spec = _resolve(spec, defs)
+    field: dict[str, Any] = {"title": name.replace("_", " ").capitalize(), "name": name}
+    if spec.get("description"):
+        field["description"] = spec["description"]
+    if required:
+        field["required"] = True
+    items = _resolve(spec.get("items", {}), defs)
+    if "enum" in spec:
+        field.update(type="choice", choices=[{"id": v, "title": spec["x-etichette"][v]} for v in spec["enum"]])
+    elif spec.get("type") == "array" and "enum" in items:
+        field.update(type="choice", multiple=True,
+                     choices=[{"id": v, "title": items["x-etichette"][v]} for v in items["enum"]])
+    elif spec.get("type") == "array" and items.get("type") == "integer":
+        field.update(type="list")
+    elif spec.get("type") == "array" and (items.get("type") == "object" or "anyOf" in items or "oneOf" in items):
+        field.update(type="block", fieldGroup=f"{name}-voce")
+    elif spec.get("type") == "array":
+        field.update(type="list")
+    elif spec.get("type") == "object":
+        field.update(type="fields", fields=[_cms_field(k, v, defs, k in spec.get("required", []))
+                                            for k, v in spec["properties"].items()])
+    elif spec.get("format") == "date":
+        field.update(type="datetime", dateFormat="yyyy-MM-dd")
+    elif spec.get("type") in ("integer", "number"):
+        field.update(type="number")
+    else:
+        field.update(type="string", multiline=name == "sintesi")
+    return field
+
+
+def _resolve(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """Inline $ref and drop the 'null' branch of optional fields."""
+    spec = copy.deepcopy(spec)
+    if "$ref" in spec:
+        spec = {**defs[spec.pop("$ref").split("/")[-1]], **spec}
+    if "anyOf" in spec:
+        branches = [b for b in spec["anyOf"] if b.get("type") != "null"]
+        if len(branches) == 1:
+            rest = {k: v for k, v in spec.items() if k != "anyOf"}
+            spec = {**_resolve(branches[0], defs), **rest}
+    return spec
+
+
+def frontmatter_cms(schema: dict[str, Any]) -> dict[str, Any]:
+    """Configuration for the Front Matter CMS extension of VS Code: a form with the vocabularies."""
+    defs = schema.get("$defs", {})
+    required = set(schema.get("required", []))
+    fields = [_cms_field(name, spec, defs, name in required) for name, spec in schema["properties"].items()]
+    groups = []
+    for name in ("risultati", "repliche"):
+        items = _resolve(schema["properties"][name]["items"], defs)
+        objects = [_resolve(b, defs) for b in items.get("oneOf", items.get("anyOf", [items]))]
+        obj = next(o for o in objects if o.get("type") == "object")
+        groups.append({"id": f"{name}-voce", "labelField": next(iter(obj["properties"])),
+                       "fields": [_cms_field(k, v, defs, k in obj.get("required", []))
+                                  for k, v in obj["properties"].items()]})
+    return {
+        "$schema": "https://frontmatter.codes/frontmatter.schema.json",
+        "frontMatter.framework.id": "other",
+        "frontMatter.content.pageFolders": [{"title": "Pratiche", "path": "[[workspace]]/content/practices",
+                                              "contentTypes": ["pratica"]}],
+        "frontMatter.taxonomy.contentTypes": [{"name": "pratica", "pageBundle": False, "previewPath": "pratiche",
+                                               "fields": fields}],
+        "frontMatter.taxonomy.fieldGroups": groups,
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+ISSUE_FORM_FILE = ".github/ISSUE_TEMPLATE/proposta-pratica.yml"
+
+
+def issue_form(vocabularies: Vocabularies) -> dict[str, Any]:
+    """GitHub issue form with the contract's fields, for people who cannot edit files."""
+
+    def options(name: str) -> list[str]:
+        return [f"{t.etichetta} ({slug})" for slug, t in vocabularies[name].items()]
+
+    def text(id_: str, label: str, description: str, required: bool = False, long: bool = False,
+             placeholder: str = "") -> dict[str, Any]:
+        attributes: dict[str, Any] = {"label": label, "description": description}
+        if placeholder:
+            attributes["placeholder"] = placeholder
+        return {"type": "textarea" if long else "input", "id": id_, "attributes": attributes,
+                "validations": {"required": required}}
+
+    def choice(id_: str, label: str, vocabulary: str, multiple: bool = False) -> dict[str, Any]:
+        return {"type": "dropdown", "id": id_,
+                "attributes": {"label": label, "description": FIELD_HELP.get(id_, ""),
+                               "options": options(vocabulary), "multiple": multiple},
+                "validations": {"required": True}}
+
+    return {
+        "name": "Proponi una buona pratica",
+        "description": "Segnala una pratica di welfare locale di un Comune o di un Ambito territoriale sociale "
+                       "della Puglia: la redazione la trasformerà in una scheda del catalogo.",
+        "title": "Proposta: ",
+        "labels": ["proposta di pratica"],
+        "body": [
+            {"type": "markdown", "attributes": {"value": (
+                "Compila i campi: sono gli stessi della scheda del catalogo. Non servono competenze tecniche. "
+                "Indica solo fatti che si trovano in fonti pubbliche e contatti istituzionali.")}},
+            text("titolo", "Titolo", FIELD_HELP["titolo"], required=True),
+            text("sintesi", "Sintesi", FIELD_HELP["sintesi"], required=True, long=True),
+            text("comune", "Comune", FIELD_HELP["comune"], placeholder="Ad esempio: Bitonto"),
+            text("ambito", "Ambito territoriale sociale", FIELD_HELP["ambito"], placeholder="Ad esempio: Bitonto"),
+            choice("area_tematica", "Area tematica dell'Avviso", "area_tematica"),
+            choice("aree_strategiche", "Aree strategiche del V Piano", "aree_strategiche", multiple=True),
+            choice("destinatari", "Destinatari", "destinatari", multiple=True),
+            text("anno_avvio", "Anno di avvio", FIELD_HELP["anno_avvio"], required=True, placeholder="2023"),
+            text("anno_fine", "Anno di conclusione", FIELD_HELP["anno_fine"]),
+            choice("stato", "Stato", "stato"),
+            text("risultati", "Risultati", FIELD_HELP["risultati"] + " Uno per riga.", required=True, long=True),
+            choice("replicabilita", "Livello di replicabilità", "livello_replicabilita"),
+            text("condizioni", "Condizioni per replicarla", "Che cosa serve a un altro territorio. Una per riga.",
+                 required=True, long=True),
+            text("ostacoli", "Ostacoli superati", FIELD_HELP["ostacoli"], long=True),
+            text("miglioramenti", "Spazio di miglioramento", FIELD_HELP["miglioramenti"], long=True),
+            text("partner", "Partner", FIELD_HELP["partner"], long=True),
+            text("risorse", "Risorse", FIELD_HELP["risorse"], long=True),
+            text("contatti", "Contatti", FIELD_HELP["contatti"], long=True),
+            text("festival", "Festival", FIELD_HELP["festival"]),
+            text("repliche", "Repliche", FIELD_HELP["repliche"], long=True),
+            text("fonti", "Fonti", FIELD_HELP["fonti"] + " Una per riga.", required=True, long=True),
+            text("descrizione", "Descrizione", "Contesto, obiettivi, attività, metodo e risultati, in parole "
+                 "semplici.", long=True),
+            {"type": "checkboxes", "id": "conferme", "attributes": {"label": "Conferme", "options": [
+                {"label": "I fatti indicati si trovano nelle fonti pubbliche elencate.", "required": True},
+                {"label": "I contatti sono istituzionali (nessun dato personale non pubblicato).", "required": True},
+            ]}},
+        ],
+    }
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    import yaml
+
+    header = "# Generato da 'python build.py schema' a partire dallo schema e da content/vocabolari.yml.\n"
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+
+
+def generated_files(site: Any) -> dict[str, str]:
+    """Every file generated from the schema, by path in the repository (see 'build.py schema')."""
+    schema = practice_schema(site.vocabularies, site.territories)
+    return {
+        SCHEMA_FILE: dumps(schema),
+        FRONTMATTER_FILE: dumps(frontmatter_cms(schema)),
+        ISSUE_FORM_FILE: dump_yaml(issue_form(site.vocabularies)),
+    }

@@ -1,0 +1,218 @@
+"""``python build.py serve``: build in memory, serve on 127.0.0.1, rebuild on change, reload the page.
+
+Pages are served from memory (nothing is written to ``_site``). While the content is invalid
+the server keeps running and every page shows the list of problems until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import unquote, urlsplit
+
+from .catalogue import AssetsMissing, CatalogueAssets, catalogue_assets
+from .diagnostics import Diagnostic, errors
+from .linkcheck import LinkCache, check_links
+from .model import Site
+from .pipeline import BuildCache, load_site
+from .render import Renderer, Urls
+
+RELOAD_PATH = "/__catalogo__/ricarica.js"
+VERSION_PATH = "/__catalogo__/versione"
+RELOAD_SCRIPT = b"""/* Dev server only: reloads the page when the site is rebuilt. */
+(function () {
+  "use strict";
+  var current = null;
+  function check() {
+    fetch("/__catalogo__/versione", { cache: "no-store" }).then(function (r) { return r.text(); })
+      .then(function (v) {
+        if (current !== null && v !== current) { location.reload(); }
+        current = v;
+      }).catch(function () {}).then(function () { setTimeout(check, 700); });
+  }
+  check();
+})();
+"""
+TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript",
+         ".json": "application/json", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
+         ".xml": "application/xml", ".csv": "text/csv; charset=utf-8", ".woff2": "font/woff2"}
+
+
+@dataclass
+class State:
+    """The last build, swapped whole under a lock: requests never see half a rebuild."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    version: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def publish(self, files: dict[str, bytes] | None, problems: list[Diagnostic]) -> None:
+        with self.lock:
+            if files is not None:
+                self.files = files
+            self.problems = problems
+            self.version += 1
+
+
+def error_page(problems: list[Diagnostic]) -> bytes:
+    items = "\n".join(
+        f"<li><code>{html.escape(d.path)}:{d.line}:{d.col}</code> <strong>{html.escape(d.severity)}</strong>"
+        f"{': ' + html.escape(d.key) if d.key else ''}: {html.escape(d.message)}</li>" for d in sorted(problems))
+    return f"""<!doctype html>
+<html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Contenuti da correggere</title>
+<link rel="stylesheet" href="/__catalogo__/errori.css"></head>
+<body><main><h1>Contenuti da correggere</h1>
+<p>Il sito non può essere generato: correggi questi problemi e salva il file. La pagina si aggiorna da sola.</p>
+<ol>{items}</ol></main>
+<script src="{RELOAD_PATH}" defer></script></body></html>
+""".encode()
+
+
+ERROR_CSS = b"""body { font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; line-height: 1.5; }
+h1 { color: #a61c1c; } li { margin: 0.5rem 0; } code { background: #f0f0f0; padding: 0 0.25em; }"""
+
+
+class Builder:
+    """Incremental rebuilds: unchanged files are not parsed or validated again, and the pages are
+    served before the (slower) search index is rebuilt."""
+
+    def __init__(self, content: Path, theme: Path, state: State, log: TextIO) -> None:
+        self.content = content
+        self.theme = theme
+        self.state = state
+        self.log = log
+        self.cache = BuildCache()
+        self.search: CatalogueAssets | None = None
+        self.link_cache: LinkCache = {}
+
+    def rebuild(self) -> None:
+        """Pages first (with the previous search index), then the index, then pages again."""
+        started = time.perf_counter()
+        loaded = load_site(self.content, drafts=True, cache=self.cache)
+        if not loaded.ok or loaded.site is None:
+            self.state.publish(None, loaded.diagnostics)
+            self._report(loaded.diagnostics, started, "contenuti non validi: il browser mostra i problemi")
+            return
+        site = loaded.site
+        reported = False
+        if self.search is not None and self._render(site, self.search, loaded.diagnostics, started, "pagine"):
+            started, reported = time.perf_counter(), True
+        try:
+            search = catalogue_assets(site)
+        except AssetsMissing as exc:
+            problem = Diagnostic("node_modules", 1, 1, "", str(exc))
+            self.state.publish(None, [problem])
+            self._report([problem], started, "mancano i file di lunr")
+            return
+        if self.search is None or search.outputs != self.search.outputs:
+            self.search = search
+            self._render(site, search, loaded.diagnostics, started, "indice di ricerca e pagine", quiet=reported)
+
+    def _render(self, site: Site, search: CatalogueAssets, problems: list[Diagnostic], started: float,
+                what: str, quiet: bool = False) -> bool:
+        outputs = Renderer(site, self.theme, "/", search=search).render()
+        broken = check_links(outputs, Urls.from_base_url("/"), "sito", self.link_cache)
+        if errors(broken):
+            self.state.publish(None, problems + broken)
+            self._report(problems + broken, started, "collegamenti interni non validi")
+            return False
+        self.state.publish({o.path: o.data for o in outputs}, problems + broken)
+        self._report([] if quiet else problems + broken, started,
+                     f"{what}: {len(site.practices)} pratiche, {len(outputs)} file")
+        return True
+
+    def _report(self, problems: list[Diagnostic], started: float, what: str) -> None:
+        for d in sorted(problems):
+            self.log.write(d.format() + "\n")
+        self.log.write(f"[{time.strftime('%H:%M:%S')}] Ricostruito in {time.perf_counter() - started:.2f} s: {what}.\n")
+        self.log.flush()
+
+
+def make_handler(state: State) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "catalogo-serve"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path == RELOAD_PATH:
+                return self._send(200, RELOAD_SCRIPT, TYPES[".js"])
+            if path == "/__catalogo__/errori.css":
+                return self._send(200, ERROR_CSS, TYPES[".css"])
+            with state.lock:
+                files, problems, version = state.files, state.problems, state.version
+            if path == VERSION_PATH:
+                return self._send(200, str(version).encode(), "text/plain")
+            relative = path.lstrip("/")
+            if relative == "" or relative.endswith("/"):
+                relative += "index.html"
+            if errors(problems) and relative.endswith(".html"):
+                return self._send(500, error_page(problems), TYPES[".html"])
+            body = files.get(relative)
+            status = 200
+            if body is None and f"{relative}/index.html" in files:
+                self.send_response(301)
+                self.send_header("Location", path + "/")
+                self.end_headers()
+                return None
+            if body is None:
+                status, relative, body = 404, "404.html", files.get("404.html", b"Pagina non trovata")
+            suffix = Path(relative).suffix
+            if suffix == ".html":
+                body = body.replace(b"</body>", f'<script src="{RELOAD_PATH}" defer></script>\n</body>'.encode(), 1)
+            return self._send(status, body, TYPES.get(suffix, "application/octet-stream"))
+
+    return Handler
+
+
+def serve(content: Path, theme: Path, port: int, out: TextIO) -> int:
+    """Run until Ctrl+C; returns the exit code."""
+    from watchfiles import watch
+
+    state = State()
+    builder = Builder(content, theme, state, out)
+    builder.rebuild()
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(state))
+    except OSError as exc:
+        out.write(f"errore: non riesco ad aprire la porta {port} ({exc.strerror}): prova con --port\n")
+        return 2
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    out.write(f"Anteprima su http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C per fermare). "
+              f"Osservo {content} e {theme}.\n")
+    out.flush()
+    stop = threading.Event()
+    try:
+        for _changes in watch(content, theme, stop_event=stop, debounce=200, raise_interrupt=True):
+            builder.rebuild()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+    out.write("Anteprima fermata.\n")
+    return 0

