@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class CatalogueAssets:
     index: str
     documents: str
     facets: tuple[FacetDef, ...]
+    key: str = ""  # digest of everything the index is built from
 
 
 def _territory_label(p: PracticeRecord) -> str:
@@ -96,7 +98,9 @@ def _document(site: Site, ref: str, p: PracticeRecord) -> dict[str, Any]:
     }
 
 
-def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES) -> CatalogueAssets:
+def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES,
+                     previous: CatalogueAssets | None = None) -> CatalogueAssets:
+    """Index, documents and lunr files; ``previous`` is returned as is when nothing they use changed."""
     try:
         stop_words = load_stop_words(node_modules)
         vendor = [(target, (node_modules / source).read_bytes()) for source, target in VENDOR_FILES]
@@ -104,7 +108,7 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES) -> Catalogue
     except OSError as exc:
         raise AssetsMissing(f"mancano i file di lunr in {node_modules}: esegui 'npm ci'") from exc
     refs = [(_base36(i), p) for i, p in enumerate(site.by_title)]
-    index = index_json(build_index([search_doc(site, ref, p) for ref, p in refs], stop_words))
+    docs = [search_doc(site, ref, p) for ref, p in refs]
     facets = build_facets(site)
     documents = {
         "separatore": SEPARATOR,
@@ -116,6 +120,13 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES) -> Catalogue
         "pratiche": [_document(site, ref, p) for ref, p in refs],
     }
     docs_bytes = json.dumps(documents, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256(docs_bytes)
+    for doc in docs:
+        digest.update(json.dumps(dataclasses.astuple(doc), ensure_ascii=False).encode("utf-8"))
+    key = digest.hexdigest()
+    if previous is not None and previous.key == key:
+        return previous
+    index = index_json(build_index(docs, stop_words))
     outputs = [Output(_hashed("static/search/indice.json", index), index),
                Output(_hashed("static/search/documenti.json", docs_bytes), docs_bytes)]
     scripts = []
@@ -124,4 +135,4 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES) -> Catalogue
         outputs.append(Output(path, data))
         scripts.append(path)
     outputs += [Output(f"static/vendor/{target}", data) for target, data in licences]
-    return CatalogueAssets(tuple(outputs), tuple(scripts), outputs[0].path, outputs[1].path, facets)
+    return CatalogueAssets(tuple(outputs), tuple(scripts), outputs[0].path, outputs[1].path, facets, key)

@@ -105,13 +105,13 @@ class Builder:
         if self.search is not None and self._render(site, self.search, loaded.diagnostics, started, "pagine"):
             started, reported = time.perf_counter(), True
         try:
-            search = catalogue_assets(site)
+            search = catalogue_assets(site, previous=self.search)
         except AssetsMissing as exc:
             problem = Diagnostic("node_modules", 1, 1, "", str(exc))
             self.state.publish(None, [problem])
             self._report([problem], started, "mancano i file di lunr")
             return
-        if self.search is None or search.outputs != self.search.outputs:
+        if search is not self.search:
             self.search = search
             self._render(site, search, loaded.diagnostics, started, "indice di ricerca e pagine", quiet=reported)
 

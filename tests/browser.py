@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from conftest import require
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium by default; CI on GitHub sets CHROMIUM_PATH to the runner's Chrome.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 
@@ -50,7 +52,7 @@ def serve(root: Path) -> Iterator[str]:
 
 @contextmanager
 def chromium() -> Iterator[object]:
-    require(CHROMIUM.is_file() and shutil.which("node") is not None, "Debian's chromium (/usr/bin/chromium)")
+    require(CHROMIUM.is_file(), f"a Chromium browser at {CHROMIUM} (Debian: apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - a dev dependency
