@@ -62,6 +62,7 @@ class CatalogueAssets:
     index: str
     documents: str
     facets: tuple[FacetDef, ...]
+    stop_words: frozenset[str] = frozenset()
     key: str = ""  # digest of everything the index is built from
 
 
@@ -135,4 +136,5 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES,
         outputs.append(Output(path, data))
         scripts.append(path)
     outputs += [Output(f"static/vendor/{target}", data) for target, data in licences]
-    return CatalogueAssets(tuple(outputs), tuple(scripts), outputs[0].path, outputs[1].path, facets, key)
+    return CatalogueAssets(tuple(outputs), tuple(scripts), outputs[0].path, outputs[1].path, facets, stop_words,
+                           key)

@@ -25,10 +25,11 @@ from .diagnostics import (
 from .jsonschema import generated_files
 from .linkcheck import check_links
 from .pipeline import TERRITORIES_DIR, Loaded, load_site
-from .render import Urls, render_site
+from .render import render_site
 from .scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
 from .serve import serve
 from .territory import load_territories
+from .urls import Urls
 from .write import WriteError, write_site
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2

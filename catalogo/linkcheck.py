@@ -8,7 +8,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostic
 from .output import Output
-from .render import Urls
+from .urls import Urls
 
 _LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"),
                ("form", "action"), ("source", "src"), ("use", "href")}

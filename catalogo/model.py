@@ -30,6 +30,7 @@ class PracticeRecord:
     provincia: Provincia
     repliche: tuple[ResolvedReplica, ...]
     aggiornata: dt.date
+    body: str = ""  # the Markdown source, for the open-data exports
 
     @property
     def titolo(self) -> str:

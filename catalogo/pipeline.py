@@ -122,7 +122,7 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
             slug=doc.stem, source=doc.path, data=fm, body_html=render_markdown(doc.body),
             comune=placement.comune, ambito=placement.ambito,
             ambito_verificato=placement.ambito_verificato, provincia=placement.provincia,
-            repliche=repliche, aggiornata=_updated(doc, dates, fm.pubblicata),
+            repliche=repliche, aggiornata=_updated(doc, dates, fm.pubblicata), body=doc.body,
         ))
 
     if settings is None or errors(diags):

@@ -5,44 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .catalogue import CatalogueAssets, catalogue_assets
+from .export import (
+    CSV_COLUMNS,
+    atom_feed,
+    dcat_dataset,
+    practice_json,
+    practice_ld,
+    practices_csv,
+    practices_json,
+    robots,
+    sitemap,
+)
 from .jsonschema import FIELD_HELP, dumps, practice_schema
 from .model import Site
 from .output import Output
 from .paths import area_path, festival_path, practice_path, territory_path
+from .related import related_practices
+from .urls import Urls
 
 MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
           "settembre", "ottobre", "novembre", "dicembre")
-
-
-@dataclass(frozen=True)
-class Urls:
-    """Every internal link goes through here, so the site works under any sub-path."""
-
-    base_path: str  # "/" or "/catalogo/"
-    origin: str  # "https://example.org" or "" when the base URL is only a path
-
-    @classmethod
-    def from_base_url(cls, base_url: str) -> Urls:
-        parts = urlsplit(base_url)
-        path = parts.path or "/"
-        if not path.endswith("/"):
-            path += "/"
-        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-        return cls(path, origin)
-
-    def url(self, path: str = "") -> str:
-        return self.base_path + path.lstrip("/")
-
-    def absolute(self, path: str = "") -> str | None:
-        return self.origin + self.url(path) if self.origin else None
 
 
 def italian_date(value: dt.date) -> str:
@@ -111,6 +99,8 @@ class Renderer:
              breadcrumbs: Iterable[tuple[str, str | None]] = (), updated: dt.date | None = None,
              **context: Any) -> Output:
         crumbs = [("Home", self.urls.url())] + [(name, href) for name, href in breadcrumbs]
+        context.setdefault("json_ld", None)
+        context.setdefault("og_type", "website")
         html = self.env.get_template(template).render(
             page_title=title, description=description, breadcrumbs=crumbs,
             updated=updated or self.site.aggiornato, page_path=path,
@@ -128,11 +118,23 @@ class Renderer:
                              description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
                              "per area, territorio, destinatari, stato e replicabilità.",
                              breadcrumbs=[("Pratiche", None)], search=search))
+        related = related_practices(site, search.stop_words)
         for p in site.practices:
             out.append(self.page(f"pratiche/{p.slug}/index.html", "practice.html",
                                  title=p.titolo, description=p.data.sintesi,
                                  breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)],
-                                 updated=p.aggiornata, p=p))
+                                 updated=p.aggiornata, p=p, related=related[p.slug],
+                                 json_ld=practice_ld(site, p, self.urls), og_type="article"))
+            out.append(Output(f"pratiche/{p.slug}/index.json", practice_json(site, p, self.urls)))
+        out.append(Output("dati/pratiche.json", practices_json(site, self.urls)))
+        out.append(Output("dati/pratiche.csv", practices_csv(site, self.urls)))
+        out.append(Output("dati/catalogo.jsonld", dcat_dataset(site, self.urls)))
+        out.append(Output("feed.xml", atom_feed(site, self.urls)))
+        out.append(Output("robots.txt", robots(self.urls)))
+        out.append(self.page("dati/index.html", "data.html", title="Dati aperti",
+                             description="Le pratiche del catalogo come dati aperti: JSON, CSV, schema JSON e "
+                             "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
+                             breadcrumbs=[("Dati aperti", None)], columns=CSV_COLUMNS))
         out.append(self.page("aree/index.html", "areas.html", title="Aree tematiche",
                              description="Le pratiche per area tematica dell'Avviso e per area "
                              "strategica del V Piano regionale delle Politiche sociali.",
@@ -178,6 +180,11 @@ class Renderer:
                                            for name, vocab in vocabulary_of.items()}))
         out.append(self.page("404.html", "404.html", title="Pagina non trovata",
                              description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)]))
+        pages = [(o.path.removesuffix("index.html"), None) for o in out
+                 if o.path.endswith(".html") and o.path != "404.html"]
+        dated = {f"pratiche/{p.slug}/": p.aggiornata for p in site.practices}
+        out.append(Output("sitemap.xml", sitemap(sorted((path, dated.get(path, site.aggiornato))
+                                                        for path, _ in pages), self.urls)))
         return out
 
 

@@ -20,7 +20,8 @@ from .diagnostics import Diagnostic, errors
 from .linkcheck import LinkCache, check_links
 from .model import Site
 from .pipeline import BuildCache, load_site
-from .render import Renderer, Urls
+from .render import Renderer
+from .urls import Urls
 
 RELOAD_PATH = "/__catalogo__/ricarica.js"
 VERSION_PATH = "/__catalogo__/versione"

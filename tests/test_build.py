@@ -14,7 +14,7 @@ from conftest import tree
 from catalogo import write as write_module
 from catalogo.linkcheck import check_links
 from catalogo.output import Output
-from catalogo.render import Urls
+from catalogo.urls import Urls
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
