@@ -24,6 +24,7 @@ from .diagnostics import (
 )
 from .jsonschema import generated_files
 from .linkcheck import check_links
+from .mapsvg import load_map
 from .pipeline import TERRITORIES_DIR, Loaded, load_site
 from .render import render_site
 from .scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
@@ -164,7 +165,7 @@ def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, st
         return EXIT_INVALID
     base = base_url or loaded.site.settings.base_url
     try:
-        outputs = render_site(loaded.site, THEME, base)
+        outputs = render_site(loaded.site, THEME, base, load_map(content))
     except AssetsMissing as exc:
         stderr.write(f"errore: {exc}\n")
         return EXIT_INVALID

@@ -23,10 +23,12 @@ from .export import (
     sitemap,
 )
 from .jsonschema import FIELD_HELP, dumps, practice_schema
+from .mapsvg import CLASSES, MapData, shade
 from .model import Site
 from .output import Output
 from .paths import area_path, festival_path, practice_path, territory_path
 from .related import related_practices
+from .text import fold
 from .urls import Urls
 
 MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
@@ -51,9 +53,11 @@ def _hash(data: bytes) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, theme: Path, base_url: str, search: CatalogueAssets | None = None) -> None:
+    def __init__(self, site: Site, theme: Path, base_url: str, search: CatalogueAssets | None = None,
+                 map_data: MapData | None = None) -> None:
         self.site = site
         self.search = search
+        self.map_data = map_data
         self.urls = Urls.from_base_url(base_url)
         self.static_dir = theme / "static"
         self.assets = self._fingerprint_assets()
@@ -91,6 +95,13 @@ class Renderer:
             hashed = f"{stem}.{_hash(data)}.{suffix}" if dot else f"{rel}.{_hash(data)}"
             found[rel] = Output(f"static/{hashed}", data)
         return found
+
+    def _map_of_known_ambiti(self) -> MapData | None:
+        """Only the shapes of Ambiti in the tables (a test catalogue may have fewer than 45)."""
+        if self.map_data is None:
+            return None
+        known = tuple(s for s in self.map_data.ambiti if s.key in self.site.territories.ambiti)
+        return MapData(self.map_data.width, self.map_data.height, known, self.map_data.province)
 
     def asset(self, name: str) -> str:
         return self.urls.url(self.assets[name].path)
@@ -131,6 +142,17 @@ class Renderer:
         out.append(Output("dati/catalogo.jsonld", dcat_dataset(site, self.urls)))
         out.append(Output("feed.xml", atom_feed(site, self.urls)))
         out.append(Output("robots.txt", robots(self.urls)))
+        counts: dict[str, int] = {}
+        for p in site.practices:
+            counts[p.ambito.nome] = counts.get(p.ambito.nome, 0) + 1
+        out.append(self.page("mappa/index.html", "map.html", title="Mappa delle pratiche",
+                             description="La Puglia divisa nei 45 Ambiti territoriali sociali, colorati secondo il "
+                             "numero di pratiche del catalogo.", breadcrumbs=[("Mappa", None)],
+                             map=self._map_of_known_ambiti(), counts=counts, classes=CLASSES, shade=shade,
+                             ambiti=sorted(site.territories.ambiti.values(), key=lambda a: fold(a.nome))))
+        out.append(self.page("pubblicazione/index.html", "publication.html", title="Pubblicazione",
+                             description="Tutte le pratiche del catalogo in un unico documento da stampare o "
+                             "salvare in PDF.", breadcrumbs=[("Pubblicazione", None)]))
         out.append(self.page("dati/index.html", "data.html", title="Dati aperti",
                              description="Le pratiche del catalogo come dati aperti: JSON, CSV, schema JSON e "
                              "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
@@ -188,5 +210,5 @@ class Renderer:
         return out
 
 
-def render_site(site: Site, theme: Path, base_url: str) -> list[Output]:
-    return Renderer(site, theme, base_url).render()
+def render_site(site: Site, theme: Path, base_url: str, map_data: MapData | None = None) -> list[Output]:
+    return Renderer(site, theme, base_url, map_data=map_data).render()

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from .catalogue import AssetsMissing, CatalogueAssets, catalogue_assets
 from .diagnostics import Diagnostic, errors
 from .linkcheck import LinkCache, check_links
+from .mapsvg import load_map
 from .model import Site
 from .pipeline import BuildCache, load_site
 from .render import Renderer
@@ -118,7 +119,7 @@ class Builder:
 
     def _render(self, site: Site, search: CatalogueAssets, problems: list[Diagnostic], started: float,
                 what: str, quiet: bool = False) -> bool:
-        outputs = Renderer(site, self.theme, "/", search=search).render()
+        outputs = Renderer(site, self.theme, "/", search=search, map_data=load_map(self.content)).render()
         broken = check_links(outputs, Urls.from_base_url("/"), "sito", self.link_cache)
         if errors(broken):
             self.state.publish(None, problems + broken)

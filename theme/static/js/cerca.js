@@ -338,11 +338,9 @@
     }).catch(showError);
   }
 
-  function showError(error) {
+  // A failed download (offline, or a navigation that aborted it) leaves the full list in place.
+  function showError() {
     status.textContent = "La ricerca non è disponibile in questo momento: l'elenco completo resta qui sotto.";
-    if (window.console) {
-      window.console.warn(error);
-    }
   }
 
   function schedule(push) {
