@@ -29,6 +29,7 @@ from .pipeline import TERRITORIES_DIR, Loaded, load_site
 from .render import render_site
 from .scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
 from .serve import serve
+from .styles import StylesMissing
 from .territory import load_territories
 from .urls import Urls
 from .write import WriteError, write_site
@@ -166,7 +167,7 @@ def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, st
     base = base_url or loaded.site.settings.base_url
     try:
         outputs = render_site(loaded.site, THEME, base, load_map(content))
-    except AssetsMissing as exc:
+    except (AssetsMissing, StylesMissing) as exc:
         stderr.write(f"errore: {exc}\n")
         return EXIT_INVALID
     broken = check_links(outputs, Urls.from_base_url(base), out.as_posix())

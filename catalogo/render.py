@@ -28,6 +28,7 @@ from .model import Site
 from .output import Output
 from .paths import area_path, festival_path, practice_path, territory_path
 from .related import related_practices
+from .styles import build_styles
 from .text import fold
 from .urls import Urls
 
@@ -61,6 +62,7 @@ class Renderer:
         self.urls = Urls.from_base_url(base_url)
         self.static_dir = theme / "static"
         self.assets = self._fingerprint_assets()
+        self.styles = build_styles(theme)
         self.env = Environment(
             loader=FileSystemLoader(theme / "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -81,6 +83,7 @@ class Renderer:
             site=site,
             settings=site.settings,
             label=site.label,
+            stylesheets=self.styles.stylesheets,
         )
 
     def _fingerprint_assets(self) -> dict[str, Output]:
@@ -122,7 +125,7 @@ class Renderer:
     def render(self) -> list[Output]:
         site = self.site
         search = self.search or catalogue_assets(site)
-        out: list[Output] = list(self.assets.values()) + list(search.outputs)
+        out: list[Output] = list(self.assets.values()) + list(search.outputs) + list(self.styles.outputs)
         out.append(self.page("index.html", "home.html", title=site.settings.titolo,
                              description=site.settings.descrizione, breadcrumbs=[]))
         out.append(self.page("pratiche/index.html", "practices.html", title="Pratiche",

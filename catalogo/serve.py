@@ -22,6 +22,7 @@ from .mapsvg import load_map
 from .model import Site
 from .pipeline import BuildCache, load_site
 from .render import Renderer
+from .styles import StylesMissing
 from .urls import Urls
 
 RELOAD_PATH = "/__catalogo__/ricarica.js"
@@ -108,7 +109,7 @@ class Builder:
             started, reported = time.perf_counter(), True
         try:
             search = catalogue_assets(site, previous=self.search)
-        except AssetsMissing as exc:
+        except (AssetsMissing, StylesMissing) as exc:
             problem = Diagnostic("node_modules", 1, 1, "", str(exc))
             self.state.publish(None, [problem])
             self._report([problem], started, "mancano i file di lunr")

@@ -84,7 +84,7 @@ def test_every_page_is_complete_italian_html(site: Path) -> None:
 
 def test_breadcrumbs_and_update_date(site: Path) -> None:
     html = (site / "pratiche/centro-famiglie-prova/index.html").read_text(encoding="utf-8")
-    nav = re.search(r'<nav class="breadcrumbs[^>]*>(.*?)</nav>', html, re.S)
+    nav = re.search(r'<nav class="breadcrumb-container[^>]*>(.*?)</nav>', html, re.S)
     assert nav is not None
     assert re.findall(r'href="([^"]+)"', nav.group(1)) == ["/", "/pratiche/"]
     assert '<span aria-current="page">Centro per le famiglie di prova</span>' in nav.group(1)

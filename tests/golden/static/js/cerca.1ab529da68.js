@@ -352,6 +352,11 @@
   /* ---- wiring ---- */
 
   filters.hidden = false;
+  // On a phone the filters start folded, so the results come first on the screen.
+  var box = document.getElementById("filtri-box");
+  if (box && window.matchMedia && window.matchMedia("(max-width: 59.99rem)").matches) {
+    box.open = false;
+  }
   document.querySelector(".filters-static").hidden = true;
   Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
 

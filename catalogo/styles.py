@@ -1,0 +1,92 @@
+"""The theme's CSS: Bootstrap Italia (compiled CSS only, purged) and self-hosted Titillium Web.
+
+PurgeCSS reads the templates and scripts, not the rendered pages: content is sanitized Markdown
+without class attributes, so the set of used classes depends only on the theme, and the
+purged CSS is computed once per theme and reused by every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .markup import ALLOWED_TAGS
+from .output import Output
+
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+PURGE_SCRIPT = Path(__file__).resolve().parent / "node" / "purge.js"
+BOOTSTRAP_ITALIA = Path("bootstrap-italia") / "dist" / "css" / "bootstrap-italia.min.css"
+FONT_DIR = Path("@fontsource") / "titillium-web" / "files"
+FONT_WEIGHTS = (400, 600, 700)
+# Classes only built by JavaScript or by templates from data (e.g. livello-{{ n }}).
+SAFELIST = [r"^livello-", r"^zero$", r"^visually-hidden", r"^form-check", r"^card", r"^mark$"]
+
+
+class StylesMissing(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Styles:
+    outputs: tuple[Output, ...]
+    stylesheets: tuple[str, ...]  # paths, in cascade order
+
+
+def _hashed(path: str, data: bytes) -> str:
+    stem, _, suffix = path.rpartition(".")
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"
+
+
+def _content(theme: Path) -> list[dict[str, str]]:
+    files = sorted([*(theme / "templates").glob("*.html"), *(theme / "static" / "js").glob("*.js")])
+    content = [{"raw": f.read_text(encoding="utf-8"), "extension": f.suffix.lstrip(".")} for f in files]
+    tags = "".join(f"<{tag}></{tag}>" for tag in sorted(ALLOWED_TAGS))  # what Markdown bodies may contain
+    content.append({"raw": f"<div>{tags}</div>", "extension": "html"})
+    return content
+
+
+@lru_cache(maxsize=4)
+def _purge(css: str, content_json: str) -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise StylesMissing("serve Node.js per preparare il CSS: installalo ed esegui 'npm ci'")
+    request = json.dumps({"css": css, "content": json.loads(content_json), "safelist": SAFELIST})
+    proc = subprocess.run([node, str(PURGE_SCRIPT)], input=request, capture_output=True, text=True,
+                          timeout=300, env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+                          check=False)
+    if proc.returncode != 0:
+        raise StylesMissing(f"PurgeCSS non ha funzionato ({proc.stderr.strip()[:300]}): esegui 'npm ci'")
+    return proc.stdout
+
+
+def build_styles(theme: Path, node_modules: Path = NODE_MODULES) -> Styles:
+    try:
+        css = (node_modules / BOOTSTRAP_ITALIA).read_text(encoding="utf-8")
+        fonts = {w: (node_modules / FONT_DIR / f"titillium-web-latin-{w}-normal.woff2").read_bytes()
+                 for w in FONT_WEIGHTS}
+    except OSError as exc:
+        raise StylesMissing(f"mancano bootstrap-italia o @fontsource/titillium-web in {node_modules}: "
+                            "esegui 'npm ci'") from exc
+    purged = _purge(css, json.dumps(_content(theme))).encode("utf-8")
+    outputs = []
+    faces = []
+    for weight, data in fonts.items():
+        path = _hashed(f"static/fonts/titillium-web-latin-{weight}-normal.woff2", data)
+        outputs.append(Output(path, data))
+        faces.append(f"@font-face{{font-family:\"Titillium Web\";font-style:normal;font-weight:{weight};"
+                     f"font-display:swap;src:url(\"../{path.removeprefix('static/')}\") format(\"woff2\");"
+                     "unicode-range:U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,"
+                     "U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD}\n")
+    fonts_css = "".join(faces).encode("utf-8")
+    italia = Output(_hashed("static/css/bootstrap-italia.css", purged), purged)
+    faces_out = Output(_hashed("static/css/titillium-web.css", fonts_css), fonts_css)
+    licences = [Output("static/fonts/LICENSE-titillium-web.txt",
+                       (node_modules / "@fontsource" / "titillium-web" / "LICENSE").read_bytes()),
+                Output("static/css/LICENSE-bootstrap-italia.txt",
+                       (node_modules / "bootstrap-italia" / "LICENSE").read_bytes())]
+    return Styles((italia, faces_out, *outputs, *licences), (faces_out.path, italia.path))
