@@ -22,8 +22,9 @@ from .diagnostics import (
     format_step_summary,
     format_text,
 )
+from .external import check_external
 from .jsonschema import generated_files
-from .linkcheck import check_links
+from .linkcheck import check_links, locate_in_sources
 from .mapsvg import load_map
 from .pipeline import TERRITORIES_DIR, Loaded, load_site
 from .render import render_site
@@ -102,6 +103,9 @@ def make_parser() -> argparse.ArgumentParser:
                        help="cartella dei contenuti (predefinita: content)")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="formato dei problemi: text (una riga per problema) o json")
+    check.add_argument("--link-esterni", action="store_true",
+                       help="controlla anche che fonti e collegamenti esterni rispondano (serve la rete; "
+                       "richiede qualche minuto)")
 
     new = commands.add_parser("new", help="crea la scheda di una nuova pratica",
                               description="Crea content/practices/<nome>.md con tutte le chiavi, i valori "
@@ -151,10 +155,11 @@ def _content_folder(path: Path, parser: argparse.ArgumentParser) -> None:
         parser.error(f"la cartella dei contenuti '{path}' non esiste")
 
 
-def run_check(content: Path, fmt: str, stdout: TextIO, stderr: TextIO) -> int:
+def run_check(content: Path, fmt: str, stdout: TextIO, stderr: TextIO, external: bool = False) -> int:
     loaded = load_site(content)
-    _report(loaded, "json" if fmt == "json" else "check", stdout, stderr)
-    return EXIT_OK if loaded.ok else EXIT_INVALID
+    extra = check_external(loaded.site) if external and loaded.site is not None else []
+    _report(loaded, "json" if fmt == "json" else "check", stdout, stderr, extra)
+    return EXIT_OK if loaded.ok and not errors(extra) else EXIT_INVALID
 
 
 def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, stderr: TextIO) -> int:
@@ -170,7 +175,10 @@ def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, st
     except (AssetsMissing, StylesMissing) as exc:
         stderr.write(f"errore: {exc}\n")
         return EXIT_INVALID
-    broken = check_links(outputs, Urls.from_base_url(base), out.as_posix())
+    sources = {f"pratiche/{p.slug}/index.html": p.source for p in loaded.site.practices}
+    sources.update({f"festival/{e.anno}/index.html": e.source for e in loaded.site.editions})
+    broken = locate_in_sources(check_links(outputs, Urls.from_base_url(base), out.as_posix()), out.as_posix(),
+                               sources)
     _report(loaded, "text", stdout, stderr, broken)
     if broken:
         stderr.write("Sito non generato: ci sono collegamenti interni non validi.\n")
@@ -274,7 +282,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.command == "check":
-        return run_check(args.content, args.format, stdout, stderr)
+        return run_check(args.content, args.format, stdout, stderr, args.link_esterni)
     if args.command == "new":
         return run_new(args, stdout, stderr)
     if args.command == "serve":

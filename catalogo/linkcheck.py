@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostic
@@ -36,6 +37,30 @@ def _target_file(path: str) -> str:
 
 
 LinkCache = dict[str, tuple[bytes, "_Collector"]]
+
+
+def locate_in_sources(diags: list[Diagnostic], out_label: str,
+                      sources: dict[str, str]) -> list[Diagnostic]:
+    """Point a broken link at the content file and line where an editor wrote it, when one did.
+
+    ``sources`` maps an output page (``pratiche/x/index.html``) to its content file.
+    """
+    located = []
+    for d in diags:
+        page = d.path.removeprefix(out_label + "/")
+        href = d.message.split("'")[1] if "'" in d.message else ""
+        source = sources.get(page)
+        if source and href:
+            try:
+                lines = Path(source).read_text(encoding="utf-8-sig").splitlines()
+            except OSError:
+                lines = []
+            for number, line in enumerate(lines, start=1):
+                if href in line:
+                    d = Diagnostic(source, number, line.index(href) + 1, "", d.message, d.severity)
+                    break
+        located.append(d)
+    return located
 
 
 def check_links(outputs: Sequence[Output], urls: Urls, out_label: str,

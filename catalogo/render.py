@@ -32,6 +32,11 @@ from .styles import build_styles
 from .text import fold
 from .urls import Urls
 
+# Everything the site loads is its own; no inline script or style can run (JSON-LD is data, not script).
+# 'data:' images only for the small SVG icons inside Bootstrap Italia's CSS (checkboxes, selects).
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+
 MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
           "settembre", "ottobre", "novembre", "dicembre")
 
@@ -84,6 +89,7 @@ class Renderer:
             settings=site.settings,
             label=site.label,
             stylesheets=self.styles.stylesheets,
+            csp=CSP,
         )
 
     def _fingerprint_assets(self) -> dict[str, Output]:

@@ -71,7 +71,7 @@ class Vocab:
 
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
+    if parts.scheme not in ("http", "https") or "." not in parts.netloc or any(c in value for c in ' <>"\\{}|^`'):
         raise PydanticCustomError("url", "indirizzo web non valido", {"valore": value})
     return value
 

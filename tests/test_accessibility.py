@@ -76,7 +76,7 @@ def test_no_axe_violations_and_no_horizontal_scrolling(browser, site, name: str,
     page = context.new_page()
     page.goto(origin + PAGES[name])
     if name == "catalogo-filtrato":
-        page.wait_for_function("document.getElementById('conteggio').textContent.includes('trovat')")
+        page.wait_for_function("() => document.getElementById('conteggio').textContent.includes('trovat')")
     assert axe_violations(page) == []
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{overflow}px of horizontal scrolling at {width}px"
@@ -96,7 +96,7 @@ def test_keyboard_only_search_and_facets(browser, site) -> None:
             break
     assert page.evaluate("document.activeElement.id") == "q"
     page.keyboard.type("prova")
-    page.wait_for_function("document.getElementById('conteggio').textContent.startsWith('3 pratiche trovate')")
+    page.wait_for_function("() => document.getElementById('conteggio').textContent.startsWith('3 pratiche trovate')")
     for _ in range(10):  # on to the first facet checkbox
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.type") == "checkbox":
@@ -105,7 +105,7 @@ def test_keyboard_only_search_and_facets(browser, site) -> None:
     assert first.startswith("f-")
     page.keyboard.press("Space")
     page.wait_for_function("t => document.getElementById(t).checked", arg=first)
-    page.wait_for_function("!document.getElementById('conteggio').textContent.startsWith('3 pratiche')")
+    page.wait_for_function("() => !document.getElementById('conteggio').textContent.startsWith('3 pratiche')")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + ' ' + "
                             "getComputedStyle(document.activeElement.nextElementSibling, '::before').content")
     assert outline  # focus is drawn (native outline or the label's box)

@@ -164,7 +164,9 @@ def test_a_broken_link_in_a_body_fails_the_build(run_cli, make_content, tmp_path
                         encoding="utf-8")
     result = run_cli("build", "--content", content, "--out", tmp_path / "sito")
     assert result.code == 1
-    assert "pratiche/andria-prova/index.html" in result.err
+    lines = practice.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "/pratiche/non-esiste/" in text)
+    assert f"{practice}:{line}:" in result.err  # the editor's file and line, not the generated page
     assert "'/pratiche/non-esiste/' non porta a nessuna pagina del sito" in result.err
     assert not (tmp_path / "sito").exists()
 

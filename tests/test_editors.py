@@ -175,7 +175,8 @@ def test_serve_reloads_the_open_page(server, browser_factory) -> None:
         practice = content / "practices" / "sportello-prova.md"
         practice.write_text(practice.read_text(encoding="utf-8").replace("Sportello unico di prova",
                                                                           "Sportello ricaricato"), encoding="utf-8")
-        page.wait_for_function("document.querySelector('h1').textContent === 'Sportello ricaricato'", timeout=20000)
+        page.wait_for_function("() => document.querySelector('h1').textContent === 'Sportello ricaricato'",
+                               timeout=20000)
 
 
 @pytest.fixture

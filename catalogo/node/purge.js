@@ -13,7 +13,7 @@ process.stdin.on("end", async () => {
     css: [{ raw: request.css }],
     content: request.content,
     safelist: { standard: request.safelist.map((s) => new RegExp(s)) },
-    fontFace: false,
+    fontFace: true,
     keyframes: true,
     variables: true,
   });
