@@ -209,6 +209,9 @@ class Renderer:
                              fields=list(FIELD_HELP.items()), required=set(schema.get("required", [])),
                              vocabularies={name: [t.etichetta for t in site.terms(vocab)]
                                            for name, vocab in vocabulary_of.items()}))
+        out.append(self.page("accessibilita/index.html", "accessibility.html", title="Accessibilità",
+                             description="Come il catalogo rispetta le regole di accessibilità (WCAG 2.1 AA) e come "
+                             "segnalare un problema.", breadcrumbs=[("Accessibilità", None)]))
         out.append(self.page("404.html", "404.html", title="Pagina non trovata",
                              description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)]))
         pages = [(o.path.removesuffix("index.html"), None) for o in out

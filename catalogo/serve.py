@@ -120,7 +120,13 @@ class Builder:
 
     def _render(self, site: Site, search: CatalogueAssets, problems: list[Diagnostic], started: float,
                 what: str, quiet: bool = False) -> bool:
-        outputs = Renderer(site, self.theme, "/", search=search, map_data=load_map(self.content)).render()
+        try:
+            outputs = Renderer(site, self.theme, "/", search=search, map_data=load_map(self.content)).render()
+        except StylesMissing as exc:
+            problem = Diagnostic("node_modules", 1, 1, "", str(exc))
+            self.state.publish(None, [problem])
+            self._report([problem], started, "mancano i file del tema")
+            return False
         broken = check_links(outputs, Urls.from_base_url("/"), "sito", self.link_cache)
         if errors(broken):
             self.state.publish(None, problems + broken)

@@ -32,6 +32,7 @@ PAGES = {
     "pubblicazione": "pubblicazione/",
     "dati": "dati/",
     "proponi": "proponi/",
+    "accessibilita": "accessibilita/",
     "404": "pagina-che-non-esiste/",
 }
 BUDGET = 100 * 1024
