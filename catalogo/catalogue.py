@@ -12,7 +12,7 @@ from typing import Any
 from .facets import FacetDef, build_facets, facet_values
 from .markup import plain_text
 from .model import PracticeRecord, Site
-from .output import Output
+from .output import Output, fingerprinted
 from .paths import practice_path
 from .search import (
     MIN_PREFIX,
@@ -48,11 +48,6 @@ def _base36(number: int) -> str:
         out = digits[rest] + out
         if not number:
             return out
-
-
-def _hashed(path: str, data: bytes) -> str:
-    stem, _, suffix = path.rpartition(".")
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"
 
 
 @dataclass(frozen=True)
@@ -128,13 +123,13 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES,
     if previous is not None and previous.key == key:
         return previous
     index = index_json(build_index(docs, stop_words))
-    outputs = [Output(_hashed("static/search/indice.json", index), index),
-               Output(_hashed("static/search/documenti.json", docs_bytes), docs_bytes)]
+    outputs = [fingerprinted("static/search/indice.json", index),
+               fingerprinted("static/search/documenti.json", docs_bytes)]
     scripts = []
     for target, data in vendor:
-        path = _hashed(f"static/vendor/{target}", data)
-        outputs.append(Output(path, data))
-        scripts.append(path)
+        asset = fingerprinted(f"static/vendor/{target}", data)
+        outputs.append(asset)
+        scripts.append(asset.path)
     outputs += [Output(f"static/vendor/{target}", data) for target, data in licences]
     return CatalogueAssets(tuple(outputs), tuple(scripts), outputs[0].path, outputs[1].path, facets, stop_words,
                            key)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from .export import (
 from .jsonschema import FIELD_HELP, dumps, practice_schema
 from .mapsvg import CLASSES, MapData, shade
 from .model import Site
-from .output import Output
+from .output import Output, fingerprinted
 from .paths import area_path, festival_path, practice_path, territory_path
 from .related import related_practices
 from .styles import build_styles
@@ -52,10 +51,6 @@ def italian_number(value: float) -> str:
     if value != whole:
         text += "," + f"{value:.2f}".split(".")[1]
     return text
-
-
-def _hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:10]
 
 
 class Renderer:
@@ -99,10 +94,7 @@ class Renderer:
             return found
         for file in sorted(p for p in self.static_dir.rglob("*") if p.is_file()):
             rel = file.relative_to(self.static_dir).as_posix()
-            data = file.read_bytes()
-            stem, dot, suffix = rel.rpartition(".")
-            hashed = f"{stem}.{_hash(data)}.{suffix}" if dot else f"{rel}.{_hash(data)}"
-            found[rel] = Output(f"static/{hashed}", data)
+            found[rel] = fingerprinted(f"static/{rel}", file.read_bytes())
         return found
 
     def _map_of_known_ambiti(self) -> MapData | None:

@@ -7,7 +7,6 @@ purged CSS is computed once per theme and reused by every page.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .markup import ALLOWED_TAGS
-from .output import Output
+from .output import Output, fingerprinted
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 PURGE_SCRIPT = Path(__file__).resolve().parent / "node" / "purge.js"
@@ -35,11 +34,6 @@ class StylesMissing(Exception):
 class Styles:
     outputs: tuple[Output, ...]
     stylesheets: tuple[str, ...]  # paths, in cascade order
-
-
-def _hashed(path: str, data: bytes) -> str:
-    stem, _, suffix = path.rpartition(".")
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"
 
 
 def _content(theme: Path) -> list[dict[str, str]]:
@@ -76,15 +70,16 @@ def build_styles(theme: Path, node_modules: Path = NODE_MODULES) -> Styles:
     outputs = []
     faces = []
     for weight, data in fonts.items():
-        path = _hashed(f"static/fonts/titillium-web-latin-{weight}-normal.woff2", data)
-        outputs.append(Output(path, data))
+        font = fingerprinted(f"static/fonts/titillium-web-latin-{weight}-normal.woff2", data)
+        outputs.append(font)
+        path = font.path
         faces.append(f"@font-face{{font-family:\"Titillium Web\";font-style:normal;font-weight:{weight};"
                      f"font-display:swap;src:url(\"../{path.removeprefix('static/')}\") format(\"woff2\");"
                      "unicode-range:U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,"
                      "U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD}\n")
     fonts_css = "".join(faces).encode("utf-8")
-    italia = Output(_hashed("static/css/bootstrap-italia.css", purged), purged)
-    faces_out = Output(_hashed("static/css/titillium-web.css", fonts_css), fonts_css)
+    italia = fingerprinted("static/css/bootstrap-italia.css", purged)
+    faces_out = fingerprinted("static/css/titillium-web.css", fonts_css)
     licences = [Output("static/fonts/LICENSE-titillium-web.txt",
                        (node_modules / "@fontsource" / "titillium-web" / "LICENSE").read_bytes()),
                 Output("static/css/LICENSE-bootstrap-italia.txt",
