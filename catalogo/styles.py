@@ -23,7 +23,7 @@ BOOTSTRAP_ITALIA = Path("bootstrap-italia") / "dist" / "css" / "bootstrap-italia
 FONT_DIR = Path("@fontsource") / "titillium-web" / "files"
 FONT_WEIGHTS = (400, 600, 700)
 # Classes only built by JavaScript or by templates from data (e.g. livello-{{ n }}).
-SAFELIST = [r"^livello-", r"^zero$", r"^visually-hidden", r"^form-check", r"^card", r"^mark$"]
+SAFELIST = [r"^livello-", r"^visually-hidden", r"^form-check", r"^card", r"^mark$"]
 
 
 class StylesMissing(Exception):
