@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
+import html
+import re
 from collections.abc import Sequence
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -11,25 +13,37 @@ from .diagnostics import Diagnostic
 from .output import Output
 from .urls import Urls
 
+_NEWLINE = re.compile("\n")
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>")
+_ATTR = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"]*)"')
+_LINK_TAGS = {"a", "link", "script", "img", "form", "source", "use"}
 _LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"),
                ("form", "action"), ("source", "src"), ("use", "href")}
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+class _Collector:
+    """Links (with their line) and anchors of one generated page.
+
+    A regular expression is enough, and far faster than an HTML parser on the 1,000-practice
+    publication page: every attribute the site writes is double-quoted, and its text has '<',
+    '>' and '"' escaped (Jinja's autoescape, nh3's serializer, JSON-LD's \\u003c).
+    """
+
+    def __init__(self, text: str) -> None:
         self.links: list[tuple[str, int]] = []
         self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
-        for name, value in attrs:
-            if value is None:
+        newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        for tag in _TAG.finditer(text):
+            name = tag.group(1).lower()
+            attributes = tag.group(2)
+            if "id=" not in attributes and "name=" not in attributes and name not in _LINK_TAGS:
                 continue
-            if name in ("id", "name") and tag != "meta" and tag != "input":
-                self.ids.add(value)
-            if (tag, name) in _LINK_ATTRS:
-                self.links.append((value, line))
+            for attr in _ATTR.finditer(attributes):
+                key, value = attr.group(1).lower(), html.unescape(attr.group(2))
+                if key in ("id", "name") and name not in ("meta", "input"):
+                    self.ids.add(value)
+                if (name, key) in _LINK_ATTRS:
+                    self.links.append((value, bisect.bisect_left(newlines, tag.start()) + 1))
 
 
 def _target_file(path: str) -> str:
@@ -73,9 +87,7 @@ def check_links(outputs: Sequence[Output], urls: Urls, out_label: str,
     def parse(path: str) -> _Collector:
         data = pages[path].data
         if path not in parsed or parsed[path][0] != data:
-            collector = _Collector()
-            collector.feed(data.decode("utf-8"))
-            parsed[path] = (data, collector)
+            parsed[path] = (data, _Collector(data.decode("utf-8")))
         return parsed[path][1]
 
     diags: list[Diagnostic] = []

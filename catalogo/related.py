@@ -36,6 +36,26 @@ def _mask(values: tuple[str, ...], positions: dict[str, int]) -> int:
 
 
 def related_practices(site: Site, stop_words: frozenset[str]) -> dict[str, tuple[Related, ...]]:
+    """Memoized on what the choice depends on, so the dev server does not redo it after a body edit."""
+    key = (stop_words, tuple((p.slug, p.data.area_tematica, p.data.aree_strategiche, p.data.destinatari,
+                              p.titolo, p.data.sintesi) for p in site.practices))
+    by_slug = {p.slug: p for p in site.practices}
+    return {slug: tuple(Related(by_slug[other], reason) for other, reason in chosen)
+            for slug, chosen in _related_slugs(key, site).items()}
+
+
+_memo: dict[object, dict[str, tuple[tuple[str, str], ...]]] = {}
+
+
+def _related_slugs(key: object, site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
+    if key not in _memo:
+        _memo.clear()  # only the latest catalogue is worth keeping
+        computed = _compute(site, key[0])  # type: ignore[index]
+        _memo[key] = {slug: tuple((r.practice.slug, r.reason) for r in rs) for slug, rs in computed.items()}
+    return _memo[key]
+
+
+def _compute(site: Site, stop_words: frozenset[str]) -> dict[str, tuple[Related, ...]]:
     practices = list(site.practices)
     plan_bits: dict[str, int] = {}
     audience_bits: dict[str, int] = {}
