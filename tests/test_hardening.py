@@ -69,6 +69,10 @@ class Audit(HTMLParser):
                 self._in_data = True
             elif not (values.get("src") or "").startswith(BASE + "static/"):
                 self.problems.append(f"script {values}")
+        if tag == "a" and (values.get("href") or "").startswith(("http://", "https://")):
+            rel = (values.get("rel") or "").split()
+            if not {"noopener", "noreferrer"} <= set(rel):
+                self.problems.append(f"outbound link without rel=noopener noreferrer: {values.get('href')}")
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"event handler {name}")
