@@ -17,6 +17,12 @@ from .urls import Urls
 LIST_SEPARATOR = "; "
 CONTACT_KEYS = ("referente", "ruolo", "email", "telefono", "sito")
 FEED_ID = "tag:catalogo-buone-pratiche.puglia,2024:"
+# An empty catalogue has no date of its own; feeds and DCAT still need one, and it must not be the clock.
+EPOCH = dt.date(1970, 1, 1)
+
+
+def _site_date(site: Site) -> dt.date:
+    return site.aggiornato or EPOCH
 
 
 def _result(r: str | Misura) -> Any:
@@ -147,8 +153,8 @@ def dcat_dataset(site: Site, urls: Urls) -> bytes:
         (link("dati/pratiche.json"), "JSON", "application/json", "Le pratiche in JSON"),
         (link("dati/pratiche.csv"), "CSV", "text/csv", "Le pratiche in CSV (una riga per pratica)"),
     ]
-    modified = (site.aggiornato or dt.date(2024, 3, 27)).isoformat()
-    issued = min((p.data.pubblicata for p in site.practices), default=site.aggiornato or dt.date(2024, 3, 27))
+    modified = _site_date(site).isoformat()
+    issued = min((p.data.pubblicata for p in site.practices), default=_site_date(site))
     agent = {"@type": ["foaf:Agent", "dcatapit:Agent"], "foaf:name": "Regione Puglia",
              "dct:identifier": "r_puglia"}
     data: dict[str, Any] = {
@@ -203,7 +209,7 @@ def atom_feed(site: Site, urls: Urls) -> bytes:
             f"    <category term={quoteattr(p.data.area_tematica)} "
             f"label={quoteattr(site.label('area_tematica', p.data.area_tematica))}/>\n"
             "  </entry>\n")
-    updated = (site.aggiornato or dt.date(2024, 3, 27)).isoformat()
+    updated = _site_date(site).isoformat()
     home = urls.absolute() or urls.url()
     self_link = urls.absolute("feed.xml") or urls.url("feed.xml")
     return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
