@@ -164,7 +164,8 @@ def write_corpus(target: Path, count: int, *, seed: int = 2024, body_words: tupl
         if rng.random() < 0.05:
             front["festival"] = [2024]
         if rng.random() < 0.1:
-            front["repliche"] = [{"territorio": rng.choice(comuni), "stato": pick("stato_replica"),
+            elsewhere = rng.choice([c for c in comuni[:40] if c != front.get("comune")])
+            front["repliche"] = [{"territorio": elsewhere, "stato": pick("stato_replica"),
                                   "anno": rng.randint(start, 2025)}]
         front["fonti"] = [f"https://example.org/fonti/pratica-{i}"]
         front["pubblicata"] = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"

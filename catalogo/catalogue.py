@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +15,19 @@ from .model import PracticeRecord, Site
 from .output import Output, fingerprinted
 from .paths import practice_path
 from .search import (
+    FIELDS,
+    LUNR_VERSION,
     MIN_PREFIX,
     PREFIX_BOOST,
+    QUERY_PIPELINE,
     SEPARATOR,
+    Analyser,
+    DocTerms,
     SearchDoc,
-    build_index,
-    index_json,
+    Weights,
     load_stop_words,
+    shard_index,
+    weigh,
 )
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
@@ -54,11 +60,15 @@ def _base36(number: int) -> str:
 class CatalogueAssets:
     outputs: tuple[Output, ...]
     scripts: tuple[str, ...]  # vendor scripts, in load order, relative to the base URL
-    index: str
+    index: str  # the index manifest: weights table and shard boundaries
     documents: str
     facets: tuple[FacetDef, ...]
     stop_words: frozenset[str] = frozenset()
     key: str = ""  # digest of everything the index is built from
+    weights: Weights | None = None  # the whole index, for the tests' reference lunr.Index
+    # Per-document analysis, reused by the dev server for the practices an edit did not touch.
+    analyser: Analyser | None = None
+    analysis: dict[tuple[str, ...], DocTerms] = field(default_factory=dict)
 
 
 def _territory_label(p: PracticeRecord) -> str:
@@ -122,14 +132,34 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES,
     key = digest.hexdigest()
     if previous is not None and previous.key == key:
         return previous
-    index = index_json(build_index(docs, stop_words))
-    outputs = [fingerprinted("static/search/indice.json", index),
-               fingerprinted("static/search/documenti.json", docs_bytes)]
+    reuse = previous is not None and previous.analyser is not None and previous.stop_words == stop_words
+    analyser = previous.analyser if reuse and previous is not None else Analyser(stop_words)
+    known = previous.analysis if reuse and previous is not None else {}
+    assert analyser is not None
+    analysis: dict[tuple[str, ...], DocTerms] = {}
+    for doc in docs:
+        text = tuple(getattr(doc, name) for name, _ in FIELDS)
+        analysis[text] = known.get(text) or analysis.get(text) or analyser.analyse(doc)
+    weights = weigh([d.ref for d in docs], [analysis[tuple(getattr(d, n) for n, _ in FIELDS)] for d in docs],
+                    analyser)
+    table, shards = shard_index(weights)
+    outputs = []
+    parts = []
+    for number, shard in enumerate(shards):
+        out = fingerprinted(f"static/search/indice-{number}.json", shard.data)
+        outputs.append(out)
+        parts.append([shard.first, shard.start, out.path])
+    manifest = {"versione": LUNR_VERSION, "campi": [name for name, _ in FIELDS], "pipeline": list(QUERY_PIPELINE),
+                "pesi": table, "frammenti": parts}
+    index = fingerprinted("static/search/indice.json",
+                          json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    documents_file = fingerprinted("static/search/documenti.json", docs_bytes)
+    outputs += [index, documents_file]
     scripts = []
     for target, data in vendor:
         asset = fingerprinted(f"static/vendor/{target}", data)
         outputs.append(asset)
         scripts.append(asset.path)
     outputs += [Output(f"static/vendor/{target}", data) for target, data in licences]
-    return CatalogueAssets(tuple(outputs), tuple(scripts), outputs[0].path, outputs[1].path, facets, stop_words,
-                           key)
+    return CatalogueAssets(tuple(outputs), tuple(scripts), index.path, documents_file.path, facets, stop_words,
+                           key, weights, analyser, analysis)

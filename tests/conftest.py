@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from catalogo.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))  # corpus.py: the synthetic catalogue shared with the benchmarks
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
 
 

@@ -10,12 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser import chromium, serve
-from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require
-from lunr.index import Index
-from synthetic import write_synthetic_content
+from conftest import FIXTURE_SITE, ITALIAN_WORDS, ROOT, require
+from corpus import write_corpus
+from lunr_reference import load, search
 
+from catalogo.catalogue import catalogue_assets
 from catalogo.cli import main
-from catalogo.search import load_stop_words, search
+from catalogo.pipeline import load_site
 
 pytestmark = pytest.mark.browser
 BASE = "/catalogo/"
@@ -186,25 +187,26 @@ def test_without_javascript_every_practice_and_the_facet_pages_are_there(browser
 
 
 def _browser_results(page, queries: list[str]) -> dict[str, list[str]]:
+    """ricerca.js in the page, over the shards each query fetches from the server."""
     page.wait_for_function("() => window.lunr && window.CatalogoRicerca")
     return page.evaluate(
         """async (queries) => {
           const form = document.getElementById('ricerca');
-          const [docs, idx] = await Promise.all([form.dataset.documenti, form.dataset.indice]
+          const [docs, manifest] = await Promise.all([form.dataset.documenti, form.dataset.indice]
             .map(u => fetch(u).then(r => r.json())));
           const core = window.CatalogoRicerca(window.lunr, docs);
-          const index = window.lunr.Index.load(idx);
+          const shards = core.shardedIndex(manifest, p => fetch(form.dataset.base + p).then(r => r.json()));
           const out = {};
-          for (const q of queries) out[q] = core.search(index, q).map(r => r.ref);
+          for (const q of queries) out[q] = core.search(await shards.prepare(q), q).map(r => r.ref);
           return out;
         }""", queries)
 
 
-def _python_results(site: Path, queries: list[str]) -> dict[str, list[str]]:
-    index_file = next((site / "static" / "search").glob("indice.*.json"))
-    index = Index.load(json.loads(index_file.read_text(encoding="utf-8")))
-    stops = load_stop_words(NODE_MODULES)
-    return {q: [ref for ref, _ in search(index, q, stops)] for q in queries}
+def _python_results(content: Path, queries: list[str]) -> dict[str, list[str]]:
+    """lunr.py on the whole index of the same content."""
+    assets = catalogue_assets(load_site(content).site)
+    index = load(assets.weights)
+    return {q: [ref for ref, _ in search(index, q, assets.stop_words)] for q in queries}
 
 
 QUERIES = ["prova", "poverta", "povertà", "l'apostrofo", "famiglie", "welfare accesso", "bitonto", "2024", "sabato",
@@ -215,7 +217,7 @@ QUERIES = ["prova", "poverta", "povertà", "l'apostrofo", "famiglie", "welfare a
 def test_the_browser_returns_what_lunr_py_returns(browser, tmp_path, which) -> None:
     if which == "synthetic-1000":
         require(ITALIAN_WORDS.is_file(), "Debian's witalian word list")
-        content = write_synthetic_content(tmp_path / "content", count=1000)
+        content = write_corpus(tmp_path / "content", 1000, body_words=(100, 400))
     else:
         content = FIXTURE_SITE if which == "fixture" else ROOT / "content"
     site = build_site(content, tmp_path)
@@ -223,7 +225,7 @@ def test_the_browser_returns_what_lunr_py_returns(browser, tmp_path, which) -> N
     if which == "synthetic-1000":
         first_titles = json.loads(next((site / "static/search").glob("documenti.*.json")).read_text())["pratiche"][:30]
         queries += [d["t"].split()[0] for d in first_titles] + [d["t"].split()[1][:4] for d in first_titles]
-    expected = _python_results(site, queries)
+    expected = _python_results(content, queries)
     with serve(tmp_path) as origin:
         page = browser.new_page()
         page.goto(origin + BASE + "pratiche/")

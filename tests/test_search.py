@@ -10,12 +10,12 @@ from pathlib import Path
 import lunr
 import pytest
 from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require, require_node
-from lunr.index import Index
-from synthetic import write_synthetic_content
+from corpus import write_corpus
+from lunr_reference import load, lunr_py_index, search
 
-from catalogo.catalogue import catalogue_assets
+from catalogo.catalogue import catalogue_assets, search_doc
 from catalogo.pipeline import load_site
-from catalogo.search import load_stop_words, search, stem, tokenize, trim
+from catalogo.search import FIELDS, SHARD_BYTES, Analyser, lunr_index, shard_index, stem, tokenize, trim, weigh
 
 CORE_JS = ROOT / "theme" / "static" / "js" / "ricerca.js"
 JS_DIR = Path(__file__).resolve().parent / "js"
@@ -30,22 +30,39 @@ QUERIES = [
 ]
 
 
-def node_results(assets, tmp_path: Path, queries: list[str]) -> dict[str, list[list]]:
+def _write(assets, folder: Path) -> Path:
+    for output in assets.outputs:
+        target = folder / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(output.data)
+    return folder
+
+
+def _node(assets, tmp_path: Path, queries: list[str], mode: str) -> dict:
     node = require_node()
-    index_file, docs_file = tmp_path / "indice.json", tmp_path / "documenti.json"
-    index_file.write_bytes(next(o.data for o in assets.outputs if o.path == assets.index))
-    docs_file.write_bytes(next(o.data for o in assets.outputs if o.path == assets.documents))
-    proc = subprocess.run([node, str(JS_DIR / "search.js"), str(index_file), str(docs_file), str(CORE_JS)],
+    site = _write(assets, tmp_path / "sito")
+    if mode == "--intero":
+        index = tmp_path / "intero.json"
+        index.write_text(json.dumps(lunr_index(assets.weights), ensure_ascii=False), encoding="utf-8")
+    else:
+        index = site / assets.index
+    proc = subprocess.run([node, str(JS_DIR / "search.js"), str(site), str(site / assets.documents), str(CORE_JS),
+                           mode, str(index)],
                           input="\n".join(queries), capture_output=True, text=True, check=True, timeout=300,
                           env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"})
     assert proc.stderr == ""
     return json.loads(proc.stdout)
 
 
+def node_results(assets, tmp_path: Path, queries: list[str]) -> dict[str, list[list]]:
+    """What the browser finds: lunr.js over the shards each query loads."""
+    return {q: r["risultati"] for q, r in _node(assets, tmp_path, queries, "--frammenti").items()}
+
+
 def python_results(assets, queries: list[str]) -> dict[str, list[list]]:
-    index = Index.load(json.loads(next(o.data for o in assets.outputs if o.path == assets.index)))
-    stop_words = load_stop_words(NODE_MODULES)
-    return {q: [[ref, score] for ref, score in search(index, q, stop_words)] for q in queries if q}
+    """What lunr.py finds in the whole index."""
+    index = load(assets.weights)
+    return {q: [[ref, score] for ref, score in search(index, q, assets.stop_words)] for q in queries if q}
 
 
 def assert_same(py: dict[str, list[list]], js: dict[str, list[list]]) -> None:
@@ -76,7 +93,7 @@ def test_build_needs_no_nltk_download(monkeypatch, make_content) -> None:
 
     monkeypatch.setattr(nltk, "download", refuse)
     assets = catalogue_assets(load_site(make_content()).site)
-    assert assets.index.startswith("static/search/indice.")
+    assert assets.index.startswith("static/search/indice.") and assets.weights.terms
 
 
 @pytest.mark.parametrize("content", [FIXTURE_SITE, ROOT / "content"], ids=["fixture", "real"])
@@ -114,22 +131,68 @@ def test_every_italian_word_stems_the_same_in_python_and_the_browser(tmp_path: P
 @pytest.fixture(scope="module")
 def synthetic_assets(tmp_path_factory):
     require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
-    folder = write_synthetic_content(tmp_path_factory.mktemp("sintetico") / "content", count=1000)
+    folder = write_corpus(tmp_path_factory.mktemp("sintetico") / "content", 1000, body_words=(100, 400))
     loaded = load_site(folder)
     assert loaded.ok, [d.format() for d in loaded.diagnostics][:5]
     return catalogue_assets(loaded.site)
 
 
-def test_parity_on_1000_synthetic_practices(synthetic_assets, tmp_path: Path) -> None:
-    docs = json.loads(next(o.data for o in synthetic_assets.outputs if o.path == synthetic_assets.documents))
+def _synthetic_queries(assets) -> list[str]:
+    docs = json.loads(next(o.data for o in assets.outputs if o.path == assets.documents))
     titles = [d["t"] for d in docs["pratiche"][:40]]
     queries = [q for q in QUERIES if q.strip()] + [t.split()[0] for t in titles] + [" ".join(t.split()[:2]) for t in titles]
-    queries += [t.split()[0][:4] for t in titles]  # prefixes, as typed
+    return queries + [t.split()[0][:4] for t in titles]  # prefixes, as typed
+
+
+def test_parity_on_1000_synthetic_practices(synthetic_assets, tmp_path: Path) -> None:
+    queries = _synthetic_queries(synthetic_assets)
     python = python_results(synthetic_assets, queries)
     assert_same(python, node_results(synthetic_assets, tmp_path, queries))
     assert sum(1 for hits in python.values() if hits) >= 80
 
 
+@pytest.mark.parametrize("content", [FIXTURE_SITE, ROOT / "content", "sintetico"])
+def test_the_index_is_what_lunr_py_builds(content, tmp_path: Path) -> None:
+    """Our weights, term by term and document by document, equal lunr.py's Builder's."""
+    if content == "sintetico":
+        require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
+        content = write_corpus(tmp_path / "content", 150, body_words=(300, 1500))
+    site = load_site(content).site
+    assets = catalogue_assets(site)
+    docs = [search_doc(site, ref, p) for ref, p in zip(assets.weights.refs, site.by_title, strict=True)]
+    assert lunr_index(assets.weights) == lunr_py_index(docs, assets.stop_words)
+
+
+def test_shards_answer_exactly_as_the_whole_index(synthetic_assets, tmp_path: Path) -> None:
+    """Same refs, same scores to the last bit, same order: lunr.js on the whole index and on shards."""
+    queries = _synthetic_queries(synthetic_assets) + ["serv", "servizi sociali", "famiglie minori scuola"]
+    sharded = _node(synthetic_assets, tmp_path / "a", queries, "--frammenti")
+    whole = _node(synthetic_assets, tmp_path / "b", queries, "--intero")
+    assert {q: r["risultati"] for q, r in sharded.items()} == whole
+    shards = len(shard_index(synthetic_assets.weights)[1])
+    assert shards >= 10
+    # A one-word query reads one or two shards of the many.
+    assert max(sharded[q]["frammenti"] for q in queries if len(q.split()) == 1) <= 3
+    assert sum(1 for q in queries if whole[q]) >= 80
+
+
+def test_shards_are_small_and_cover_every_term_once(synthetic_assets) -> None:
+    table, shards = shard_index(synthetic_assets.weights)
+    assert [s.start for s in shards] == sorted(s.start for s in shards) and shards[0].start == 0
+    terms = [entry[0] for s in shards for entry in json.loads(s.data)]
+    assert terms == list(synthetic_assets.weights.terms)
+    assert all(len(s.data) <= SHARD_BYTES + 20_000 for s in shards)  # one long posting list may overflow a bit
+    assert table == sorted(table) and len(table) < 100
+
+
+def test_an_empty_catalogue_has_one_empty_shard() -> None:
+    analyser = Analyser(frozenset())
+    table, shards = shard_index(weigh([], [], analyser))
+    assert table == [] and len(shards) == 1 and json.loads(shards[0].data) == []
+
+
 def test_index_for_1000_practices_fits_the_budget(synthetic_assets) -> None:
-    data = next(o.data for o in synthetic_assets.outputs if o.path == synthetic_assets.index)
-    assert len(gzip.compress(data, 6)) < 700 * 1024  # gzip -6, what web servers commonly use
+    index = [o.data for o in synthetic_assets.outputs if o.path.startswith("static/search/indice")]
+    total = sum(len(gzip.compress(data, 6)) for data in index)  # gzip -6, what web servers commonly use
+    assert total < 700 * 1024
+    assert len(FIELDS) == 4

@@ -129,6 +129,121 @@
     return result;
   }
 
+  /* The index arrives in shards of consecutive terms (catalogo/search.py, shard_index): a manifest
+   * with each shard's first term, then only the shards a query's words and prefixes fall in.
+   * From the loaded shards this rebuilds exactly the entries lunr.Index.load would make of the
+   * whole index for those terms (same term numbers, same weights, same order), and a query
+   * only ever reads the entries of its own terms: results are those of the whole index.
+   * fetchShard(path) returns a promise of a shard's JSON. */
+  function shardedIndex(manifest, fetchShard) {
+    var parts = manifest.frammenti;
+    var firsts = parts.map(function (part) { return part[0]; });
+    var queryPipeline = lunr.Pipeline.load(manifest.pipeline);
+    var loaded = [];
+    var pending = [];
+    var index = null;
+    var stale = true;
+
+    function shardOf(term) { // the last shard whose first term is not after it
+      var low = 0;
+      var high = firsts.length - 1;
+      while (low < high) {
+        var middle = (low + high + 1) >> 1;
+        if (firsts[middle] <= term) {
+          low = middle;
+        } else {
+          high = middle - 1;
+        }
+      }
+      return low;
+    }
+
+    function needed(query) {
+      var wanted = new Set();
+      queryWords(query).forEach(function (word) {
+        queryPipeline.runString(word).forEach(function (term) { wanted.add(shardOf(term)); });
+        if (word.length >= minPrefix) {
+          var prefix = fold(word);
+          var i = shardOf(prefix);
+          wanted.add(i);
+          for (i += 1; i < firsts.length && firsts[i].lastIndexOf(prefix, 0) === 0; i++) {
+            wanted.add(i);
+          }
+        }
+      });
+      return Array.from(wanted).sort(function (a, b) { return a - b; });
+    }
+
+    function rebuild() {
+      var fields = manifest.campi;
+      var weights = manifest.pesi;
+      var inverted = Object.create(null);
+      var elements = Object.create(null);
+      var terms = [];
+      for (var s = 0; s < loaded.length; s++) {
+        var entries = loaded[s];
+        for (var k = 0; entries && k < entries.length; k++) {
+          var entry = entries[k];
+          var termIndex = parts[s][1] + k;
+          var posting = { _index: termIndex };
+          for (var f = 0; f < fields.length; f++) {
+            var flat = entry[f + 1];
+            var docs = {};
+            var doc = 0;
+            for (var j = 0; j < flat.length; j += 2) {
+              doc += flat[j];
+              var ref = doc.toString(36);
+              docs[ref] = {};
+              var fieldRef = fields[f] + "/" + ref;
+              (elements[fieldRef] || (elements[fieldRef] = [])).push(termIndex, weights[flat[j + 1]]);
+            }
+            posting[fields[f]] = docs;
+          }
+          inverted[entry[0]] = posting;
+          terms.push(entry[0]);
+        }
+      }
+      var vectors = Object.create(null);
+      Object.keys(elements).forEach(function (fieldRef) { vectors[fieldRef] = new lunr.Vector(elements[fieldRef]); });
+      index = new lunr.Index({ invertedIndex: inverted, fieldVectors: vectors, tokenSet: lunr.TokenSet.fromArray(terms),
+                               fields: fields, pipeline: queryPipeline });
+      stale = false;
+    }
+
+    function load(n) {
+      if (!pending[n]) {
+        pending[n] = fetchShard(parts[n][2]).then(function (entries) {
+          loaded[n] = entries;
+          stale = true;
+        }, function (error) {
+          pending[n] = null; // a later query tries again
+          throw error;
+        });
+      }
+      return pending[n];
+    }
+
+    return {
+      /* True when current() answers the query completely. */
+      covers: function (query) {
+        return !stale && needed(query).every(function (n) { return loaded[n]; });
+      },
+      /* The index over the shards loaded so far (once prepare() has built it). */
+      current: function () { return index; },
+      /* A promise of a lunr.Index that answers the query exactly as the whole index would. */
+      prepare: function (query) {
+        return Promise.all(needed(query).map(load)).then(function () {
+          if (stale) {
+            rebuild();
+          }
+          return index;
+        });
+      },
+      needed: needed,
+      loadedCount: function () { return loaded.filter(Boolean).length; }
+    };
+  }
+
   return { search: search, queryWords: queryWords, tokenize: tokenize, trim: trim, fold: fold, stems: stems,
-           separator: separator };
+           separator: separator, shardedIndex: shardedIndex };
 });

@@ -29,7 +29,8 @@
   var data = null; // documents file: settings, facets and one record per practice
   var splitter = null; // the index's word separator, capturing, to highlight words in place
   var core = null;
-  var index = null;
+  var shards = null; // the sharded index: loads what each query needs
+  var index = null; // a lunr.Index over the shards loaded so far
   var loadingDocs = null;
   var loadingIndex = null;
   var shown = PAGE;
@@ -65,14 +66,16 @@
     return loadingDocs;
   }
 
+  /* The index manifest (a few kilobytes); the shards a query needs come later, in prepare(). */
   function loadIndex() {
     if (!loadingIndex) {
       loadingIndex = Promise.all([loadDocuments(), fetchJSON(form.getAttribute("data-indice"))])
         .then(function (results) {
-          index = window.lunr.Index.load(results[1]);
+          shards = core.shardedIndex(results[1], function (path) { return fetchJSON(base + path); });
           warmUp();
-          return index;
+          return shards;
         });
+      loadingIndex.catch(function () { loadingIndex = null; }); // a later keystroke tries again
     }
     return loadingIndex;
   }
@@ -83,15 +86,21 @@
     var idle = window.requestIdleCallback || function (fn) { return window.setTimeout(fn, 1); };
     idle(function () {
       var first = data.pratiche[0];
-      if (!first) {
+      if (!first || index) {
         return;
       }
-      var state = { q: first.t, ordine: "", f: {} };
+      var state = { q: core.queryWords(first.t)[0] || "", ordine: "", f: {} };
       keys.forEach(function (key) { state.f[key] = []; });
-      var outcome = compute(state);
-      outcome.results.slice(0, 1).forEach(function (doc) {
-        card(doc, outcome.terms[doc.ref] || [], core.queryWords(state.q));
-      });
+      shards.prepare(state.q).then(function (prepared) {
+        if (index) {
+          return; // the visitor was quicker
+        }
+        index = prepared;
+        var outcome = compute(state);
+        outcome.results.slice(0, 1).forEach(function (doc) {
+          card(doc, outcome.terms[doc.ref] || [], core.queryWords(state.q));
+        });
+      }).catch(function () {});
     });
   }
 
@@ -313,7 +322,10 @@
 
   function ensureLoaded(state) {
     return loadDocuments().then(function () {
-      return core.queryWords(state.q).length ? loadIndex() : null;
+      if (!core.queryWords(state.q).length) {
+        return null;
+      }
+      return loadIndex().then(function () { return shards.prepare(state.q); });
     });
   }
 
@@ -322,6 +334,12 @@
       var state = currentState();
       if (!active && isEmpty(state)) {
         return; // nothing asked yet: keep the server-rendered list
+      }
+      if (core.queryWords(state.q).length) {
+        if (!shards.covers(state.q)) {
+          return; // typed on meanwhile: the update scheduled by that keystroke loads its shards
+        }
+        index = shards.current();
       }
       var started = window.performance.now();
       render(state);
