@@ -7,6 +7,8 @@ titles and summaries. Deterministic: ties are broken by slug.
 from __future__ import annotations
 
 import heapq
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .model import PracticeRecord, Site
@@ -55,38 +57,142 @@ def _related_slugs(key: object, site: Site) -> dict[str, tuple[tuple[str, str], 
     return _memo[key]
 
 
+def _planes(sets: list[int]) -> list[int]:
+    """Bit-sliced sum of bitsets: bit j of plane k is bit k of how many sets contain j."""
+    planes: list[int] = []
+    for carry in sets:
+        k = 0
+        while carry:
+            if k == len(planes):
+                planes.append(carry)
+                break
+            planes[k], carry = planes[k] ^ carry, planes[k] & carry
+            k += 1
+    return planes
+
+
+def _exactly(planes: list[int], n: int, everyone: int) -> int:
+    if n >> len(planes):
+        return 0
+    out = everyone
+    for k, plane in enumerate(planes):
+        out = out & plane if (n >> k) & 1 else out & ~plane
+    return out
+
+
+def _at_least(planes: list[int], n: int, everyone: int) -> int:
+    if n <= 0:
+        return everyone
+    if n >> len(planes):
+        return 0
+    greater, equal = 0, everyone
+    for k in reversed(range(len(planes))):
+        if (n >> k) & 1:
+            equal &= planes[k]
+        else:
+            greater |= equal & planes[k]
+            equal &= ~planes[k]
+    return greater | equal
+
+
+def _members(bits: int) -> Iterator[int]:
+    """Set bits, lowest first."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+
+
 def _compute(site: Site, stop_words: frozenset[str]) -> dict[str, tuple[Related, ...]]:
-    practices = list(site.practices)
+    """The best MAX_RELATED by score, then slug, without scoring every pair.
+
+    Practices are bits of big integers, in slug order (one bitset per area, V Piano area,
+    destinatario and word), so what a practice shares with all the others is a few bitwise
+    operations: practices that may earn the 'temi simili' bonus are scored one by one; for all
+    the others the score depends only on how many areas and destinatari they share, and the
+    lowest bits of each score level are the first slugs. 10,000 practices take well under a
+    second where comparing every pair took minutes.
+    """
+    practices = sorted(site.practices, key=lambda p: p.slug)
+    everyone = (1 << len(practices)) - 1
+    areas: dict[str, int] = {}
+    plans: dict[str, int] = {}
+    audiences: dict[str, int] = {}
+    by_word: dict[str, int] = {}
+    words = [_words(p, stop_words) for p in practices]
+    for j, p in enumerate(practices):
+        bit = 1 << j
+        areas[p.data.area_tematica] = areas.get(p.data.area_tematica, 0) | bit
+        for x in p.data.aree_strategiche:
+            plans[x] = plans.get(x, 0) | bit
+        for x in p.data.destinatari:
+            audiences[x] = audiences.get(x, 0) | bit
+        for w in words[j]:
+            by_word[w] = by_word.get(w, 0) | bit
     plan_bits: dict[str, int] = {}
     audience_bits: dict[str, int] = {}
-    plans = [_mask(p.data.aree_strategiche, plan_bits) for p in practices]
-    audiences = [_mask(p.data.destinatari, audience_bits) for p in practices]
-    words = [_words(p, stop_words) for p in practices]
-    postings: dict[str, list[int]] = {}
-    for i, ws in enumerate(words):
-        for w in ws:
-            postings.setdefault(w, []).append(i)
+    plan_masks = [_mask(p.data.aree_strategiche, plan_bits) for p in practices]
+    audience_masks = [_mask(p.data.destinatari, audience_bits) for p in practices]
+    by_size: dict[int, int] = {}
+    for j, w in enumerate(words):
+        by_size[len(w)] = by_size.get(len(w), 0) | (1 << j)
+
+    def score_of(i: int, j: int) -> tuple[float, float]:
+        p, q = practices[i], practices[j]
+        score = AREA if q.data.area_tematica == p.data.area_tematica else 0.0
+        score += PLAN * (plan_masks[i] & plan_masks[j]).bit_count() \
+            + AUDIENCE * (audience_masks[i] & audience_masks[j]).bit_count()
+        shared = len(words[i] & words[j])
+        overlap = shared / (len(words[i]) + len(words[j]) - shared) if shared else 0.0
+        if overlap >= MIN_OVERLAP:
+            score += WORDS * overlap
+        return score, overlap
+
     out: dict[str, tuple[Related, ...]] = {}
     for i, p in enumerate(practices):
-        shared_words: dict[int, int] = {}
-        for w in words[i]:
-            for j in postings[w]:
-                shared_words[j] = shared_words.get(j, 0) + 1
+        me = 1 << i
+        # overlap >= t needs shared >= t * (|Wi| + |Wj|) / (1 + t); the tolerance keeps a float
+        # rounding from dropping a pair (the exact test is score_of's).
+        word_planes = _planes([by_word[w] for w in words[i]])
+        needs: dict[int, int] = {}
+        for size, bits in by_size.items():
+            need = max(1, math.ceil(MIN_OVERLAP * (len(words[i]) + size) / (1 + MIN_OVERLAP) - 1e-6))
+            needs[need] = needs.get(need, 0) | bits
+        close = 0
+        for need, bits in needs.items():
+            close |= bits & _at_least(word_planes, need, everyone)
+        close &= ~me
         scored = []
-        for j, q in enumerate(practices):
-            if j == i:
-                continue
-            score = AREA if q.data.area_tematica == p.data.area_tematica else 0.0
-            score += PLAN * (plans[i] & plans[j]).bit_count() + AUDIENCE * (audiences[i] & audiences[j]).bit_count()
-            shared = shared_words.get(j, 0)
-            overlap = shared / (len(words[i]) + len(words[j]) - shared) if shared else 0.0
-            if overlap >= MIN_OVERLAP:
-                score += WORDS * overlap
+        for j in _members(close):
+            score, overlap = score_of(i, j)
             if score > 0:
-                scored.append((-round(score, 9), q.slug, j, overlap))
+                scored.append((-round(score, 9), practices[j].slug, j, overlap))
+        same_area = areas[p.data.area_tematica]
+        plan_planes = _planes([plans[x] for x in p.data.aree_strategiche])
+        audience_planes = _planes([audiences[x] for x in p.data.destinatari])
+        levels: dict[float, int] = {}
+        for in_area in (True, False):
+            area_bits = same_area if in_area else everyone & ~same_area
+            for s in range(len(p.data.aree_strategiche) + 1):
+                with_plans = area_bits & _exactly(plan_planes, s, everyone)
+                for t in range(len(p.data.destinatari) + 1):
+                    score = AREA if in_area else 0.0
+                    score += PLAN * s + AUDIENCE * t
+                    key = round(score, 9)
+                    if key > 0:
+                        levels[key] = levels.get(key, 0) | (with_plans & _exactly(audience_planes, t, everyone))
+        found = 0
+        for key in sorted(levels, reverse=True):
+            for j in _members(levels[key] & ~close & ~me):
+                scored.append((-key, practices[j].slug, j, 0.0))
+                found += 1
+                if found == MAX_RELATED:
+                    break
+            if found == MAX_RELATED:
+                break
         best = heapq.nsmallest(MAX_RELATED, scored)
-        out[p.slug] = tuple(Related(practices[j], _reason(p, practices[j], plans[i] & plans[j],
-                                                            audiences[i] & audiences[j], overlap))
+        out[p.slug] = tuple(Related(practices[j], _reason(p, practices[j], plan_masks[i] & plan_masks[j],
+                                                            audience_masks[i] & audience_masks[j], overlap))
                             for _, _, j, overlap in best)
     return out
 

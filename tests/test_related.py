@@ -1,0 +1,71 @@
+"""Related practices: the bitset algorithm picks exactly what scoring every pair picks."""
+
+from __future__ import annotations
+
+import heapq
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require
+from corpus import write_corpus
+
+from catalogo.pipeline import load_site
+from catalogo.related import AREA, AUDIENCE, MAX_RELATED, MIN_OVERLAP, PLAN, WORDS, _compute, _mask, _words
+from catalogo.search import load_stop_words
+
+
+def every_pair(site, stop_words) -> dict[str, list[str]]:
+    """The definition: score every other practice, keep the best four by score, then slug."""
+    practices = list(site.practices)
+    plan_bits: dict[str, int] = {}
+    audience_bits: dict[str, int] = {}
+    plans = [_mask(p.data.aree_strategiche, plan_bits) for p in practices]
+    audiences = [_mask(p.data.destinatari, audience_bits) for p in practices]
+    words = [_words(p, stop_words) for p in practices]
+    out = {}
+    for i, p in enumerate(practices):
+        scored = []
+        for j, q in enumerate(practices):
+            if j == i:
+                continue
+            score = AREA if q.data.area_tematica == p.data.area_tematica else 0.0
+            score += PLAN * (plans[i] & plans[j]).bit_count() + AUDIENCE * (audiences[i] & audiences[j]).bit_count()
+            shared = len(words[i] & words[j])
+            overlap = shared / (len(words[i]) + len(words[j]) - shared) if shared else 0.0
+            if overlap >= MIN_OVERLAP:
+                score += WORDS * overlap
+            if score > 0:
+                scored.append((-round(score, 9), q.slug))
+        out[p.slug] = [slug for _, slug in heapq.nsmallest(MAX_RELATED, scored)]
+    return out
+
+
+@pytest.mark.parametrize("content", [FIXTURE_SITE, ROOT / "content", "sintetico"])
+def test_same_choice_as_scoring_every_pair(content, tmp_path: Path) -> None:
+    if content == "sintetico":
+        require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
+        content = _with_similar_summaries(write_corpus(tmp_path / "content", 400, body_words=(50, 100)))
+    site = load_site(content).site
+    stop_words = load_stop_words(NODE_MODULES)
+    computed = _compute(site, stop_words)
+    chosen = {slug: [r.practice.slug for r in related] for slug, related in computed.items()}
+    assert chosen == every_pair(site, stop_words)
+    if len(site.practices) > 100:
+        assert all(len(v) == MAX_RELATED for v in chosen.values())
+        assert sum(1 for related in computed.values() for r in related if "temi simili" in r.reason) >= 5
+
+
+def _with_similar_summaries(content: Path) -> Path:
+    """Half of the first summary's words in later practices: overlaps on both sides of MIN_OVERLAP."""
+    files = sorted((content / "practices").glob("*.md"))
+    for k, target in enumerate(files[200:300]):
+        source = yaml.safe_load(files[k].read_text(encoding="utf-8").split("---\n")[1])
+        _, front, body = target.read_text(encoding="utf-8").split("---\n", 2)
+        data = yaml.safe_load(front)
+        words = source["sintesi"].split()
+        data["sintesi"] = " ".join(words[: len(words) * (k % 5 + 1) // 6]) + " " + data["sintesi"]
+        data["sintesi"] = data["sintesi"][:480]
+        target.write_text("---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body,
+                          encoding="utf-8")
+    return content
