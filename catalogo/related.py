@@ -134,8 +134,8 @@ def _compute(site: Site, stop_words: frozenset[str]) -> dict[str, tuple[Related,
     plan_masks = [_mask(p.data.aree_strategiche, plan_bits) for p in practices]
     audience_masks = [_mask(p.data.destinatari, audience_bits) for p in practices]
     by_size: dict[int, int] = {}
-    for j, w in enumerate(words):
-        by_size[len(w)] = by_size.get(len(w), 0) | (1 << j)
+    for j, found_words in enumerate(words):
+        by_size[len(found_words)] = by_size.get(len(found_words), 0) | (1 << j)
 
     def score_of(i: int, j: int) -> tuple[float, float]:
         p, q = practices[i], practices[j]

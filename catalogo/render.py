@@ -26,7 +26,8 @@ from .mapsvg import CLASSES, MapData, shade
 from .model import Site
 from .output import Output, fingerprinted
 from .paths import area_path, festival_path, practice_path, territory_path
-from .related import related_practices
+from .related import Related, related_practices
+from .stopwatch import NO_STOPWATCH, Stopwatch
 from .styles import build_styles
 from .text import fold
 from .urls import Urls
@@ -120,9 +121,17 @@ class Renderer:
         )
         return Output(path, html.encode("utf-8"))
 
-    def render(self) -> list[Output]:
+    def render(self, stopwatch: Stopwatch = NO_STOPWATCH) -> list[Output]:
         site = self.site
-        search = self.search or catalogue_assets(site)
+        with stopwatch.lap("indice di ricerca"):
+            search = self.search or catalogue_assets(site)
+        with stopwatch.lap("pratiche simili"):
+            related = related_practices(site, search.stop_words)
+        with stopwatch.lap("pagine ed esportazioni"):
+            return self._render(search, related)
+
+    def _render(self, search: CatalogueAssets, related: dict[str, tuple[Related, ...]]) -> list[Output]:
+        site = self.site
         out: list[Output] = list(self.assets.values()) + list(search.outputs) + list(self.styles.outputs)
         out.append(self.page("index.html", "home.html", title=site.settings.titolo,
                              description=site.settings.descrizione, breadcrumbs=[]))
@@ -130,7 +139,6 @@ class Renderer:
                              description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
                              "per area, territorio, destinatari, stato e replicabilità.",
                              breadcrumbs=[("Pratiche", None)], search=search))
-        related = related_practices(site, search.stop_words)
         for p in site.practices:
             out.append(self.page(f"pratiche/{p.slug}/index.html", "practice.html",
                                  title=p.titolo, description=p.data.sintesi,
@@ -214,5 +222,8 @@ class Renderer:
         return out
 
 
-def render_site(site: Site, theme: Path, base_url: str, map_data: MapData | None = None) -> list[Output]:
-    return Renderer(site, theme, base_url, map_data=map_data).render()
+def render_site(site: Site, theme: Path, base_url: str, map_data: MapData | None = None,
+                stopwatch: Stopwatch = NO_STOPWATCH) -> list[Output]:
+    with stopwatch.lap("tema e CSS"):
+        renderer = Renderer(site, theme, base_url, map_data=map_data)
+    return renderer.render(stopwatch)

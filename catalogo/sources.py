@@ -23,6 +23,7 @@ FM_BOUNDARY = YAMLHandler.FM_BOUNDARY
 # libyaml's parser when PyYAML was built with it (the PyPI wheels are): same events and marks, ~10x faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_STR = "tag:yaml.org,2002:str"
 Pos = tuple[int, int]
 KeyPath = tuple[str | int, ...]
 
@@ -139,6 +140,8 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag == _STR:
+            return node.value  # what SafeConstructor would return, without its bookkeeping
         try:
             return self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
@@ -216,7 +219,9 @@ def _parse_yaml(text: str, path: str, line0: int) -> tuple[tuple[dict[str, Any],
     if not text.strip():
         return None, [Diagnostic(path, 1, 1, "", "il front matter è vuoto: mancano tutte le chiavi")]
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
+        # An anchor needs '&' and an alias '*': without either, the event pass has nothing to find.
+        events = yaml.parse(text, Loader=_LOADER) if "&" in text or "*" in text else ()
+        for event in events:
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent) or anchor is not None:
                 line = line0 + event.start_mark.line

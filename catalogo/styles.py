@@ -7,11 +7,13 @@ purged CSS is computed once per theme and reused by every page.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .markup import ALLOWED_TAGS
@@ -44,8 +46,37 @@ def _content(theme: Path) -> list[dict[str, str]]:
     return content
 
 
-@lru_cache(maxsize=4)
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="purgecss")
+_purges: dict[tuple[str, str], Future[str]] = {}
+_purges_lock = threading.Lock()
+
+
 def _purge(css: str, content_json: str) -> str:
+    return _purge_async(css, content_json).result()
+
+
+def _purge_async(css: str, content_json: str) -> Future[str]:
+    """PurgeCSS runs in Node, on the other core while Python loads the content (see start_styles)."""
+    key = (hashlib.sha256(css.encode("utf-8")).hexdigest(), content_json)
+    with _purges_lock:
+        if key not in _purges:
+            if len(_purges) >= 4:
+                _purges.pop(next(iter(_purges)))
+            _purges[key] = _executor.submit(_run_purge, css, content_json)
+        return _purges[key]
+
+
+def start_styles(theme: Path, node_modules: Path = NODE_MODULES) -> None:
+    """Start purging the CSS now; build_styles picks up the result (or the error) later."""
+    try:
+        css = (node_modules / BOOTSTRAP_ITALIA).read_text(encoding="utf-8")
+        content = json.dumps(_content(theme))
+    except OSError:
+        return  # build_styles reports it
+    _purge_async(css, content)
+
+
+def _run_purge(css: str, content_json: str) -> str:
     node = shutil.which("node")
     if node is None:
         raise StylesMissing("serve Node.js per preparare il CSS: installalo ed esegui 'npm ci'")

@@ -69,10 +69,15 @@ def write_site(outputs: Sequence[Output], out: Path) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
         try:
             os.chmod(staging, 0o755)
+            made = {str(staging)}
             for item in outputs:
-                target = staging / item.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(item.data)
+                target = os.path.join(staging, item.path)
+                folder = os.path.dirname(target)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                with open(target, "wb") as fh:
+                    fh.write(item.data)
             (staging / MARKER).write_bytes(MARKER_TEXT)
             if out.exists():
                 retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
