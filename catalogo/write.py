@@ -46,6 +46,11 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _write_file(path: str, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
 def is_previous_build(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
@@ -76,8 +81,7 @@ def write_site(outputs: Sequence[Output], out: Path) -> None:
                 if folder not in made:
                     os.makedirs(folder, exist_ok=True)
                     made.add(folder)
-                with open(target, "wb") as fh:
-                    fh.write(item.data)
+                _write_file(target, item.data)
             (staging / MARKER).write_bytes(MARKER_TEXT)
             if out.exists():
                 retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
