@@ -24,7 +24,7 @@ from .diagnostics import (
 )
 from .external import check_external
 from .jsonschema import generated_files
-from .linkcheck import check_links, locate_in_sources
+from .linkcheck import LinkIndex, locate_in_sources
 from .mapsvg import load_map
 from .pipeline import TERRITORIES_DIR, Loaded, load_site
 from .render import render_site
@@ -50,6 +50,10 @@ _ARGPARSE_ITALIAN = [
     (r"invalid choice: (.*) \(choose from (.*)\)", r"comando sconosciuto \1 (scegli tra \2)"),
     (r"ambiguous option: (.*)", r"opzione ambigua: \1"),
 ]
+
+
+class LinksBroken(Exception):
+    """Raised before the swap: the staged site has broken internal links."""
 
 
 class ItalianHelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -177,28 +181,34 @@ def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, st
         stderr.write("Sito non generato: correggi i problemi indicati. La cartella di uscita non è stata toccata.\n")
         return EXIT_INVALID
     base = base_url or loaded.site.settings.base_url
+    site = loaded.site
+    sources = {f"pratiche/{p.slug}/index.html": p.source for p in site.practices}
+    sources.update({f"festival/{e.anno}/index.html": e.source for e in site.editions})
+    links = LinkIndex(Urls.from_base_url(base), out.as_posix())
+    broken: list[Diagnostic] = []
+
+    def check_links(staging: Path) -> None:
+        with stopwatch.lap("collegamenti interni"):
+            found = links.problems(lambda page: (staging / page).read_text(encoding="utf-8"))
+            broken.extend(locate_in_sources(found, out.as_posix(), sources))
+        if broken:
+            raise LinksBroken
+
     try:
-        outputs = render_site(loaded.site, THEME, base, load_map(content), stopwatch)
-    except (AssetsMissing, StylesMissing) as exc:
+        outputs = render_site(site, THEME, base, load_map(content), stopwatch)
+        with stopwatch.lap("pagine, esportazioni e scrittura"):
+            write_site(links.watch(outputs), out, before_swap=check_links)
+    except (AssetsMissing, StylesMissing, WriteError) as exc:
         stderr.write(f"errore: {exc}\n")
         return EXIT_INVALID
-    sources = {f"pratiche/{p.slug}/index.html": p.source for p in loaded.site.practices}
-    sources.update({f"festival/{e.anno}/index.html": e.source for e in loaded.site.editions})
-    with stopwatch.lap("collegamenti interni"):
-        broken = locate_in_sources(check_links(outputs, Urls.from_base_url(base), out.as_posix()),
-                                   out.as_posix(), sources)
-    _report(loaded, "text", stdout, stderr, broken)
-    if broken:
-        stderr.write("Sito non generato: ci sono collegamenti interni non validi.\n")
+    except LinksBroken:
+        _report(loaded, "text", stdout, stderr, broken)
+        stderr.write("Sito non generato: ci sono collegamenti interni non validi. "
+                     "La cartella di uscita non è stata toccata.\n")
         return EXIT_INVALID
-    try:
-        with stopwatch.lap("scrittura"):
-            write_site(outputs, out)
-    except WriteError as exc:
-        stderr.write(f"errore: {exc}\n")
-        return EXIT_INVALID
-    pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    n = len(loaded.site.practices)
+    _report(loaded, "text", stdout, stderr)
+    pages = len(links.pages)
+    n = len(site.practices)
     stdout.write(f"Sito generato in {out}/: {pages} pagine, {n} {'pratica' if n == 1 else 'pratiche'} "
                  f"({time.perf_counter() - started:.2f} s).\n")
     if timings:

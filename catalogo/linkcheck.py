@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -18,31 +19,100 @@ from .urls import Urls
 _ATTR = re.compile(r'\s(href|src|action|id)="([^"]*)"')
 
 
-class _Collector:
-    """Links (with their offset, turned into a line only for a broken one) and anchors of a page."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.links: list[tuple[str, int]] = []
-        self.ids: set[str] = set()
-        for attr in _ATTR.finditer(text):
-            value = attr.group(2)
-            if "&" in value:
-                value = html.unescape(value)
-            if attr.group(1) == "id":
-                self.ids.add(value)
-            else:
-                self.links.append((value, attr.start()))
-
-    def line(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
-
-
 def _target_file(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
-LinkCache = dict[str, tuple[bytes, "_Collector"]]
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+class LinkIndex:
+    """Links and anchors of the pages, gathered one page at a time, checked once all are known.
+
+    Only what the check needs is kept: the files, each page's ids, and per distinct link its
+    occurrences as (page number, offset) pairs, so 10,000 pages are checked in a few megabytes
+    while they are written; a line number is worked out only for a broken link.
+    """
+
+    def __init__(self, urls: Urls, out_label: str) -> None:
+        self.urls = urls
+        self.out_label = out_label
+        self.files: set[str] = set()
+        self.pages: list[str] = []
+        self.ids: dict[str, frozenset[str]] = {}
+        self.links: dict[tuple[str, str, str, str], array[int]] = {}  # (target, fragment, href, problem)
+        self._resolved: dict[tuple[str, str], tuple[str, str, str] | None] = {}
+
+    def _resolve(self, page_url: str, href: str) -> tuple[str, str, str] | None:
+        """(target file, fragment, problem) of an internal link; None for an external one."""
+        key = ("", href) if href.startswith("/") and not href.startswith("//") else (page_url, href)
+        found = self._resolved.get(key, False)
+        if found is False:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                found = None
+            else:
+                absolute = urlsplit(urljoin(page_url, href))
+                target_path = unquote(absolute.path)
+                if not target_path.startswith(self.urls.base_path):
+                    found = ("", "", "fuori")
+                else:
+                    found = (_target_file(target_path[len(self.urls.base_path):]), absolute.fragment, "")
+            self._resolved[key] = found
+        return found  # type: ignore[return-value]
+
+    def add(self, output: Output) -> None:
+        self.files.add(output.path)
+        if not output.path.endswith(".html"):
+            return
+        number = len(self.pages)
+        self.pages.append(output.path)
+        page_url = self.urls.url(output.path.removesuffix("index.html"))
+        ids = set()
+        for attr in _ATTR.finditer(output.data.decode("utf-8")):
+            value = attr.group(2)
+            if "&" in value:
+                value = html.unescape(value)
+            if attr.group(1) == "id":
+                ids.add(value)
+                continue
+            found = self._resolve(page_url, value)
+            if found is not None:
+                key = (found[0], found[1], value, found[2])
+                where = self.links.get(key)
+                if where is None:
+                    where = self.links[key] = array("I")
+                where.extend((number, attr.start()))
+        self.ids[output.path] = frozenset(ids)
+
+    def watch(self, outputs: Iterable[Output]) -> Iterator[Output]:
+        """Passes the outputs on, gathering their links on the way (see write_site)."""
+        for output in outputs:
+            self.add(output)
+            yield output
+
+    def problems(self, read_page: Callable[[str], str]) -> list[Diagnostic]:
+        """Broken links, each at its page and line (``read_page`` gives a page's text back)."""
+        found: list[tuple[str, int, str]] = []
+        for (target, fragment, href, problem), where in self.links.items():
+            if problem:
+                message = f"collegamento interno fuori dal sito: '{href}'"
+            elif target not in self.files:
+                message = f"collegamento interno non valido: '{href}' non porta a nessuna pagina del sito"
+            elif fragment and target in self.ids and unquote(fragment) not in self.ids[target]:
+                message = f"collegamento interno non valido: la pagina di '{href}' non ha l'ancora '#{fragment}'"
+            else:
+                continue
+            for i in range(0, len(where), 2):
+                found.append((self.pages[where[i]], where[i + 1], message))
+        texts: dict[str, str] = {}
+        diags = []
+        for page, offset, message in found:
+            if page not in texts:
+                texts[page] = read_page(page)
+            diags.append(Diagnostic(f"{self.out_label}/{page}", _line(texts[page], offset), 1, "", message))
+        return sorted(diags)
 
 
 def locate_in_sources(diags: list[Diagnostic], out_label: str,
@@ -69,54 +139,11 @@ def locate_in_sources(diags: list[Diagnostic], out_label: str,
     return located
 
 
-def check_links(outputs: Sequence[Output], urls: Urls, out_label: str,
-                cache: LinkCache | None = None) -> list[Diagnostic]:
-    """Broken internal links and anchors; with a cache, unchanged pages are not parsed again."""
-    files = {o.path for o in outputs}
-    pages = {o.path: o for o in outputs if o.path.endswith(".html")}
-    parsed: LinkCache = cache if cache is not None else {}
-
-    def parse(path: str) -> _Collector:
-        data = pages[path].data
-        if path not in parsed or parsed[path][0] != data:
-            parsed[path] = (data, _Collector(data.decode("utf-8")))
-        return parsed[path][1]
-
-    resolved: dict[tuple[str, str], tuple[str, str, str] | None] = {}
-
-    def resolve(page_url: str, href: str) -> tuple[str, str, str] | None:
-        """(target file, fragment, problem) of an internal link; None for an external one."""
-        key = ("", href) if href.startswith("/") and not href.startswith("//") else (page_url, href)
-        if key not in resolved:
-            parts = urlsplit(href)
-            if parts.scheme or href.startswith("//"):
-                resolved[key] = None
-            else:
-                absolute = urlsplit(urljoin(page_url, href))
-                target_path = unquote(absolute.path)
-                if not target_path.startswith(urls.base_path):
-                    resolved[key] = ("", "", "fuori")
-                else:
-                    resolved[key] = (_target_file(target_path[len(urls.base_path):]), absolute.fragment, "")
-        return resolved[key]
-
-    diags: list[Diagnostic] = []
-    for path in sorted(pages):
-        page_url = urls.url(path.removesuffix("index.html"))
-        collector = parse(path)
-        for href, offset in collector.links:
-            found = resolve(page_url, href)
-            if found is None:
-                continue
-            target, fragment, problem = found
-            shown = f"{out_label}/{path}"
-            if problem:
-                diags.append(Diagnostic(shown, collector.line(offset), 1, "",
-                                        f"collegamento interno fuori dal sito: '{href}'"))
-            elif target not in files:
-                diags.append(Diagnostic(shown, collector.line(offset), 1, "", f"collegamento interno non valido: "
-                                        f"'{href}' non porta a nessuna pagina del sito"))
-            elif fragment and target in pages and unquote(fragment) not in parse(target).ids:
-                diags.append(Diagnostic(shown, collector.line(offset), 1, "", f"collegamento interno non valido: "
-                                        f"la pagina di '{href}' non ha l'ancora '#{fragment}'"))
-    return diags
+def check_links(outputs: Sequence[Output], urls: Urls, out_label: str) -> list[Diagnostic]:
+    """Broken internal links and anchors of outputs held in memory (the dev server, the tests)."""
+    index = LinkIndex(urls, out_label)
+    pages = {}
+    for output in outputs:
+        index.add(output)
+        pages[output.path] = output
+    return index.problems(lambda path: pages[path].data.decode("utf-8"))

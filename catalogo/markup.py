@@ -36,7 +36,7 @@ def _shift_headings(html: str) -> str:
     return html
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)
 def render_markdown(text: str) -> str:
     """Markdown -> sanitized HTML, headings shifted below the page title."""
     # Safe mode (no UNSAFE option): raw HTML and javascript: links are dropped before nh3 runs.

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from .markup import render_markdown
 from .schema import FestivalEdition, Practice, Replica, SiteSettings, Term, Vocabularies
 from .territory import Ambito, Comune, Provincia, Territories, Territorio
 from .text import fold
@@ -23,14 +24,18 @@ class PracticeRecord:
     slug: str
     source: str
     data: Practice
-    body_html: str
     comune: Comune | None
     ambito: Ambito
     ambito_verificato: bool  # False when the membership comes from an unverified table row
     provincia: Provincia
     repliche: tuple[ResolvedReplica, ...]
     aggiornata: dt.date
-    body: str = ""  # the Markdown source, for the open-data exports
+    body: str = ""  # the Markdown source
+
+    @property
+    def body_html(self) -> str:
+        """Rendered when a page needs it, not kept: 10,000 bodies would hold ~120 MB of HTML."""
+        return render_markdown(self.body)
 
     @property
     def titolo(self) -> str:

@@ -119,7 +119,7 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
             continue
         repliche = resolve_replicas(fm, territories)
         records.append(PracticeRecord(
-            slug=doc.stem, source=doc.path, data=fm, body_html=render_markdown(doc.body),
+            slug=doc.stem, source=doc.path, data=fm,
             comune=placement.comune, ambito=placement.ambito,
             ambito_verificato=placement.ambito_verificato, provincia=placement.provincia,
             repliche=repliche, aggiornata=_updated(doc, dates, fm.pubblicata), body=doc.body,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -122,76 +122,92 @@ class Renderer:
         return Output(path, html.encode("utf-8"))
 
     def render(self, stopwatch: Stopwatch = NO_STOPWATCH) -> list[Output]:
+        return list(self.outputs(stopwatch))
+
+    def outputs(self, stopwatch: Stopwatch = NO_STOPWATCH) -> Iterator[Output]:
+        """Every file of the site, one at a time: the writer stores each before the next is made."""
         site = self.site
         with stopwatch.lap("indice di ricerca"):
             search = self.search or catalogue_assets(site)
         with stopwatch.lap("pratiche simili"):
             related = related_practices(site, search.stop_words)
-        with stopwatch.lap("pagine ed esportazioni"):
-            return self._render(search, related)
+        return self._with_sitemap(search, related)
 
-    def _render(self, search: CatalogueAssets, related: dict[str, tuple[Related, ...]]) -> list[Output]:
+    def _with_sitemap(self, search: CatalogueAssets, related: dict[str, tuple[Related, ...]]) -> Iterator[Output]:
         site = self.site
-        out: list[Output] = list(self.assets.values()) + list(search.outputs) + list(self.styles.outputs)
-        out.append(self.page("index.html", "home.html", title=site.settings.titolo,
+        paths: list[str] = []
+        for output in self._outputs(search, related):
+            if output.path.endswith(".html") and output.path != "404.html":
+                paths.append(output.path.removesuffix("index.html"))
+            yield output
+        dated = {f"pratiche/{p.slug}/": p.aggiornata for p in site.practices}
+        yield Output("sitemap.xml", sitemap(sorted((path, dated.get(path, site.aggiornato)) for path in paths),
+                                            self.urls))
+
+    def _outputs(self, search: CatalogueAssets, related: dict[str, tuple[Related, ...]]) -> Iterator[Output]:
+        site = self.site
+        yield from self.assets.values()
+        yield from search.outputs
+        yield from self.styles.outputs
+        yield (self.page("index.html", "home.html", title=site.settings.titolo,
                              description=site.settings.descrizione, breadcrumbs=[]))
-        out.append(self.page("pratiche/index.html", "practices.html", title="Pratiche",
+        yield (self.page("pratiche/index.html", "practices.html", title="Pratiche",
                              description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
                              "per area, territorio, destinatari, stato e replicabilità.",
                              breadcrumbs=[("Pratiche", None)], search=search))
         for p in site.practices:
-            out.append(self.page(f"pratiche/{p.slug}/index.html", "practice.html",
+            yield (self.page(f"pratiche/{p.slug}/index.html", "practice.html",
                                  title=p.titolo, description=p.data.sintesi,
                                  breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)],
                                  updated=p.aggiornata, p=p, related=related[p.slug],
                                  json_ld=practice_ld(site, p, self.urls), og_type="article"))
-            out.append(Output(f"pratiche/{p.slug}/index.json", practice_json(site, p, self.urls)))
-        out.append(Output("dati/pratiche.json", practices_json(site, self.urls)))
-        out.append(Output("dati/pratiche.csv", practices_csv(site, self.urls)))
-        out.append(Output("dati/catalogo.jsonld", dcat_dataset(site, self.urls)))
-        out.append(Output("feed.xml", atom_feed(site, self.urls)))
-        out.append(Output("robots.txt", robots(self.urls)))
+            yield (Output(f"pratiche/{p.slug}/index.json", practice_json(site, p, self.urls)))
+        yield (Output("dati/pratiche.json", practices_json(site, self.urls)))
+        yield (Output("dati/pratiche.csv", practices_csv(site, self.urls)))
+        yield (Output("dati/catalogo.jsonld", dcat_dataset(site, self.urls)))
+        yield (Output("feed.xml", atom_feed(site, self.urls)))
+        yield (Output("robots.txt", robots(self.urls)))
         counts: dict[str, int] = {}
         for p in site.practices:
             counts[p.ambito.nome] = counts.get(p.ambito.nome, 0) + 1
-        out.append(self.page("mappa/index.html", "map.html", title="Mappa delle pratiche",
+        yield (self.page("mappa/index.html", "map.html", title="Mappa delle pratiche",
                              description="La Puglia divisa nei 45 Ambiti territoriali sociali, colorati secondo il "
                              "numero di pratiche del catalogo.", breadcrumbs=[("Mappa", None)],
                              map=self._map_of_known_ambiti(), counts=counts, classes=CLASSES, shade=shade,
                              ambiti=sorted(site.territories.ambiti.values(), key=lambda a: fold(a.nome))))
-        out.append(self.page("pubblicazione/index.html", "publication.html", title="Pubblicazione",
+        yield (self.page("pubblicazione/index.html", "publication.html", title="Pubblicazione",
                              description="Tutte le pratiche del catalogo in un unico documento da stampare o "
                              "salvare in PDF.", breadcrumbs=[("Pubblicazione", None)]))
-        out.append(self.page("dati/index.html", "data.html", title="Dati aperti",
+        yield (self.page("dati/index.html", "data.html", title="Dati aperti",
                              description="Le pratiche del catalogo come dati aperti: JSON, CSV, schema JSON e "
                              "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
                              breadcrumbs=[("Dati aperti", None)], columns=CSV_COLUMNS))
-        out.append(self.page("aree/index.html", "areas.html", title="Aree tematiche",
+        yield (self.page("aree/index.html", "areas.html", title="Aree tematiche",
                              description="Le pratiche per area tematica dell'Avviso e per area "
                              "strategica del V Piano regionale delle Politiche sociali.",
                              breadcrumbs=[("Aree", None)]))
         for kind, facets in (("Area tematica dell'Avviso", site.aree_tematiche),
                              ("Area strategica del V Piano", site.aree_strategiche)):
             for facet in facets:
-                out.append(self.page(f"aree/{facet.slug}/index.html", "area.html", title=facet.etichetta,
+                yield (self.page(f"aree/{facet.slug}/index.html", "area.html", title=facet.etichetta,
                                      description=f"{kind}: {facet.descrizione or facet.etichetta}",
                                      breadcrumbs=[("Aree", self.urls.url("aree/")), (facet.etichetta, None)],
                                      facet=facet, kind=kind))
-        out.append(self.page("territori/index.html", "territories.html", title="Territori",
+        yield (self.page("territori/index.html", "territories.html", title="Territori",
                              description="I Comuni, gli Ambiti territoriali sociali e le province "
                              "che hanno pratiche nel catalogo.", breadcrumbs=[("Territori", None)]))
         for tp in site.territory_pages:
             name = tp.territory.denominazione
-            out.append(self.page(territory_path(tp.territory) + "index.html", "territory.html",
+            yield (self.page(territory_path(tp.territory) + "index.html", "territory.html",
                                  title=name, description=f"Le buone pratiche di welfare locale: {name}.",
                                  breadcrumbs=[("Territori", self.urls.url("territori/")), (name, None)],
                                  territory=tp.territory, practices=tp.practices, replicating=tp.replicating))
-        out.append(self.page("festival/index.html", "festival_index.html",
+        yield (self.page("festival/index.html", "festival_index.html",
                              title="Festival delle buone pratiche",
                              description="Le edizioni del Festival delle buone pratiche del welfare locale.",
                              breadcrumbs=[("Festival", None)]))
         for edition in site.editions:
-            out.append(self.page(f"festival/{edition.anno}/index.html", "festival_edition.html",
+            yield (self.page(f"festival/{edition.anno}/index.html", "festival_edition.html",
                                  title=f"{edition.data.titolo} {edition.anno}",
                                  description=f"{edition.data.edizione}ª edizione, {edition.data.citta}, "
                                  f"{italian_date(edition.data.data)}.",
@@ -199,31 +215,26 @@ class Renderer:
                                  updated=edition.aggiornata, edition=edition,
                                  practices=site.practices_in(edition.anno)))
         schema = practice_schema(site.vocabularies, site.territories)
-        out.append(Output("dati/schema/pratica.schema.json", dumps(schema).encode("utf-8")))
+        yield (Output("dati/schema/pratica.schema.json", dumps(schema).encode("utf-8")))
         vocabulary_of = {"area_tematica": "area_tematica", "aree_strategiche": "aree_strategiche",
                          "destinatari": "destinatari", "stato": "stato", "replicabilita": "livello_replicabilita"}
-        out.append(self.page("proponi/index.html", "proponi.html", title="Come proporre una pratica",
+        yield (self.page("proponi/index.html", "proponi.html", title="Come proporre una pratica",
                              description="Come segnalare al catalogo una buona pratica di welfare locale di un "
                              "Comune o di un Ambito territoriale sociale della Puglia.",
                              breadcrumbs=[("Proponi una pratica", None)],
                              fields=list(FIELD_HELP.items()), required=set(schema.get("required", [])),
                              vocabularies={name: [t.etichetta for t in site.terms(vocab)]
                                            for name, vocab in vocabulary_of.items()}))
-        out.append(self.page("accessibilita/index.html", "accessibility.html", title="Accessibilità",
+        yield (self.page("accessibilita/index.html", "accessibility.html", title="Accessibilità",
                              description="Come il catalogo rispetta le regole di accessibilità (WCAG 2.1 AA) e come "
                              "segnalare un problema.", breadcrumbs=[("Accessibilità", None)]))
-        out.append(self.page("404.html", "404.html", title="Pagina non trovata",
+        yield (self.page("404.html", "404.html", title="Pagina non trovata",
                              description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)]))
-        pages = [(o.path.removesuffix("index.html"), None) for o in out
-                 if o.path.endswith(".html") and o.path != "404.html"]
-        dated = {f"pratiche/{p.slug}/": p.aggiornata for p in site.practices}
-        out.append(Output("sitemap.xml", sitemap(sorted((path, dated.get(path, site.aggiornato))
-                                                        for path, _ in pages), self.urls)))
-        return out
 
 
 def render_site(site: Site, theme: Path, base_url: str, map_data: MapData | None = None,
-                stopwatch: Stopwatch = NO_STOPWATCH) -> list[Output]:
+                stopwatch: Stopwatch = NO_STOPWATCH) -> Iterator[Output]:
+    """The site's files as a generator (see Renderer.outputs)."""
     with stopwatch.lap("tema e CSS"):
         renderer = Renderer(site, theme, base_url, map_data=map_data)
-    return renderer.render(stopwatch)
+    return renderer.outputs(stopwatch)

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from .catalogue import AssetsMissing, CatalogueAssets, catalogue_assets
 from .diagnostics import Diagnostic, errors
-from .linkcheck import LinkCache, check_links
+from .linkcheck import check_links
 from .mapsvg import load_map
 from .model import Site
 from .pipeline import BuildCache, load_site
@@ -93,7 +93,6 @@ class Builder:
         self.log = log
         self.cache = BuildCache()
         self.search: CatalogueAssets | None = None
-        self.link_cache: LinkCache = {}
 
     def rebuild(self) -> None:
         """Pages first (with the previous search index), then the index, then pages again."""
@@ -127,7 +126,7 @@ class Builder:
             self.state.publish(None, [problem])
             self._report([problem], started, "mancano i file del tema")
             return False
-        broken = check_links(outputs, Urls.from_base_url("/"), "sito", self.link_cache)
+        broken = check_links(outputs, Urls.from_base_url("/"), "sito")
         if errors(broken):
             self.state.publish(None, problems + broken)
             self._report(problems + broken, started, "collegamenti interni non validi")

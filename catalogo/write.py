@@ -10,7 +10,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -24,7 +24,7 @@ class WriteError(Exception):
     """A problem with the output folder, explained in Italian for the person running the build."""
 
 
-def check_outputs(outputs: Sequence[Output]) -> None:
+def _checked(outputs: Iterable[Output]) -> Iterator[Output]:
     seen: set[str] = set()
     for out in outputs:
         pure = PurePosixPath(out.path)
@@ -33,6 +33,12 @@ def check_outputs(outputs: Sequence[Output]) -> None:
         if out.path in seen:
             raise WriteError(f"due file diversi vogliono lo stesso percorso: {out.path}")
         seen.add(out.path)
+        yield out
+
+
+def check_outputs(outputs: Sequence[Output]) -> None:
+    for _ in _checked(outputs):
+        pass
 
 
 @contextmanager
@@ -55,8 +61,10 @@ def is_previous_build(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
 
-def write_site(outputs: Sequence[Output], out: Path) -> None:
-    check_outputs(outputs)
+def write_site(outputs: Iterable[Output], out: Path,
+               before_swap: Callable[[Path], None] | None = None) -> None:
+    """Write the outputs as they come (a generator keeps memory flat at 10,000 practices) into a
+    staging folder; ``before_swap(staging)`` may still refuse the site by raising."""
     out = Path(os.path.abspath(out))
     parent = out.parent
     try:
@@ -75,13 +83,15 @@ def write_site(outputs: Sequence[Output], out: Path) -> None:
         try:
             os.chmod(staging, 0o755)
             made = {str(staging)}
-            for item in outputs:
+            for item in _checked(outputs):
                 target = os.path.join(staging, item.path)
                 folder = os.path.dirname(target)
                 if folder not in made:
                     os.makedirs(folder, exist_ok=True)
                     made.add(folder)
                 _write_file(target, item.data)
+            if before_swap is not None:
+                before_swap(staging)
             (staging / MARKER).write_bytes(MARKER_TEXT)
             if out.exists():
                 retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
