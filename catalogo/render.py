@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,101 +136,122 @@ class Renderer:
 
     def _with_sitemap(self, search: CatalogueAssets, related: dict[str, tuple[Related, ...]]) -> Iterator[Output]:
         site = self.site
-        paths: list[str] = []
-        for output in self._outputs(search, related):
-            if output.path.endswith(".html") and output.path != "404.html":
-                paths.append(output.path.removesuffix("index.html"))
-            yield output
+        jobs = self.plan(search, related)
+        for job in jobs.values():
+            yield job()
+        paths = [path.removesuffix("index.html") for path in jobs if path.endswith(".html") and path != "404.html"]
         dated = {f"pratiche/{p.slug}/": p.aggiornata for p in site.practices}
         yield Output("sitemap.xml", sitemap(sorted((path, dated.get(path, site.aggiornato)) for path in paths),
                                             self.urls))
 
-    def _outputs(self, search: CatalogueAssets, related: dict[str, tuple[Related, ...]]) -> Iterator[Output]:
+    def plan(self, search: CatalogueAssets, related: dict[str, tuple[Related, ...]]) -> dict[str, Callable[[], Output]]:
+        """Every file of the site as a job that makes it, in output order: the build runs them all,
+        the dev server only those the browser asks for."""
         site = self.site
-        yield from self.assets.values()
-        yield from search.outputs
-        yield from self.styles.outputs
-        yield (self.page("index.html", "home.html", title=site.settings.titolo,
-                             description=site.settings.descrizione, breadcrumbs=[]))
-        yield (self.page("pratiche/index.html", "practices.html", title="Pratiche",
+        jobs: dict[str, Callable[[], Output]] = {}
+
+        def page(path: str, template: str, **context: Any) -> None:
+            jobs[path] = functools.partial(self.page, path, template, **context)
+
+        def data(path: str, make: Callable[..., bytes], *args: Any) -> None:
+            jobs[path] = functools.partial(_data, path, make, *args)
+
+        for ready in (*self.assets.values(), *search.outputs, *self.styles.outputs):
+            jobs[ready.path] = functools.partial(_ready, ready)
+        page("index.html", "home.html", title=site.settings.titolo,
+                             description=site.settings.descrizione, breadcrumbs=[])
+        page("pratiche/index.html", "practices.html", title="Pratiche",
                              description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
                              "per area, territorio, destinatari, stato e replicabilità.",
-                             breadcrumbs=[("Pratiche", None)], search=search))
+                             breadcrumbs=[("Pratiche", None)], search=search)
         for p in site.practices:
-            yield (self.page(f"pratiche/{p.slug}/index.html", "practice.html",
+            page(f"pratiche/{p.slug}/index.html", "practice.html",
                                  title=p.titolo, description=p.data.sintesi,
                                  breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)],
                                  updated=p.aggiornata, p=p, related=related[p.slug],
-                                 json_ld=practice_ld(site, p, self.urls), og_type="article"))
-            yield (Output(f"pratiche/{p.slug}/index.json", practice_json(site, p, self.urls)))
-        yield (Output("dati/pratiche.json", practices_json(site, self.urls)))
-        yield (Output("dati/pratiche.csv", practices_csv(site, self.urls)))
-        yield (Output("dati/catalogo.jsonld", dcat_dataset(site, self.urls)))
-        yield (Output("feed.xml", atom_feed(site, self.urls)))
-        yield (Output("robots.txt", robots(self.urls)))
+                                 json_ld=practice_ld(site, p, self.urls), og_type="article")
+            data(f"pratiche/{p.slug}/index.json", practice_json, site, p, self.urls)
+        data("dati/pratiche.json", practices_json, site, self.urls)
+        data("dati/pratiche.csv", practices_csv, site, self.urls)
+        data("dati/catalogo.jsonld", dcat_dataset, site, self.urls)
+        data("feed.xml", atom_feed, site, self.urls)
+        data("robots.txt", robots, self.urls)
         counts: dict[str, int] = {}
         for p in site.practices:
             counts[p.ambito.nome] = counts.get(p.ambito.nome, 0) + 1
-        yield (self.page("mappa/index.html", "map.html", title="Mappa delle pratiche",
+        page("mappa/index.html", "map.html", title="Mappa delle pratiche",
                              description="La Puglia divisa nei 45 Ambiti territoriali sociali, colorati secondo il "
                              "numero di pratiche del catalogo.", breadcrumbs=[("Mappa", None)],
                              map=self._map_of_known_ambiti(), counts=counts, classes=CLASSES, shade=shade,
-                             ambiti=sorted(site.territories.ambiti.values(), key=lambda a: fold(a.nome))))
-        yield (self.page("pubblicazione/index.html", "publication.html", title="Pubblicazione",
+                             ambiti=sorted(site.territories.ambiti.values(), key=lambda a: fold(a.nome)))
+        page("pubblicazione/index.html", "publication.html", title="Pubblicazione",
                              description="Tutte le pratiche del catalogo in un unico documento da stampare o "
-                             "salvare in PDF.", breadcrumbs=[("Pubblicazione", None)]))
-        yield (self.page("dati/index.html", "data.html", title="Dati aperti",
+                             "salvare in PDF.", breadcrumbs=[("Pubblicazione", None)])
+        page("dati/index.html", "data.html", title="Dati aperti",
                              description="Le pratiche del catalogo come dati aperti: JSON, CSV, schema JSON e "
                              "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
-                             breadcrumbs=[("Dati aperti", None)], columns=CSV_COLUMNS))
-        yield (self.page("aree/index.html", "areas.html", title="Aree tematiche",
+                             breadcrumbs=[("Dati aperti", None)], columns=CSV_COLUMNS)
+        page("aree/index.html", "areas.html", title="Aree tematiche",
                              description="Le pratiche per area tematica dell'Avviso e per area "
                              "strategica del V Piano regionale delle Politiche sociali.",
-                             breadcrumbs=[("Aree", None)]))
+                             breadcrumbs=[("Aree", None)])
         for kind, facets in (("Area tematica dell'Avviso", site.aree_tematiche),
                              ("Area strategica del V Piano", site.aree_strategiche)):
             for facet in facets:
-                yield (self.page(f"aree/{facet.slug}/index.html", "area.html", title=facet.etichetta,
+                page(f"aree/{facet.slug}/index.html", "area.html", title=facet.etichetta,
                                      description=f"{kind}: {facet.descrizione or facet.etichetta}",
                                      breadcrumbs=[("Aree", self.urls.url("aree/")), (facet.etichetta, None)],
-                                     facet=facet, kind=kind))
-        yield (self.page("territori/index.html", "territories.html", title="Territori",
+                                     facet=facet, kind=kind)
+        page("territori/index.html", "territories.html", title="Territori",
                              description="I Comuni, gli Ambiti territoriali sociali e le province "
-                             "che hanno pratiche nel catalogo.", breadcrumbs=[("Territori", None)]))
+                             "che hanno pratiche nel catalogo.", breadcrumbs=[("Territori", None)])
         for tp in site.territory_pages:
             name = tp.territory.denominazione
-            yield (self.page(territory_path(tp.territory) + "index.html", "territory.html",
+            page(territory_path(tp.territory) + "index.html", "territory.html",
                                  title=name, description=f"Le buone pratiche di welfare locale: {name}.",
                                  breadcrumbs=[("Territori", self.urls.url("territori/")), (name, None)],
-                                 territory=tp.territory, practices=tp.practices, replicating=tp.replicating))
-        yield (self.page("festival/index.html", "festival_index.html",
+                                 territory=tp.territory, practices=tp.practices, replicating=tp.replicating)
+        page("festival/index.html", "festival_index.html",
                              title="Festival delle buone pratiche",
                              description="Le edizioni del Festival delle buone pratiche del welfare locale.",
-                             breadcrumbs=[("Festival", None)]))
+                             breadcrumbs=[("Festival", None)])
         for edition in site.editions:
-            yield (self.page(f"festival/{edition.anno}/index.html", "festival_edition.html",
+            page(f"festival/{edition.anno}/index.html", "festival_edition.html",
                                  title=f"{edition.data.titolo} {edition.anno}",
                                  description=f"{edition.data.edizione}ª edizione, {edition.data.citta}, "
                                  f"{italian_date(edition.data.data)}.",
                                  breadcrumbs=[("Festival", self.urls.url("festival/")), (str(edition.anno), None)],
                                  updated=edition.aggiornata, edition=edition,
-                                 practices=site.practices_in(edition.anno)))
+                                 practices=site.practices_in(edition.anno))
         schema = practice_schema(site.vocabularies, site.territories)
-        yield (Output("dati/schema/pratica.schema.json", dumps(schema).encode("utf-8")))
+        data("dati/schema/pratica.schema.json", _json_bytes, schema)
         vocabulary_of = {"area_tematica": "area_tematica", "aree_strategiche": "aree_strategiche",
                          "destinatari": "destinatari", "stato": "stato", "replicabilita": "livello_replicabilita"}
-        yield (self.page("proponi/index.html", "proponi.html", title="Come proporre una pratica",
+        page("proponi/index.html", "proponi.html", title="Come proporre una pratica",
                              description="Come segnalare al catalogo una buona pratica di welfare locale di un "
                              "Comune o di un Ambito territoriale sociale della Puglia.",
                              breadcrumbs=[("Proponi una pratica", None)],
                              fields=list(FIELD_HELP.items()), required=set(schema.get("required", [])),
                              vocabularies={name: [t.etichetta for t in site.terms(vocab)]
-                                           for name, vocab in vocabulary_of.items()}))
-        yield (self.page("accessibilita/index.html", "accessibility.html", title="Accessibilità",
+                                           for name, vocab in vocabulary_of.items()})
+        page("accessibilita/index.html", "accessibility.html", title="Accessibilità",
                              description="Come il catalogo rispetta le regole di accessibilità (WCAG 2.1 AA) e come "
-                             "segnalare un problema.", breadcrumbs=[("Accessibilità", None)]))
-        yield (self.page("404.html", "404.html", title="Pagina non trovata",
-                             description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)]))
+                             "segnalare un problema.", breadcrumbs=[("Accessibilità", None)])
+        page("404.html", "404.html", title="Pagina non trovata",
+                             description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)])
+        return jobs
+
+
+def _ready(output: Output) -> Output:
+    return output
+
+
+def _data(path: str, make: Callable[..., bytes], *args: Any) -> Output:
+    return Output(path, make(*args))
+
+
+def _json_bytes(value: Any) -> bytes:
+    return dumps(value).encode("utf-8")
 
 
 def render_site(site: Site, theme: Path, base_url: str, map_data: MapData | None = None,
