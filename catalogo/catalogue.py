@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -68,7 +67,7 @@ class CatalogueAssets:
     weights: Weights | None = None  # the whole index, for the tests' reference lunr.Index
     # Per-document analysis, reused by the dev server for the practices an edit did not touch.
     analyser: Analyser | None = None
-    analysis: dict[tuple[str, ...], DocTerms] = field(default_factory=dict)
+    analysis: dict[bytes, DocTerms] = field(default_factory=dict)  # by a digest of the practice's text
 
 
 def _territory_label(p: PracticeRecord) -> str:
@@ -114,7 +113,6 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES,
     except OSError as exc:
         raise AssetsMissing(f"mancano i file di lunr in {node_modules}: esegui 'npm ci'") from exc
     refs = [(_base36(i), p) for i, p in enumerate(site.by_title)]
-    docs = [search_doc(site, ref, p) for ref, p in refs]
     facets = build_facets(site)
     documents = {
         "separatore": SEPARATOR,
@@ -127,21 +125,25 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES,
     }
     docs_bytes = json.dumps(documents, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256(docs_bytes)
-    for doc in docs:
-        digest.update(json.dumps(dataclasses.astuple(doc), ensure_ascii=False).encode("utf-8"))
+    reuse = previous is not None and previous.analyser is not None and previous.stop_words == stop_words
+    analyser = previous.analyser if reuse and previous is not None else None
+    analyser = analyser or Analyser(stop_words)
+    known = previous.analysis if reuse and previous is not None else {}
+    # One practice at a time, keeping only a digest of its text: the texts of 10,000 bodies are
+    # never all in memory at once.
+    analysis: dict[bytes, DocTerms] = {}
+    terms = []
+    for ref, p in refs:
+        doc = search_doc(site, ref, p)
+        text = hashlib.blake2b("\x00".join(getattr(doc, name) for name, _ in FIELDS).encode("utf-8")).digest()
+        digest.update(text)
+        found = known.get(text) or analysis.get(text) or analyser.analyse(doc)
+        analysis[text] = found
+        terms.append(found)
     key = digest.hexdigest()
     if previous is not None and previous.key == key:
         return previous
-    reuse = previous is not None and previous.analyser is not None and previous.stop_words == stop_words
-    analyser = previous.analyser if reuse and previous is not None else Analyser(stop_words)
-    known = previous.analysis if reuse and previous is not None else {}
-    assert analyser is not None
-    analysis: dict[tuple[str, ...], DocTerms] = {}
-    for doc in docs:
-        text = tuple(getattr(doc, name) for name, _ in FIELDS)
-        analysis[text] = known.get(text) or analysis.get(text) or analyser.analyse(doc)
-    weights = weigh([d.ref for d in docs], [analysis[tuple(getattr(d, n) for n, _ in FIELDS)] for d in docs],
-                    analyser)
+    weights = weigh([ref for ref, _ in refs], terms, analyser)
     table, shards = shard_index(weights)
     outputs = []
     parts = []

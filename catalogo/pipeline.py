@@ -15,7 +15,7 @@ from .link import check_festival_years, check_replicas, place_practice, resolve_
 from .markup import render_markdown
 from .model import EditionRecord, PracticeRecord, Site
 from .schema import FestivalEdition, Practice
-from .sources import RawDoc, load_folder
+from .sources import RawDoc, load_folder, scan_folder
 from .territory import load_territories
 from .validate import validate_model
 
@@ -87,11 +87,8 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
     parsed = cache.parsed if cache is not None else None
     festival = load_folder(content / FESTIVAL_DIR, slug_re=YEAR_RE, cache=parsed,
                            slug_hint="il nome è l'anno dell'edizione, ad esempio 2024.md")
-    practices = load_folder(content / PRACTICES_DIR, cache=parsed,
-                            slug_hint="usa solo lettere minuscole senza accenti, cifre e trattini, "
-                            "ad esempio 'centro-famiglie-bitonto.md'")
-    diags += festival.diagnostics + practices.diagnostics
-    files = festival.files + practices.files + 2
+    diags += festival.diagnostics
+    files = festival.files + 2
 
     editions: list[EditionRecord] = []
     for doc in festival.docs:
@@ -108,8 +105,15 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
     years = {e.anno for e in editions} | {int(d.stem) for d in festival.docs if d.stem.isdigit()}
 
     records: list[PracticeRecord] = []
-    for doc in practices.docs:
-        fm, problems = _validate(doc, Practice, vocabularies, _lines(practices.diagnostics, doc), cache)
+    for scanned in scan_folder(content / PRACTICES_DIR, cache=parsed,
+                               slug_hint="usa solo lettere minuscole senza accenti, cifre e trattini, "
+                               "ad esempio 'centro-famiglie-bitonto.md'"):
+        diags += scanned.diagnostics
+        files += scanned.counted
+        if scanned.doc is None:
+            continue
+        doc = scanned.doc
+        fm, problems = _validate(doc, Practice, vocabularies, _lines(scanned.diagnostics, doc), cache)
         diags += problems + placeholders(doc, "avviso" if drafts else "errore")
         placement, problems = place_practice(doc, territories)
         diags += problems
