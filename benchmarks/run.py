@@ -190,16 +190,21 @@ def serve_rebuild(content: Path, rounds: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "content"
         shutil.copytree(content, folder)
-        builder = Builder(folder, ROOT / "theme", State(), io.StringIO())
+        state = State()
+        builder = Builder(folder, ROOT / "theme", state, io.StringIO())
         builder.rebuild()
-        target = sorted((folder / "practices").glob("*.md"))[len(list((folder / "practices").glob("*.md"))) // 2]
+        files = sorted((folder / "practices").glob("*.md"))
+        target = files[len(files) // 2]
+        page = f"pratiche/{target.stem}/index.html"
         times = []
         for i in range(rounds):
-            target.write_text(target.read_text(encoding="utf-8") + f"\nUna frase aggiunta, la numero {i}.\n",
-                              encoding="utf-8")
+            sentence = f"Una frase aggiunta, la numero {i}."
+            target.write_text(target.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
             started = time.perf_counter()
             builder.rebuild(pages_only=True)
+            html = state.files[page]  # the edited page, as the reloading browser asks for it
             times.append(time.perf_counter() - started)
+            assert sentence.encode() in html
         return statistics.median(times)
 
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -73,11 +74,22 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def practices_json(site: Site, urls: Urls) -> bytes:
-    return _json({"versione_schema": SCHEMA_VERSION,
-                  "aggiornato": site.aggiornato.isoformat() if site.aggiornato else None,
-                  "licenza": site.settings.licenza, "licenza_url": site.settings.licenza_url,
-                  "pratiche": [practice_data(site, p, urls) for p in site.practices]})
+def practices_json(site: Site, urls: Urls) -> Iterator[bytes]:
+    """dati/pratiche.json, one practice at a time: the same bytes as json.dumps(..., indent=2) of
+    the whole document, without the whole document in memory."""
+    head = json.dumps({"versione_schema": SCHEMA_VERSION,
+                       "aggiornato": site.aggiornato.isoformat() if site.aggiornato else None,
+                       "licenza": site.settings.licenza, "licenza_url": site.settings.licenza_url,
+                       "pratiche": []}, ensure_ascii=False, indent=2)
+    if not site.practices:
+        yield (head + "\n").encode("utf-8")
+        return
+    yield (head.removesuffix("[]\n}") + "[\n").encode("utf-8")
+    last = len(site.practices) - 1
+    for i, p in enumerate(site.practices):
+        item = json.dumps(practice_data(site, p, urls), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield ("    " + item + (",\n" if i < last else "\n")).encode("utf-8")
+    yield b"  ]\n}\n"
 
 
 def practice_json(site: Site, p: PracticeRecord, urls: Urls) -> bytes:

@@ -69,8 +69,22 @@ class LinkIndex:
         number = len(self.pages)
         self.pages.append(output.path)
         page_url = self.urls.url(output.path.removesuffix("index.html"))
-        ids = set()
-        for attr in _ATTR.finditer(output.data.decode("utf-8")):
+        ids: set[str] = set()
+        if output.stream is None:
+            self._scan(output.data.decode("utf-8"), 0, number, page_url, ids)
+        else:
+            # Pieces may cut a tag in two: scan up to the last '>' and carry the rest over.
+            carry, offset = "", 0
+            for piece in output.pieces():
+                text = carry + piece.decode("utf-8")
+                cut = text.rfind(">") + 1
+                self._scan(text[:cut], offset, number, page_url, ids)
+                carry, offset = text[cut:], offset + cut
+            self._scan(carry, offset, number, page_url, ids)
+        self.ids[output.path] = frozenset(ids)
+
+    def _scan(self, text: str, offset: int, number: int, page_url: str, ids: set[str]) -> None:
+        for attr in _ATTR.finditer(text):
             value = attr.group(2)
             if "&" in value:
                 value = html.unescape(value)
@@ -83,8 +97,7 @@ class LinkIndex:
                 where = self.links.get(key)
                 if where is None:
                     where = self.links[key] = array("I")
-                where.extend((number, attr.start()))
-        self.ids[output.path] = frozenset(ids)
+                where.extend((number, offset + attr.start()))
 
     def watch(self, outputs: Iterable[Output]) -> Iterator[Output]:
         """Passes the outputs on, gathering their links on the way (see write_site)."""
@@ -146,4 +159,4 @@ def check_links(outputs: Sequence[Output], urls: Urls, out_label: str) -> list[D
     for output in outputs:
         index.add(output)
         pages[output.path] = output
-    return index.problems(lambda path: pages[path].data.decode("utf-8"))
+    return index.problems(lambda path: pages[path].content().decode("utf-8"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +21,9 @@ from .diagnostics import Diagnostic, errors
 from .linkcheck import check_links
 from .mapsvg import load_map
 from .model import Site
+from .output import Output
 from .pipeline import BuildCache, load_site
+from .related import related_practices
 from .render import Renderer
 from .styles import StylesMissing
 from .urls import Urls
@@ -46,16 +49,38 @@ TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".xml": "application/xml", ".csv": "text/csv; charset=utf-8", ".woff2": "font/woff2"}
 
 
+class LazyFiles(Mapping[str, bytes]):
+    """The site's files, each made when first asked for: after an edit the page in the browser
+    is back in the time it takes to render that page, not the whole site (Hugo's 'fast render')."""
+
+    def __init__(self, jobs: dict[str, Callable[[], Output]]) -> None:
+        self._jobs = jobs
+        self._made: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, path: str) -> bytes:
+        with self._lock:
+            if path not in self._made:
+                self._made[path] = self._jobs[path]().content()
+            return self._made[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._jobs)
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+
 @dataclass
 class State:
     """The last build, swapped whole under a lock: requests never see half a rebuild."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: Mapping[str, bytes] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def publish(self, files: dict[str, bytes] | None, problems: list[Diagnostic]) -> None:
+    def publish(self, files: Mapping[str, bytes] | None, problems: list[Diagnostic]) -> None:
         with self.lock:
             if files is not None:
                 self.files = files
@@ -94,8 +119,9 @@ class Builder:
         self.cache = BuildCache()
         self.search: CatalogueAssets | None = None
 
-    def rebuild(self) -> None:
-        """Pages first (with the previous search index), then the index, then pages again."""
+    def rebuild(self, pages_only: bool = False) -> None:
+        """Pages first, made on request with the previous search index; then the index and every
+        page, whose internal links are checked (``pages_only``: the first step alone)."""
         started = time.perf_counter()
         loaded = load_site(self.content, drafts=True, cache=self.cache)
         if not loaded.ok or loaded.site is None:
@@ -104,8 +130,18 @@ class Builder:
             return
         site = loaded.site
         reported = False
-        if self.search is not None and self._render(site, self.search, loaded.diagnostics, started, "pagine"):
-            started, reported = time.perf_counter(), True
+        if self.search is not None:
+            try:
+                renderer = Renderer(site, self.theme, "/", search=self.search, map_data=load_map(self.content))
+            except StylesMissing:
+                pass  # the full render below reports it
+            else:
+                jobs = renderer.plan(self.search, related_practices(site, self.search.stop_words))
+                self.state.publish(LazyFiles(jobs), loaded.diagnostics)
+                self._report(loaded.diagnostics, started, f"pagine: {len(site.practices)} pratiche")
+                started, reported = time.perf_counter(), True
+        if pages_only:
+            return
         try:
             search = catalogue_assets(site, previous=self.search)
         except (AssetsMissing, StylesMissing) as exc:
@@ -113,9 +149,9 @@ class Builder:
             self.state.publish(None, [problem])
             self._report([problem], started, "mancano i file di lunr")
             return
-        if search is not self.search:
-            self.search = search
-            self._render(site, search, loaded.diagnostics, started, "indice di ricerca e pagine", quiet=reported)
+        self.search = search
+        self._render(site, search, loaded.diagnostics, started, "indice di ricerca, pagine e collegamenti",
+                     quiet=reported)
 
     def _render(self, site: Site, search: CatalogueAssets, problems: list[Diagnostic], started: float,
                 what: str, quiet: bool = False) -> bool:
@@ -131,7 +167,7 @@ class Builder:
             self.state.publish(None, problems + broken)
             self._report(problems + broken, started, "collegamenti interni non validi")
             return False
-        self.state.publish({o.path: o.data for o in outputs}, problems + broken)
+        self.state.publish({o.path: o.content() for o in outputs}, problems + broken)
         self._report([] if quiet else problems + broken, started,
                      f"{what}: {len(site.practices)} pratiche, {len(outputs)} file")
         return True

@@ -52,9 +52,10 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _write_file(path: str, data: bytes) -> None:
+def _write_file(path: str, pieces: Iterable[bytes]) -> None:
     with open(path, "wb") as fh:
-        fh.write(data)
+        for piece in pieces:
+            fh.write(piece)
 
 
 def is_previous_build(folder: Path) -> bool:
@@ -89,7 +90,7 @@ def write_site(outputs: Iterable[Output], out: Path,
                 if folder not in made:
                     os.makedirs(folder, exist_ok=True)
                     made.add(folder)
-                _write_file(target, item.data)
+                _write_file(target, item.pieces())
             if before_swap is not None:
                 before_swap(staging)
             (staging / MARKER).write_bytes(MARKER_TEXT)

@@ -157,6 +157,17 @@ def test_link_checker_finds_missing_pages_and_anchors() -> None:
     ]
 
 
+def test_links_of_a_page_written_in_pieces_are_found_wherever_the_pieces_are_cut() -> None:
+    urls = Urls.from_base_url("/sub/")
+    page = b'<p>\n<a href="/sub/manca/">x</a>\n<h2 id="qui">t</h2><a href="#qui">y</a><a href="#via">z</a>\n'
+    expected = [(2, "collegamento interno non valido: '/sub/manca/' non porta a nessuna pagina del sito"),
+                (3, "collegamento interno non valido: la pagina di '#via' non ha l'ancora '#via'")]
+    for cut in range(len(page)):
+        pieces = (page[:cut], page[cut:])
+        found = check_links([Output("index.html", stream=lambda pieces=pieces: iter(pieces))], urls, "_site")
+        assert [(d.line, d.message) for d in found] == expected, cut
+
+
 def test_a_broken_link_in_a_body_fails_the_build(run_cli, make_content, tmp_path) -> None:
     content = make_content()
     practice = content / "practices" / "andria-prova.md"
