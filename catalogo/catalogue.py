@@ -103,9 +103,11 @@ def _document(site: Site, ref: str, p: PracticeRecord) -> dict[str, Any]:
     }
 
 
-def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES,
-                     previous: CatalogueAssets | None = None) -> CatalogueAssets:
-    """Index, documents and lunr files; ``previous`` is returned as is when nothing they use changed."""
+def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES, previous: CatalogueAssets | None = None,
+                     keep_analysis: bool = False) -> CatalogueAssets:
+    """Index, documents and lunr files; ``previous`` is returned as is when nothing they use changed.
+
+    ``keep_analysis`` (the dev server) keeps each practice's analysis for the next rebuild."""
     try:
         stop_words = load_stop_words(node_modules)
         vendor = [(target, (node_modules / source).read_bytes()) for source, target in VENDOR_FILES]
@@ -164,4 +166,4 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES,
         scripts.append(asset.path)
     outputs += [Output(f"static/vendor/{target}", data) for target, data in licences]
     return CatalogueAssets(tuple(outputs), tuple(scripts), index.path, documents_file.path, facets, stop_words,
-                           key, weights, analyser, analysis)
+                           key, weights, analyser if keep_analysis else None, analysis if keep_analysis else {})

@@ -143,7 +143,7 @@ class Builder:
         if pages_only:
             return
         try:
-            search = catalogue_assets(site, previous=self.search)
+            search = catalogue_assets(site, previous=self.search, keep_analysis=True)
         except (AssetsMissing, StylesMissing) as exc:
             problem = Diagnostic("node_modules", 1, 1, "", str(exc))
             self.state.publish(None, [problem])
