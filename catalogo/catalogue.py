@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .facets import FacetDef, build_facets, facet_values
-from .markup import plain_text
+from .markup import markdown_text
 from .model import PracticeRecord, Site
 from .output import Output, fingerprinted
 from .paths import practice_path
@@ -85,7 +85,7 @@ def search_doc(site: Site, ref: str, p: PracticeRecord) -> SearchDoc:
                            + [site.label("area_tematica", d.area_tematica)]
                       + [site.label("aree_strategiche", a) for a in d.aree_strategiche]
                       + [site.label("destinatari", x) for x in d.destinatari]),
-        testo=" ".join([plain_text(p.body_html), *results, *d.ostacoli, *d.miglioramenti, *d.partner,
+        testo=" ".join([markdown_text(p.body), *results, *d.ostacoli, *d.miglioramenti, *d.partner,
                         *d.replicabilita.condizioni]),
     )
 
