@@ -8,11 +8,12 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
-from .catalogue import AssetsMissing
+from . import parallel
+from .catalogue import NODE_MODULES, AssetsMissing
 from .config import load_vocabularies
 from .diagnostics import (
     Diagnostic,
@@ -26,15 +27,18 @@ from .external import check_external
 from .jsonschema import generated_files
 from .linkcheck import LinkIndex, locate_in_sources
 from .mapsvg import load_map
+from .output import Output
 from .pipeline import TERRITORIES_DIR, Loaded, load_site
-from .render import render_site
+from .related import related_practices
+from .render import Renderer
 from .scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
+from .search import StopWordsMissing, load_stop_words
 from .serve import serve
 from .stopwatch import Stopwatch
 from .styles import StylesMissing, start_styles
 from .territory import load_territories
 from .urls import Urls
-from .write import WriteError, write_site
+from .write import WriteError, write_outputs, write_site
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONTENT = Path("content")
@@ -50,6 +54,29 @@ _ARGPARSE_ITALIAN = [
     (r"invalid choice: (.*) \(choose from (.*)\)", r"comando sconosciuto \1 (scegli tra \2)"),
     (r"ambiguous option: (.*)", r"opzione ambigua: \1"),
 ]
+
+
+class PracticePages:
+    """The practices' pages and JSON, made and written by a forked process (see parallel.py);
+    their links join the main process's when it finishes."""
+
+    def __init__(self, renderer: Renderer, staging: Path, links: LinkIndex) -> None:
+        self.links = links
+
+        def work() -> Any:
+            site = renderer.site
+            related = related_practices(site, load_stop_words(NODE_MODULES))
+            mine = LinkIndex(links.urls, links.out_label)
+            write_outputs(mine.watch(job() for job in renderer.practice_jobs(related).values()), staging)
+            return mine.state()
+
+        self.forked: parallel.Forked[Any] = parallel.Forked(work)
+
+    def finish(self) -> None:
+        self.links.merge(self.forked.result())
+
+    def cancel(self) -> None:
+        self.forked.cancel()
 
 
 class LinksBroken(Exception):
@@ -195,10 +222,21 @@ def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, st
             raise LinksBroken
 
     try:
-        outputs = render_site(site, THEME, base, load_map(content), stopwatch)
+        with stopwatch.lap("tema e CSS"):
+            renderer = Renderer(site, THEME, base, map_data=load_map(content))
+        alongside = None
+        if parallel.worthwhile() and site.practices:
+            # A second process makes the practices' own pages while this one builds the index.
+            def alongside(staging: Path) -> PracticePages:
+                return PracticePages(renderer, staging, links)
+
+        def outputs() -> Iterator[Output]:
+            # A generator: the index is built once the second process is under way.
+            yield from renderer.outputs(stopwatch, practices=alongside is None)
+
         with stopwatch.lap("pagine, esportazioni e scrittura"):
-            write_site(links.watch(outputs), out, before_swap=check_links)
-    except (AssetsMissing, StylesMissing, WriteError) as exc:
+            write_site(links.watch(outputs()), out, before_swap=check_links, alongside=alongside)
+    except (AssetsMissing, StylesMissing, StopWordsMissing, WriteError) as exc:
         stderr.write(f"errore: {exc}\n")
         return EXIT_INVALID
     except LinksBroken:

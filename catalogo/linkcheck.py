@@ -7,6 +7,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostic
@@ -98,6 +99,22 @@ class LinkIndex:
                 if where is None:
                     where = self.links[key] = array("I")
                 where.extend((number, offset + attr.start()))
+
+    def state(self) -> tuple[set[str], list[str], dict[str, frozenset[str]], dict[Any, array[int]]]:
+        """What another process gathered, to merge() here."""
+        return self.files, self.pages, self.ids, self.links
+
+    def merge(self, state: tuple[set[str], list[str], dict[str, frozenset[str]], dict[Any, array[int]]]) -> None:
+        files, pages, ids, links = state
+        shift = len(self.pages)
+        self.files |= files
+        self.pages += pages
+        self.ids.update(ids)
+        for key, where in links.items():
+            moved = array("I", where)
+            for i in range(0, len(moved), 2):
+                moved[i] += shift
+            self.links.setdefault(key, array("I")).extend(moved)
 
     def watch(self, outputs: Iterable[Output]) -> Iterator[Output]:
         """Passes the outputs on, gathering their links on the way (see write_site)."""

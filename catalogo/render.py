@@ -167,28 +167,60 @@ class Renderer:
     def render(self, stopwatch: Stopwatch = NO_STOPWATCH) -> list[Output]:
         return list(self.outputs(stopwatch))
 
-    def outputs(self, stopwatch: Stopwatch = NO_STOPWATCH) -> Iterator[Output]:
-        """Every file of the site, one at a time: the writer stores each before the next is made."""
+    def outputs(self, stopwatch: Stopwatch = NO_STOPWATCH, practices: bool = True) -> Iterator[Output]:
+        """Every file of the site, one at a time: the writer stores each before the next is made.
+        ``practices=False``: all but the practices' own files (see practice_jobs)."""
         site = self.site
         with stopwatch.lap("indice di ricerca"):
             search = self.search or catalogue_assets(site)
-        with stopwatch.lap("pratiche simili"):
-            related = related_practices(site, search.stop_words)
+        related = None
+        if practices:
+            with stopwatch.lap("pratiche simili"):
+                related = related_practices(site, search.stop_words)
         return self._with_sitemap(search, related)
 
-    def _with_sitemap(self, search: CatalogueAssets, related: dict[str, tuple[Related, ...]]) -> Iterator[Output]:
+    def _with_sitemap(self, search: CatalogueAssets,
+                      related: dict[str, tuple[Related, ...]] | None) -> Iterator[Output]:
         site = self.site
         jobs = self.plan(search, related)
         for job in jobs.values():
             yield job()
-        paths = [path.removesuffix("index.html") for path in jobs if path.endswith(".html") and path != "404.html"]
+        every = [*jobs, *(self.practice_paths() if related is None else ())]
+        paths = [path.removesuffix("index.html") for path in every if path.endswith(".html") and path != "404.html"]
         dated = {f"pratiche/{p.slug}/": p.aggiornata for p in site.practices}
         yield Output("sitemap.xml", sitemap(sorted((path, dated.get(path, site.aggiornato)) for path in paths),
                                             self.urls))
 
-    def plan(self, search: CatalogueAssets, related: dict[str, tuple[Related, ...]]) -> dict[str, Callable[[], Output]]:
+    def practice_jobs(self, related: dict[str, tuple[Related, ...]]) -> dict[str, Callable[[], Output]]:
+        """The files made of the practices' whole text: each one's page and JSON, and the printable
+        publication. Half the work of a build, and all a second core needs to make them is the
+        site itself (see cli.run_build)."""
+        site = self.site
+        jobs: dict[str, Callable[[], Output]] = {
+            "pubblicazione/index.html": functools.partial(
+                self.long_page, "pubblicazione/index.html", "publication.html", title="Pubblicazione",
+                description="Tutte le pratiche del catalogo in un unico documento da stampare o salvare in PDF.",
+                breadcrumbs=[("Pubblicazione", None)]),
+        }
+        for p in site.practices:
+            page = f"pratiche/{p.slug}/index.html"
+            jobs[page] = functools.partial(
+                self.page, page, "practice.html", title=p.titolo, description=p.data.sintesi,
+                breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)], updated=p.aggiornata,
+                p=p, related=related[p.slug], json_ld=practice_ld(site, p, self.urls), og_type="article")
+            data = f"pratiche/{p.slug}/index.json"
+            jobs[data] = functools.partial(_data, data, practice_json, site, p, self.urls)
+        return jobs
+
+    def practice_paths(self) -> list[str]:
+        return ["pubblicazione/index.html",
+                *(f"pratiche/{p.slug}/{name}" for p in self.site.practices for name in ("index.html", "index.json"))]
+
+    def plan(self, search: CatalogueAssets,
+             related: dict[str, tuple[Related, ...]] | None) -> dict[str, Callable[[], Output]]:
         """Every file of the site as a job that makes it, in output order: the build runs them all,
-        the dev server only those the browser asks for."""
+        the dev server only those the browser asks for. Without ``related``, the practices' own
+        files are left out (another process makes them)."""
         site = self.site
         jobs: dict[str, Callable[[], Output]] = {}
 
@@ -209,13 +241,8 @@ class Renderer:
                              description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
                              "per area, territorio, destinatari, stato e replicabilità.",
                              breadcrumbs=[("Pratiche", None)], search=search)
-        for p in site.practices:
-            page(f"pratiche/{p.slug}/index.html", "practice.html",
-                                 title=p.titolo, description=p.data.sintesi,
-                                 breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)],
-                                 updated=p.aggiornata, p=p, related=related[p.slug],
-                                 json_ld=practice_ld(site, p, self.urls), og_type="article")
-            data(f"pratiche/{p.slug}/index.json", practice_json, site, p, self.urls)
+        if related is not None:
+            jobs.update(self.practice_jobs(related))
         streamed("dati/pratiche.json", practices_json, site, self.urls)
         data("dati/pratiche.csv", practices_csv, site, self.urls)
         data("dati/catalogo.jsonld", dcat_dataset, site, self.urls)
@@ -229,10 +256,6 @@ class Renderer:
                              "numero di pratiche del catalogo.", breadcrumbs=[("Mappa", None)],
                              map=self._map_of_known_ambiti(), counts=counts, classes=CLASSES, shade=shade,
                              ambiti=sorted(site.territories.ambiti.values(), key=lambda a: fold(a.nome)))
-        jobs["pubblicazione/index.html"] = functools.partial(
-            self.long_page, "pubblicazione/index.html", "publication.html", title="Pubblicazione",
-                             description="Tutte le pratiche del catalogo in un unico documento da stampare o "
-                             "salvare in PDF.", breadcrumbs=[("Pubblicazione", None)])
         page("dati/index.html", "data.html", title="Dati aperti",
                              description="Le pratiche del catalogo come dati aperti: JSON, CSV, schema JSON e "
                              "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
@@ -298,11 +321,3 @@ def _data(path: str, make: Callable[..., bytes], *args: Any) -> Output:
 
 def _json_bytes(value: Any) -> bytes:
     return dumps(value).encode("utf-8")
-
-
-def render_site(site: Site, theme: Path, base_url: str, map_data: MapData | None = None,
-                stopwatch: Stopwatch = NO_STOPWATCH) -> Iterator[Output]:
-    """The site's files as a generator (see Renderer.outputs)."""
-    with stopwatch.lap("tema e CSS"):
-        renderer = Renderer(site, theme, base_url, map_data=map_data)
-    return renderer.outputs(stopwatch)

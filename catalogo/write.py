@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from .output import Output
 
@@ -62,10 +63,30 @@ def is_previous_build(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
 
-def write_site(outputs: Iterable[Output], out: Path,
-               before_swap: Callable[[Path], None] | None = None) -> None:
+class Helper(Protocol):
+    """Work writing into the same staging folder at the same time (see parallel.py)."""
+
+    def finish(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+def write_outputs(outputs: Iterable[Output], staging: Path) -> None:
+    made = {str(staging)}
+    for item in _checked(outputs):
+        target = os.path.join(staging, item.path)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        _write_file(target, item.pieces())
+
+
+def write_site(outputs: Iterable[Output], out: Path, before_swap: Callable[[Path], None] | None = None,
+               alongside: Callable[[Path], Helper] | None = None) -> None:
     """Write the outputs as they come (a generator keeps memory flat at 10,000 practices) into a
-    staging folder; ``before_swap(staging)`` may still refuse the site by raising."""
+    staging folder, with ``alongside(staging)`` writing its share at the same time;
+    ``before_swap(staging)`` may still refuse the site by raising."""
     out = Path(os.path.abspath(out))
     parent = out.parent
     try:
@@ -83,14 +104,15 @@ def write_site(outputs: Iterable[Output], out: Path,
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
         try:
             os.chmod(staging, 0o755)
-            made = {str(staging)}
-            for item in _checked(outputs):
-                target = os.path.join(staging, item.path)
-                folder = os.path.dirname(target)
-                if folder not in made:
-                    os.makedirs(folder, exist_ok=True)
-                    made.add(folder)
-                _write_file(target, item.pieces())
+            helper = alongside(staging) if alongside is not None else None
+            try:
+                write_outputs(outputs, staging)
+                if helper is not None:
+                    helper.finish()
+            except BaseException:
+                if helper is not None:
+                    helper.cancel()
+                raise
             if before_swap is not None:
                 before_swap(staging)
             (staging / MARKER).write_bytes(MARKER_TEXT)

@@ -9,11 +9,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import tree
+from conftest import ITALIAN_WORDS, require, tree
+from corpus import write_corpus
 
+from catalogo import parallel
 from catalogo import write as write_module
 from catalogo.linkcheck import check_links
 from catalogo.output import Output
+from catalogo.render import Renderer
 from catalogo.urls import Urls
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -69,6 +72,41 @@ def test_failed_build_leaves_the_previous_site_untouched(run_cli, make_content, 
     (content / "practices" / "rotta.md").write_text("---\ntitolo: x\n---\n", encoding="utf-8")
     assert run_cli("build", "--content", content, "--out", out).code == 1
     assert tree(out) == before
+
+
+@pytest.mark.parametrize("content", ["fixture", "sintetico"])
+def test_two_processes_build_exactly_what_one_builds(run_cli, make_content, tmp_path, monkeypatch, content) -> None:
+    if content == "sintetico":
+        require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
+        folder = write_corpus(tmp_path / "corpus", 150, body_words=(100, 300))
+    else:
+        folder = make_content()
+    trees = []
+    for processes in ("1", "2"):
+        monkeypatch.setenv(parallel.ENV, processes)
+        assert parallel.worthwhile() == (processes == "2")
+        out = tmp_path / f"sito-{processes}"
+        build(run_cli, folder, out)
+        trees.append(tree(out))
+    assert trees[0] == trees[1] and len(trees[0]) > 20
+
+
+def test_a_failure_in_the_second_process_fails_the_build_and_touches_nothing(run_cli, make_content, tmp_path,
+                                                                              monkeypatch) -> None:
+    out = tmp_path / "sito"
+    content = make_content()
+    build(run_cli, content, out)
+    before = tree(out)
+    monkeypatch.setenv(parallel.ENV, "2")
+
+    def broken(self, related):
+        raise RuntimeError("rotto nel secondo processo")
+
+    monkeypatch.setattr(Renderer, "practice_jobs", broken)  # the forked child inherits it
+    with pytest.raises(RuntimeError, match="rotto nel secondo processo"):
+        run_cli("build", "--content", content, "--out", out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "sito"]
 
 
 def test_interrupted_write_leaves_the_previous_site_untouched(run_cli, make_content, tmp_path, monkeypatch) -> None:
