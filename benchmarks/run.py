@@ -54,43 +54,29 @@ class Run:
 
 
 def timed(cmd: list[str], cwd: Path | None = None, timeout: float | None = None) -> Run | None:
-    """Wall time and peak resident memory of one command; None if it failed or ran out of time."""
+    """Wall time and peak resident memory (os.wait4: this child and the processes it waited for,
+    such as Node or the build's second process) of one command; None if it failed or timed out."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            return None
+        deadline = None if timeout is None else started + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                return None
+            time.sleep(0.005)
         wall = time.perf_counter() - started
-        # Popen.wait has reaped the child: its rusage is in RUSAGE_CHILDREN, which only grows.
-        peak = _children_peak_kb()
+        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         print(text[-2000:], file=sys.stderr)
         return None
-    return Run(wall, peak / 1024, text)
-
-
-def _children_peak_kb() -> int:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-
-
-def isolated(cmd: list[str], cwd: Path | None = None, timeout: float | None = None) -> Run | None:
-    """``timed`` in a fresh Python parent, so that peak memory is this command's alone."""
-    code = ("import json, sys; sys.path.insert(0, %r); from run import timed; r = timed(%r, %r, %r); "
-            "print(json.dumps(None if r is None else [r.wall, r.peak_mb, r.stdout]))"
-            % (str(ROOT / "benchmarks"), cmd, str(cwd) if cwd else None, timeout))
-    proc = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True)
-    import json
-
-    found = json.loads(proc.stdout.strip().splitlines()[-1])
-    return None if found is None else Run(*found)
+    return Run(wall, usage.ru_maxrss / 1024, text)
 
 
 def median_run(cmd: list[str], rounds: int, prepare: Any = None, cwd: Path | None = None,
@@ -99,7 +85,7 @@ def median_run(cmd: list[str], rounds: int, prepare: Any = None, cwd: Path | Non
     for _ in range(rounds):
         if prepare:
             prepare()
-        run = isolated(cmd, cwd, timeout)
+        run = timed(cmd, cwd, timeout)
         if run is None:
             return None
         runs.append(run)
@@ -108,8 +94,8 @@ def median_run(cmd: list[str], rounds: int, prepare: Any = None, cwd: Path | Non
     return Run(middle.wall, max(r.peak_mb for r in runs), middle.stdout)
 
 
-def corpus(count: int) -> Path:
-    folder = CORPUS / str(count)
+def corpus(count: int, root: Path = CORPUS) -> Path:
+    folder = root / str(count)
     stamp = folder / ".complete"
     if not stamp.is_file():
         print(f"  generating {count} practices...", file=sys.stderr)
@@ -223,8 +209,9 @@ def _stage(stdout: str, name: str) -> float | None:
     return float(found.group(1)) if found else None
 
 
-def measure(count: int, rounds: int, references: bool, browser: bool, work: Path) -> dict[str, Any]:
-    content = corpus(count)
+def measure(count: int, rounds: int, references: bool, browser: bool, work: Path,
+            corpora: Path = CORPUS) -> dict[str, Any]:
+    content = corpus(count, corpora)
     out = work / f"sito-{count}"
     result: dict[str, Any] = {"count": count}
 
@@ -283,6 +270,8 @@ def _seconds(run: Run | None, timeout: bool = True) -> str:
 
 
 def _kb(n: float) -> str:
+    if n < 10 * 1024:
+        return f"{n / 1024:.1f} KB"
     return f"{n / 1024:,.0f} KB" if n < 10 * 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
 
 
@@ -348,21 +337,24 @@ def table(results: list[dict[str, Any]], references: bool, browser: bool) -> str
     return head + "".join(f"| {name} | " + " | ".join(cells) + " |\n" for name, cells in rows)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-references", action="store_true")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
-    options = parser.parse_args()
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="where the generated corpora are kept")
+    options = parser.parse_args(argv)
     sizes = [int(s) for s in options.sizes.split(",")]
     results = []
-    with tempfile.TemporaryDirectory(prefix="catalogo-bench-") as tmp:
+    # On tmpfs when there is one: the timings then measure the programs, not the disk's write-back.
+    scratch = "/dev/shm" if Path("/dev/shm").is_dir() and os.access("/dev/shm", os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="catalogo-bench-", dir=scratch) as tmp:
         for count in sizes:
             print(f"{count} practices...", file=sys.stderr)
             results.append(measure(count, options.rounds if count < 10000 else 1, not options.no_references,
-                                   not options.no_browser, Path(tmp)))
+                                   not options.no_browser, Path(tmp), options.corpus))
     text = (f"Machine: {machine()}.\n"
             f"Corpus: benchmarks/corpus.py, 300-1,500 words per practice, every field. "
             f"Median of {options.rounds} runs (1 at 10,000), {time.strftime('%Y-%m-%d')}.\n\n"

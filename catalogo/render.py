@@ -236,11 +236,11 @@ class Renderer:
         for ready in (*self.assets.values(), *search.outputs, *self.styles.outputs):
             jobs[ready.path] = functools.partial(_ready, ready)
         page("index.html", "home.html", title=site.settings.titolo,
-                             description=site.settings.descrizione, breadcrumbs=[])
+             description=site.settings.descrizione, breadcrumbs=[])
         page("pratiche/index.html", "practices.html", title="Pratiche",
-                             description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
-                             "per area, territorio, destinatari, stato e replicabilità.",
-                             breadcrumbs=[("Pratiche", None)], search=search)
+             description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
+             "per area, territorio, destinatari, stato e replicabilità.",
+             breadcrumbs=[("Pratiche", None)], search=search)
         if related is not None:
             jobs.update(self.practice_jobs(related))
         streamed("dati/pratiche.json", practices_json, site, self.urls)
@@ -252,62 +252,62 @@ class Renderer:
         for p in site.practices:
             counts[p.ambito.nome] = counts.get(p.ambito.nome, 0) + 1
         page("mappa/index.html", "map.html", title="Mappa delle pratiche",
-                             description="La Puglia divisa nei 45 Ambiti territoriali sociali, colorati secondo il "
-                             "numero di pratiche del catalogo.", breadcrumbs=[("Mappa", None)],
-                             map=self._map_of_known_ambiti(), counts=counts, classes=CLASSES, shade=shade,
-                             ambiti=sorted(site.territories.ambiti.values(), key=lambda a: fold(a.nome)))
+             description="La Puglia divisa nei 45 Ambiti territoriali sociali, colorati secondo il "
+             "numero di pratiche del catalogo.", breadcrumbs=[("Mappa", None)],
+             map=self._map_of_known_ambiti(), counts=counts, classes=CLASSES, shade=shade,
+             ambiti=sorted(site.territories.ambiti.values(), key=lambda a: fold(a.nome)))
         page("dati/index.html", "data.html", title="Dati aperti",
-                             description="Le pratiche del catalogo come dati aperti: JSON, CSV, schema JSON e "
-                             "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
-                             breadcrumbs=[("Dati aperti", None)], columns=CSV_COLUMNS)
+             description="Le pratiche del catalogo come dati aperti: JSON, CSV, schema JSON e "
+             "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
+             breadcrumbs=[("Dati aperti", None)], columns=CSV_COLUMNS)
         page("aree/index.html", "areas.html", title="Aree tematiche",
-                             description="Le pratiche per area tematica dell'Avviso e per area "
-                             "strategica del V Piano regionale delle Politiche sociali.",
-                             breadcrumbs=[("Aree", None)])
+             description="Le pratiche per area tematica dell'Avviso e per area "
+             "strategica del V Piano regionale delle Politiche sociali.",
+             breadcrumbs=[("Aree", None)])
         for kind, facets in (("Area tematica dell'Avviso", site.aree_tematiche),
                              ("Area strategica del V Piano", site.aree_strategiche)):
             for facet in facets:
                 page(f"aree/{facet.slug}/index.html", "area.html", title=facet.etichetta,
-                                     description=f"{kind}: {facet.descrizione or facet.etichetta}",
-                                     breadcrumbs=[("Aree", self.urls.url("aree/")), (facet.etichetta, None)],
-                                     facet=facet, kind=kind)
+                     description=f"{kind}: {facet.descrizione or facet.etichetta}",
+                     breadcrumbs=[("Aree", self.urls.url("aree/")), (facet.etichetta, None)],
+                     facet=facet, kind=kind)
         page("territori/index.html", "territories.html", title="Territori",
-                             description="I Comuni, gli Ambiti territoriali sociali e le province "
-                             "che hanno pratiche nel catalogo.", breadcrumbs=[("Territori", None)])
+             description="I Comuni, gli Ambiti territoriali sociali e le province "
+             "che hanno pratiche nel catalogo.", breadcrumbs=[("Territori", None)])
         for tp in site.territory_pages:
             name = tp.territory.denominazione
             page(territory_path(tp.territory) + "index.html", "territory.html",
-                                 title=name, description=f"Le buone pratiche di welfare locale: {name}.",
-                                 breadcrumbs=[("Territori", self.urls.url("territori/")), (name, None)],
-                                 territory=tp.territory, practices=tp.practices, replicating=tp.replicating)
+                 title=name, description=f"Le buone pratiche di welfare locale: {name}.",
+                 breadcrumbs=[("Territori", self.urls.url("territori/")), (name, None)],
+                 territory=tp.territory, practices=tp.practices, replicating=tp.replicating)
         page("festival/index.html", "festival_index.html",
-                             title="Festival delle buone pratiche",
-                             description="Le edizioni del Festival delle buone pratiche del welfare locale.",
-                             breadcrumbs=[("Festival", None)])
+             title="Festival delle buone pratiche",
+             description="Le edizioni del Festival delle buone pratiche del welfare locale.",
+             breadcrumbs=[("Festival", None)])
         for edition in site.editions:
             page(f"festival/{edition.anno}/index.html", "festival_edition.html",
-                                 title=f"{edition.data.titolo} {edition.anno}",
-                                 description=f"{edition.data.edizione}ª edizione, {edition.data.citta}, "
-                                 f"{italian_date(edition.data.data)}.",
-                                 breadcrumbs=[("Festival", self.urls.url("festival/")), (str(edition.anno), None)],
-                                 updated=edition.aggiornata, edition=edition,
-                                 practices=site.practices_in(edition.anno))
+                 title=f"{edition.data.titolo} {edition.anno}",
+                 description=f"{edition.data.edizione}ª edizione, {edition.data.citta}, "
+                 f"{italian_date(edition.data.data)}.",
+                 breadcrumbs=[("Festival", self.urls.url("festival/")), (str(edition.anno), None)],
+                 updated=edition.aggiornata, edition=edition,
+                 practices=site.practices_in(edition.anno))
         schema = practice_schema(site.vocabularies, site.territories)
         data("dati/schema/pratica.schema.json", _json_bytes, schema)
         vocabulary_of = {"area_tematica": "area_tematica", "aree_strategiche": "aree_strategiche",
                          "destinatari": "destinatari", "stato": "stato", "replicabilita": "livello_replicabilita"}
         page("proponi/index.html", "proponi.html", title="Come proporre una pratica",
-                             description="Come segnalare al catalogo una buona pratica di welfare locale di un "
-                             "Comune o di un Ambito territoriale sociale della Puglia.",
-                             breadcrumbs=[("Proponi una pratica", None)],
-                             fields=list(FIELD_HELP.items()), required=set(schema.get("required", [])),
-                             vocabularies={name: [t.etichetta for t in site.terms(vocab)]
-                                           for name, vocab in vocabulary_of.items()})
+             description="Come segnalare al catalogo una buona pratica di welfare locale di un "
+             "Comune o di un Ambito territoriale sociale della Puglia.",
+             breadcrumbs=[("Proponi una pratica", None)],
+             fields=list(FIELD_HELP.items()), required=set(schema.get("required", [])),
+             vocabularies={name: [t.etichetta for t in site.terms(vocab)]
+             for name, vocab in vocabulary_of.items()})
         page("accessibilita/index.html", "accessibility.html", title="Accessibilità",
-                             description="Come il catalogo rispetta le regole di accessibilità (WCAG 2.1 AA) e come "
-                             "segnalare un problema.", breadcrumbs=[("Accessibilità", None)])
+             description="Come il catalogo rispetta le regole di accessibilità (WCAG 2.1 AA) e come "
+             "segnalare un problema.", breadcrumbs=[("Accessibilità", None)])
         page("404.html", "404.html", title="Pagina non trovata",
-                             description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)])
+             description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)])
         return jobs
 
 
