@@ -39,6 +39,10 @@ from .urls import Urls
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 
+# Without JavaScript the catalogue lists its practices this many to a page (10,000 in one page
+# would be a 6 MB download before the search could even start).
+LIST_PAGE = 100
+
 MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
           "settembre", "ottobre", "novembre", "dicembre")
 
@@ -237,10 +241,19 @@ class Renderer:
             jobs[ready.path] = functools.partial(_ready, ready)
         page("index.html", "home.html", title=site.settings.titolo,
              description=site.settings.descrizione, breadcrumbs=[])
-        page("pratiche/index.html", "practices.html", title="Pratiche",
-             description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
-             "per area, territorio, destinatari, stato e replicabilità.",
-             breadcrumbs=[("Pratiche", None)], search=search)
+        listing = list(site.by_title)
+        pages = [listing[i:i + LIST_PAGE] for i in range(0, len(listing), LIST_PAGE)] or [[]]
+        page_paths = ["pratiche/"] + [f"pratiche/pagina/{n}/" for n in range(2, len(pages) + 1)]
+        for number, (chunk, path) in enumerate(zip(pages, page_paths, strict=True), start=1):
+            first = number == 1
+            page(path + "index.html", "practices.html", title="Pratiche" if first else f"Pratiche, pagina {number}",
+                 description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
+                 "per area, territorio, destinatari, stato e replicabilità."
+                 + ("" if first else f" Elenco alfabetico, pagina {number} di {len(pages)}."),
+                 breadcrumbs=[("Pratiche", None)] if first else
+                 [("Pratiche", self.urls.url("pratiche/")), (f"Pagina {number}", None)],
+                 search=search, listed=chunk, page_number=number, page_count=len(pages),
+                 page_urls=[self.urls.url(p) for p in page_paths])
         if related is not None:
             jobs.update(self.practice_jobs(related))
         streamed("dati/pratiche.json", practices_json, site, self.urls)

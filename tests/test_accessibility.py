@@ -13,6 +13,7 @@ import pytest
 from browser import chromium, serve
 from conftest import FIXTURE_SITE, NODE_MODULES, ROOT, require
 
+from catalogo import render
 from catalogo.cli import main
 
 pytestmark = pytest.mark.browser
@@ -21,6 +22,7 @@ PAGES = {
     "home": "",
     "catalogo": "pratiche/",
     "catalogo-filtrato": "pratiche/?q=prova&provincia=BA",
+    "catalogo-pagina-2": "pratiche/pagina/2/",
     "pratica": "pratiche/centro-famiglie-prova/",
     "area": "aree/famiglie-minori/",
     "aree": "aree/",
@@ -42,8 +44,12 @@ def build(root: Path) -> Path:
     shutil.copytree(FIXTURE_SITE, root / "content")
     shutil.copytree(ROOT / "content/territori/mappa", root / "content/territori/mappa")
     out = root / "catalogo"
-    assert main(["build", "--content", str(root / "content"), "--out", str(out), "--base-url", "/catalogo/"],
-                stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    page_size, render.LIST_PAGE = render.LIST_PAGE, 2  # the alphabetical list in pages, as at scale
+    try:
+        assert main(["build", "--content", str(root / "content"), "--out", str(out), "--base-url", "/catalogo/"],
+                    stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    finally:
+        render.LIST_PAGE = page_size
     return out
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from catalogo import render
 from catalogo.schema import Practice
 
 
@@ -167,3 +168,18 @@ def test_escaping_of_front_matter_text(make_content, run_cli, tmp_path) -> None:
     assert "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; co" in html
     assert unescape("&lt;img") == "<img"
+
+
+def test_the_alphabetical_list_comes_in_pages(make_content, run_cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(render, "LIST_PAGE", 2)
+    out = tmp_path / "sito"
+    result = run_cli("build", "--content", make_content(), "--out", out, "--base-url", "/catalogo/")
+    assert result.code == 0, result.err  # every page link was checked
+    first = (out / "pratiche/index.html").read_text(encoding="utf-8")
+    second = (out / "pratiche/pagina/2/index.html").read_text(encoding="utf-8")
+    assert first.count('<article class="card') == 2 and second.count('<article class="card') == 1
+    assert "Pagina 1 di 2 dell'elenco" in first and 'href="/catalogo/pratiche/pagina/2/" rel="next"' in first
+    assert '<title>Pratiche, pagina 2' in second and 'href="/catalogo/pratiche/" rel="prev"' in second
+    assert 'aria-current="page">2</a>' in second and 'id="ricerca"' in second  # search works from any page
+    assert "/catalogo/pratiche/pagina/2/" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert not (out / "pratiche/pagina/3").exists()

@@ -7,6 +7,7 @@
   var form = document.getElementById("ricerca");
   var filters = document.getElementById("filtri");
   var serverList = document.getElementById("risultati");
+  var pager = document.getElementById("pagine");
   if (!form || !filters || !serverList || !window.lunr || !window.CatalogoRicerca) {
     return;
   }
@@ -303,6 +304,9 @@
     list.replaceChildren(fragment);
     if (!active) {
       serverList.hidden = true;
+      if (pager) {
+        pager.hidden = true; // the results replace the alphabetical list and its pages
+      }
       list.hidden = false;
     }
     moreBox.hidden = outcome.results.length <= shown;
