@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -20,7 +21,9 @@ ENV = "CATALOGO_PROCESSI"
 
 
 def worthwhile() -> bool:
-    if not hasattr(os, "fork"):
+    """Two cores or more, and a process without other threads (forking one that has them can
+    deadlock: the dev server and test harnesses with servers running build in one process)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         return False
     wanted = os.environ.get(ENV, "")
     if wanted.isdigit():

@@ -11,8 +11,6 @@ import hashlib
 import json
 import shutil
 import subprocess
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,24 +44,64 @@ def _content(theme: Path) -> list[dict[str, str]]:
     return content
 
 
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="purgecss")
-_purges: dict[tuple[str, str], Future[str]] = {}
-_purges_lock = threading.Lock()
+class _Purge:
+    """One PurgeCSS run in Node, started at once and read when needed: Node works on the other
+    core while Python loads the content (no thread: the build may fork, see parallel.py)."""
+
+    def __init__(self, css: str, content_json: str) -> None:
+        self._result: str | None = None
+        self._error: StylesMissing | None = None
+        self._proc: subprocess.Popen[str] | None = None
+        node = shutil.which("node")
+        if node is None:
+            self._error = StylesMissing("serve Node.js per preparare il CSS: installalo ed esegui 'npm ci'")
+            return
+        request = json.dumps({"css": css, "content": json.loads(content_json), "safelist": SAFELIST})
+        try:
+            self._proc = subprocess.Popen(
+                [node, str(PURGE_SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True, encoding="utf-8",
+                env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"})
+        except OSError as exc:
+            self._error = StylesMissing(f"non riesco ad avviare Node.js ({exc.strerror}): "
+                                        "installalo ed esegui 'npm ci'")
+            return
+        stdin, self._proc.stdin = self._proc.stdin, None  # written and closed here, not by communicate()
+        assert stdin is not None
+        try:
+            stdin.write(request)  # Node reads it all before it starts: this returns at once
+            stdin.close()
+        except BrokenPipeError:
+            pass  # Node stopped early: result() reports why
+
+    def result(self) -> str:
+        if self._error is not None:
+            raise self._error
+        if self._result is None:
+            assert self._proc is not None
+            out, err = self._proc.communicate(timeout=300)
+            if self._proc.returncode != 0:
+                self._error = StylesMissing(f"PurgeCSS non ha funzionato ({err.strip()[:300]}): esegui 'npm ci'")
+                raise self._error
+            self._result = out
+        return self._result
+
+
+_purges: dict[tuple[str, str], _Purge] = {}
+
+
+def _pending(css: str, content_json: str) -> _Purge:
+    """The run for this CSS and theme, started now unless it already was (the dev server reuses it)."""
+    key = (hashlib.sha256(css.encode("utf-8")).hexdigest(), content_json)
+    if key not in _purges:
+        if len(_purges) >= 4:
+            _purges.pop(next(iter(_purges)))
+        _purges[key] = _Purge(css, content_json)
+    return _purges[key]
 
 
 def _purge(css: str, content_json: str) -> str:
-    return _purge_async(css, content_json).result()
-
-
-def _purge_async(css: str, content_json: str) -> Future[str]:
-    """PurgeCSS runs in Node, on the other core while Python loads the content (see start_styles)."""
-    key = (hashlib.sha256(css.encode("utf-8")).hexdigest(), content_json)
-    with _purges_lock:
-        if key not in _purges:
-            if len(_purges) >= 4:
-                _purges.pop(next(iter(_purges)))
-            _purges[key] = _executor.submit(_run_purge, css, content_json)
-        return _purges[key]
+    return _pending(css, content_json).result()
 
 
 def start_styles(theme: Path, node_modules: Path = NODE_MODULES) -> None:
@@ -73,20 +111,7 @@ def start_styles(theme: Path, node_modules: Path = NODE_MODULES) -> None:
         content = json.dumps(_content(theme))
     except OSError:
         return  # build_styles reports it
-    _purge_async(css, content)
-
-
-def _run_purge(css: str, content_json: str) -> str:
-    node = shutil.which("node")
-    if node is None:
-        raise StylesMissing("serve Node.js per preparare il CSS: installalo ed esegui 'npm ci'")
-    request = json.dumps({"css": css, "content": json.loads(content_json), "safelist": SAFELIST})
-    proc = subprocess.run([node, str(PURGE_SCRIPT)], input=request, capture_output=True, text=True,
-                          timeout=300, env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"},
-                          check=False)
-    if proc.returncode != 0:
-        raise StylesMissing(f"PurgeCSS non ha funzionato ({proc.stderr.strip()[:300]}): esegui 'npm ci'")
-    return proc.stdout
+    _pending(css, content)
 
 
 def build_styles(theme: Path, node_modules: Path = NODE_MODULES) -> Styles:
