@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -89,6 +90,19 @@ def test_two_processes_build_exactly_what_one_builds(run_cli, make_content, tmp_
         build(run_cli, folder, out)
         trees.append(tree(out))
     assert trees[0] == trees[1] and len(trees[0]) > 20
+
+
+def test_no_second_process_while_other_threads_run(monkeypatch) -> None:
+    monkeypatch.setenv(parallel.ENV, "2")
+    assert parallel.worthwhile()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.worthwhile()  # forking a threaded process can deadlock
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_a_failure_in_the_second_process_fails_the_build_and_touches_nothing(run_cli, make_content, tmp_path,
