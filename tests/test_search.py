@@ -16,7 +16,7 @@ from lunr_reference import load, lunr_py_index, search
 
 from catalogo.catalogue import catalogue_assets, search_doc
 from catalogo.pipeline import load_site
-from catalogo.search import FIELDS, SHARD_BYTES, Analyser, lunr_index, shard_index, stem, tokenize, trim, weigh
+from catalogo.search import SHARD_BYTES, Analyser, lunr_index, shard_index, stem, tokenize, trim, weigh
 
 CORE_JS = ROOT / "theme" / "static" / "js" / "ricerca.js"
 JS_DIR = Path(__file__).resolve().parent / "js"
@@ -194,4 +194,3 @@ def test_index_for_1000_practices_fits_the_budget(synthetic_assets) -> None:
     index = [o.data for o in synthetic_assets.outputs if o.path.startswith("static/search/indice")]
     total = sum(len(gzip.compress(data, 6)) for data in index)  # gzip -6, what web servers commonly use
     assert total < 700 * 1024
-    assert len(FIELDS) == 4
