@@ -17,29 +17,8 @@ SCHEMA_ID = "https://catalogo-buone-pratiche.example/dati/schema/pratica.schema.
 SCHEMA_FILE = "schema/pratica.schema.json"
 FRONTMATTER_FILE = "frontmatter.json"
 
-FIELD_HELP = {
-    "titolo": "Il nome della pratica, come la chiamano il Comune o l'Ambito (5-160 caratteri).",
-    "sintesi": "Che cosa fa la pratica, per chi e con quali risultati, in 40-500 caratteri, senza formattazione.",
-    "comune": "Il Comune che ha realizzato la pratica, con il nome ufficiale ISTAT.",
-    "ambito": "L'Ambito territoriale sociale, se la pratica è dell'intero Ambito. Per un Comune si ricava da solo.",
-    "area_tematica": "L'area tematica dell'Avviso in cui la pratica è stata candidata.",
-    "aree_strategiche": "Una o più aree strategiche del V Piano regionale delle Politiche sociali.",
-    "destinatari": "A chi si rivolge la pratica.",
-    "anno_avvio": "Anno di avvio della pratica.",
-    "anno_fine": "Anno di conclusione, se la pratica è conclusa.",
-    "stato": "Se la pratica è attiva, conclusa o diventata un servizio stabile.",
-    "risultati": "I risultati ottenuti: una frase, oppure indicatore, valore e note.",
-    "replicabilita": "Quanto è replicabile la pratica e che cosa serve a un altro territorio per farlo.",
-    "ostacoli": "Gli ostacoli incontrati e come sono stati superati.",
-    "miglioramenti": "Che cosa si potrebbe migliorare.",
-    "partner": "Enti, associazioni e servizi che hanno collaborato.",
-    "risorse": "Costo complessivo in euro e fonti di finanziamento.",
-    "contatti": "Contatti istituzionali per chi vuole saperne di più.",
-    "festival": "Gli anni delle edizioni del Festival in cui la pratica è stata presentata.",
-    "repliche": "I territori che hanno replicato la pratica o hanno espresso interesse.",
-    "fonti": "Le fonti pubbliche (indirizzi web) dei fatti riportati nella scheda.",
-    "pubblicata": "La data in cui la scheda è entrata nel catalogo (AAAA-MM-GG).",
-}
+# The help of each key, as the JSON Schema and the forms show it (declared in schema.py).
+FIELD_HELP = {name: field.description or "" for name, field in Practice.model_fields.items()}
 
 
 DEF_HELP = {
@@ -69,8 +48,6 @@ def practice_schema(vocabularies: Vocabularies, territories: Territories) -> dic
     """The JSON Schema of a practice's front matter, with the vocabularies as enums."""
     schema = _replace_vocabularies(Practice.model_json_schema(mode="validation"), vocabularies)
     properties = schema["properties"]
-    for name, text in FIELD_HELP.items():
-        properties[name]["description"] = text
     for name, definition in schema.get("$defs", {}).items():
         definition.pop("description", None)  # class docstrings are for developers, in English
         if name in DEF_HELP:
@@ -91,7 +68,7 @@ def practice_schema(vocabularies: Vocabularies, territories: Territories) -> dic
 
 def _cms_field(name: str, spec: dict[str, Any], defs: dict[str, Any], required: bool) -> dict[str, Any]:
     spec = _resolve(spec, defs)
-    field: dict[str, Any] = {"title": name.replace("_", " ").capitalize(), "name": name}
+    field: dict[str, Any] = {"title": spec.get("title") or name, "name": name}
     if spec.get("description"):
         field["description"] = spec["description"]
     if required:

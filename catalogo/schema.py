@@ -108,12 +108,18 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+def about(title: str, help: str = "", default: Any = ...) -> Any:
+    """Italian label and help of a key: the JSON Schema, the web editor, the issue forms and the
+    proposal page all take them from here."""
+    return Field(default, title=title, description=help or None)
+
+
 class Misura(_Record):
     """A result with a measure, e.g. 'famiglie coinvolte: 300'."""
 
-    indicatore: ShortText
-    valore: int | float | ShortText
-    note: Text | None = None
+    indicatore: ShortText = about("Indicatore", "Che cosa è stato misurato, ad esempio «Famiglie coinvolte».")
+    valore: int | float | ShortText = about("Valore", "Il numero o il valore misurato.")
+    note: Text | None = about("Note", "Quando e come è stato misurato.", None)
 
 
 def _result_kind(value: Any) -> str:
@@ -127,53 +133,74 @@ Risultato = Annotated[
 
 
 class Replicabilita(_Record):
-    livello: Annotated[str, Vocab("livello_replicabilita")]
-    condizioni: Annotated[tuple[Text, ...], Field(min_length=1)]
+    livello: Annotated[str, Vocab("livello_replicabilita")] = about(
+        "Livello di replicabilità", "Quanto è facile per un altro territorio replicare la pratica.")
+    condizioni: Annotated[tuple[Text, ...], Field(min_length=1)] = about(
+        "Condizioni per replicarla", "Che cosa serve a un altro territorio per replicarla: una condizione per voce.")
 
 
 class Risorse(_Record):
-    costo_euro: Annotated[float, Field(ge=0)] | None = None
-    finanziamento: tuple[Text, ...] = ()
+    costo_euro: Annotated[float, Field(ge=0)] | None = about("Costo in euro", "Il costo complessivo della pratica.",
+                                                             None)
+    finanziamento: tuple[Text, ...] = about("Fonti di finanziamento", "Da dove vengono le risorse: una fonte per voce.",
+                                            ())
 
 
 class Contatti(_Record):
-    referente: ShortText | None = None
-    ruolo: ShortText | None = None
-    email: Email | None = None
-    telefono: Phone | None = None
-    sito: Url | None = None
+    referente: ShortText | None = about("Referente", "L'ufficio o la persona indicata pubblicamente come referente.",
+                                        None)
+    ruolo: ShortText | None = about("Ruolo", "Il ruolo del referente.", None)
+    email: Email | None = about("E-mail", "Un indirizzo istituzionale.", None)
+    telefono: Phone | None = about("Telefono", "Un numero istituzionale.", None)
+    sito: Url | None = about("Sito web", "La pagina istituzionale della pratica o dell'ufficio.", None)
 
 
 class Replica(_Record):
-    territorio: ShortText
-    stato: Annotated[str, Vocab("stato_replica")]
-    anno: Year | None = None
+    territorio: ShortText = about("Territorio", "Il Comune, oppure «Ambito di» e il nome dell'Ambito.")
+    stato: Annotated[str, Vocab("stato_replica")] = about(
+        "Stato della replica", "Interesse espresso, replica in corso o replica realizzata.")
+    anno: Year | None = about("Anno", "L'anno dell'interesse o della replica.", None)
 
 
 class Practice(_Record):
     """Front matter of ``content/practices/<slug>.md``."""
 
-    titolo: Annotated[str, Field(min_length=5, max_length=160)]
-    sintesi: Annotated[str, Field(min_length=40, max_length=500)]
-    comune: ShortText | None = None
-    ambito: ShortText | None = None
-    area_tematica: Annotated[str, Vocab("area_tematica")]
-    aree_strategiche: Annotated[tuple[Annotated[str, Vocab("aree_strategiche")], ...], Field(min_length=1)]
-    destinatari: Annotated[tuple[Annotated[str, Vocab("destinatari")], ...], Field(min_length=1)]
-    anno_avvio: Year
-    anno_fine: Year | None = None
-    stato: Annotated[str, Vocab("stato")]
-    risultati: Annotated[tuple[Risultato, ...], Field(min_length=1)]
-    replicabilita: Replicabilita
-    ostacoli: tuple[Text, ...] = ()
-    miglioramenti: tuple[Text, ...] = ()
-    partner: tuple[ShortText, ...] = ()
-    risorse: Risorse | None = None
-    contatti: Contatti | None = None
-    festival: tuple[Annotated[int, Field(ge=2000, le=2100)], ...] = ()
-    repliche: tuple[Replica, ...] = ()
-    fonti: Annotated[tuple[Url, ...], Field(min_length=1)]
-    pubblicata: dt.date
+    titolo: Annotated[str, Field(min_length=5, max_length=160)] = about(
+        "Titolo", "Il nome della pratica, come la chiamano il Comune o l'Ambito (5-160 caratteri).")
+    sintesi: Annotated[str, Field(min_length=40, max_length=500)] = about(
+        "Sintesi", "Che cosa fa la pratica, per chi e con quali risultati, in 40-500 caratteri, senza formattazione.")
+    comune: ShortText | None = about("Comune", "Il Comune che ha realizzato la pratica, con il nome ufficiale ISTAT.",
+                                     None)
+    ambito: ShortText | None = about(
+        "Ambito territoriale sociale",
+        "L'Ambito territoriale sociale, se la pratica è dell'intero Ambito. Per un Comune si ricava da solo.", None)
+    area_tematica: Annotated[str, Vocab("area_tematica")] = about(
+        "Area tematica dell'Avviso", "L'area tematica dell'Avviso in cui la pratica è stata candidata.")
+    aree_strategiche: Annotated[tuple[Annotated[str, Vocab("aree_strategiche")], ...], Field(min_length=1)] = about(
+        "Aree strategiche del V Piano", "Una o più aree strategiche del V Piano regionale delle Politiche sociali.")
+    destinatari: Annotated[tuple[Annotated[str, Vocab("destinatari")], ...], Field(min_length=1)] = about(
+        "Destinatari", "A chi si rivolge la pratica.")
+    anno_avvio: Year = about("Anno di avvio", "Anno di avvio della pratica.")
+    anno_fine: Year | None = about("Anno di conclusione", "Anno di conclusione, se la pratica è conclusa.", None)
+    stato: Annotated[str, Vocab("stato")] = about(
+        "Stato", "Se la pratica è attiva, conclusa o diventata un servizio stabile.")
+    risultati: Annotated[tuple[Risultato, ...], Field(min_length=1)] = about(
+        "Risultati", "I risultati ottenuti: una frase, oppure indicatore, valore e note.")
+    replicabilita: Replicabilita = about(
+        "Replicabilità", "Quanto è replicabile la pratica e che cosa serve a un altro territorio per farlo.")
+    ostacoli: tuple[Text, ...] = about("Ostacoli superati", "Gli ostacoli incontrati e come sono stati superati.", ())
+    miglioramenti: tuple[Text, ...] = about("Spazio di miglioramento", "Che cosa si potrebbe migliorare.", ())
+    partner: tuple[ShortText, ...] = about("Partner", "Enti, associazioni e servizi che hanno collaborato.", ())
+    risorse: Risorse | None = about("Risorse", "Costo complessivo in euro e fonti di finanziamento.", None)
+    contatti: Contatti | None = about("Contatti", "Contatti istituzionali per chi vuole saperne di più.", None)
+    festival: tuple[Annotated[int, Field(ge=2000, le=2100)], ...] = about(
+        "Festival", "Gli anni delle edizioni del Festival in cui la pratica è stata presentata.", ())
+    repliche: tuple[Replica, ...] = about(
+        "Repliche", "I territori che hanno replicato la pratica o hanno espresso interesse.", ())
+    fonti: Annotated[tuple[Url, ...], Field(min_length=1)] = about(
+        "Fonti", "Le fonti pubbliche (indirizzi web) dei fatti riportati nella scheda.")
+    pubblicata: dt.date = about("Data di pubblicazione",
+                                "La data in cui la scheda è entrata nel catalogo (AAAA-MM-GG).")
 
     @model_validator(mode="after")
     def _coherence(self) -> Practice:
@@ -192,33 +219,38 @@ class Practice(_Record):
 
 
 class Relatore(_Record):
-    nome: ShortText
-    ruolo: ShortText
+    nome: ShortText = about("Nome", "Nome e cognome, come nelle fonti.")
+    ruolo: ShortText = about("Ruolo", "Il ruolo pubblico, ad esempio «Presidente di ANCI Puglia».")
 
 
 class Intervento(_Record):
-    ora: ShortText
-    titolo: ShortText
-    relatori: tuple[ShortText, ...] = ()
+    ora: ShortText = about("Ora", "Ad esempio 10:30.")
+    titolo: ShortText = about("Titolo", "Il titolo dell'intervento.")
+    relatori: tuple[ShortText, ...] = about("Relatori", "Chi interviene.", ())
 
 
 class FestivalEdition(_Record):
     """Front matter of ``content/festival/<anno>.md``."""
 
-    titolo: Annotated[str, Field(min_length=5, max_length=160)]
-    edizione: Annotated[int, Field(ge=1)]
-    data: dt.date
-    ora_inizio: ShortText
-    luogo: ShortText
-    indirizzo: ShortText
-    citta: ShortText
-    organizzatori: Annotated[tuple[ShortText, ...], Field(min_length=1)]
-    relatori: tuple[Relatore, ...] = ()
-    programma: tuple[Intervento, ...] = ()
-    enti_presentatori: tuple[ShortText, ...] = ()
-    pratiche_selezionate: Annotated[int, Field(ge=0)]
-    iscrizione: Url | None = None
-    fonti: Annotated[tuple[Url, ...], Field(min_length=1)]
+    titolo: Annotated[str, Field(min_length=5, max_length=160)] = about(
+        "Titolo", "Il nome del festival, ad esempio «Festival delle buone pratiche del welfare locale».")
+    edizione: Annotated[int, Field(ge=1)] = about("Edizione", "Il numero dell'edizione: 1 per la prima.")
+    data: dt.date = about("Data", "Il giorno del festival (AAAA-MM-GG): il nome del file è il suo anno.")
+    ora_inizio: ShortText = about("Ora di inizio", "Ad esempio 9:30.")
+    luogo: ShortText = about("Luogo", "Ad esempio «Fiera del Levante».")
+    indirizzo: ShortText = about("Indirizzo", "Via, padiglione o sala.")
+    citta: ShortText = about("Città", "La città che ospita il festival.")
+    organizzatori: Annotated[tuple[ShortText, ...], Field(min_length=1)] = about(
+        "Organizzatori", "Gli enti che promuovono e organizzano il festival.")
+    relatori: tuple[Relatore, ...] = about("Relatori", "Chi interviene, con il ruolo pubblico.", ())
+    programma: tuple[Intervento, ...] = about("Programma", "Gli interventi in ordine di orario.", ())
+    enti_presentatori: tuple[ShortText, ...] = about(
+        "Enti presentatori", "I Comuni e gli Ambiti che presentano le pratiche («Ambito di ...» per un Ambito).", ())
+    pratiche_selezionate: Annotated[int, Field(ge=0)] = about(
+        "Pratiche selezionate", "Quante pratiche sono state annunciate per l'edizione.")
+    iscrizione: Url | None = about("Pagina di iscrizione", "L'indirizzo web per iscriversi, se c'è.", None)
+    fonti: Annotated[tuple[Url, ...], Field(min_length=1)] = about(
+        "Fonti", "Le fonti pubbliche (indirizzi web) dei fatti riportati.")
 
 
 class SiteSettings(_Record):
@@ -232,6 +264,14 @@ class SiteSettings(_Record):
     partner: tuple[ShortText, ...] = ()
     licenza: ShortText
     licenza_url: Url
-    contatto_email: Email
+    # Empty until the publishers name a real address: the site then offers the routes that exist.
+    contatto_email: Email | None = None
+    # The GitHub repository of the catalogue (https://github.com/<owner>/<name>): issue forms and the
+    # web editor need it. The deploy workflow passes the repository it builds from.
     repository: Url | None = None
+    ramo: ShortText = "main"  # the branch the site is published from
+    # The web editor's login (see CONTRIBUTING.md, "Con l'editor web"): the address of an OAuth
+    # service for GitHub, and its path when it is not 'auth'.
+    editor_auth_url: Url | None = None
+    editor_auth_endpoint: ShortText | None = None
     dichiarazione_accessibilita: Url | None = None
