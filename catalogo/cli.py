@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -14,6 +15,7 @@ from typing import Any, NoReturn, TextIO
 
 from . import parallel
 from .catalogue import NODE_MODULES, AssetsMissing
+from .cms import github_repo
 from .config import load_vocabularies
 from .diagnostics import (
     Diagnostic,
@@ -24,7 +26,7 @@ from .diagnostics import (
     format_text,
 )
 from .external import check_external
-from .jsonschema import generated_files
+from .generated import generated_files
 from .linkcheck import LinkIndex, locate_in_sources
 from .mapsvg import load_map
 from .output import Output
@@ -128,6 +130,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", metavar="URL",
                        help="indirizzo a cui il sito sarà pubblicato, ad esempio "
                        "https://example.org/catalogo/ (predefinito: base_url di content/sito.yml)")
+    build.add_argument("--repository", metavar="URL",
+                       help="repository GitHub del catalogo, ad esempio https://github.com/<proprietario>/<nome> "
+                       "(predefinito: repository di content/sito.yml); serve ai moduli e all'editor web")
     build.add_argument("--tempi", action="store_true",
                        help="mostra quanto tempo richiede ciascuna fase della generazione")
 
@@ -197,7 +202,7 @@ def run_check(content: Path, fmt: str, stdout: TextIO, stderr: TextIO, external:
 
 
 def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, stderr: TextIO,
-              timings: bool = False) -> int:
+              timings: bool = False, repository: str | None = None) -> int:
     started = time.perf_counter()
     stopwatch = Stopwatch()
     start_styles(THEME)  # Node purges the CSS on the other core meanwhile
@@ -207,8 +212,10 @@ def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, st
         _report(loaded, "text", stdout, stderr)
         stderr.write("Sito non generato: correggi i problemi indicati. La cartella di uscita non è stata toccata.\n")
         return EXIT_INVALID
-    base = base_url or loaded.site.settings.base_url
     site = loaded.site
+    if repository:
+        site = dataclasses.replace(site, settings=site.settings.model_copy(update={"repository": repository}))
+    base = base_url or site.settings.base_url
     sources = {f"pratiche/{p.slug}/index.html": p.source for p in site.practices}
     sources.update({f"festival/{e.anno}/index.html": e.source for e in site.editions})
     links = LinkIndex(Urls.from_base_url(base), out.as_posix())
@@ -353,4 +360,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         stderr.write(f"catalogo: errore: --base-url deve essere un indirizzo completo "
                      f"(https://...) o un percorso che inizia con '/', non '{base}'\n")
         return EXIT_USAGE
-    return run_build(args.content, args.out, base, stdout, stderr, timings=args.tempi)
+    if args.repository is not None and github_repo(args.repository) is None:
+        stderr.write(f"catalogo: errore: --repository deve essere l'indirizzo di un repository GitHub "
+                     f"(https://github.com/<proprietario>/<nome>), non '{args.repository}'\n")
+        return EXIT_USAGE
+    return run_build(args.content, args.out, base, stdout, stderr, timings=args.tempi, repository=args.repository)

@@ -249,7 +249,7 @@ def sitemap(pages: list[tuple[str, dt.date | None]], urls: Urls) -> bytes:
 
 
 def robots(urls: Urls) -> bytes:
-    lines = ["User-agent: *", "Allow: /"]
+    lines = ["User-agent: *", "Allow: /", f"Disallow: {urls.url('admin/')}"]  # the web editor
     sitemap_url = urls.absolute("sitemap.xml")
     if sitemap_url:
         lines.append(f"Sitemap: {sitemap_url}")

@@ -10,7 +10,7 @@ import copy
 import json
 from typing import Any
 
-from .schema import SCHEMA_VERSION, Practice, Vocabularies
+from .schema import SCHEMA_VERSION, FestivalEdition, Practice, Vocabularies
 from .territory import Territories
 
 SCHEMA_ID = "https://catalogo-buone-pratiche.example/dati/schema/pratica.schema.json"
@@ -66,14 +66,22 @@ def practice_schema(vocabularies: Vocabularies, territories: Territories) -> dic
     }
 
 
+def festival_schema(vocabularies: Vocabularies) -> dict[str, Any]:
+    """The JSON Schema of a festival edition's front matter (the web editor's second form)."""
+    schema = _replace_vocabularies(FestivalEdition.model_json_schema(mode="validation"), vocabularies)
+    for definition in schema.get("$defs", {}).values():
+        definition.pop("description", None)
+    return schema
+
+
 def _cms_field(name: str, spec: dict[str, Any], defs: dict[str, Any], required: bool) -> dict[str, Any]:
-    spec = _resolve(spec, defs)
+    spec = resolve_ref(spec, defs)
     field: dict[str, Any] = {"title": spec.get("title") or name, "name": name}
     if spec.get("description"):
         field["description"] = spec["description"]
     if required:
         field["required"] = True
-    items = _resolve(spec.get("items", {}), defs)
+    items = resolve_ref(spec.get("items", {}), defs)
     if "enum" in spec:
         field.update(type="choice", choices=[{"id": v, "title": spec["x-etichette"][v]} for v in spec["enum"]])
     elif spec.get("type") == "array" and "enum" in items:
@@ -97,7 +105,7 @@ def _cms_field(name: str, spec: dict[str, Any], defs: dict[str, Any], required: 
     return field
 
 
-def _resolve(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+def resolve_ref(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """Inline $ref and drop the 'null' branch of optional fields."""
     spec = copy.deepcopy(spec)
     if "$ref" in spec:
@@ -106,7 +114,7 @@ def _resolve(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
         branches = [b for b in spec["anyOf"] if b.get("type") != "null"]
         if len(branches) == 1:
             rest = {k: v for k, v in spec.items() if k != "anyOf"}
-            spec = {**_resolve(branches[0], defs), **rest}
+            spec = {**resolve_ref(branches[0], defs), **rest}
     return spec
 
 
@@ -117,8 +125,8 @@ def frontmatter_cms(schema: dict[str, Any]) -> dict[str, Any]:
     fields = [_cms_field(name, spec, defs, name in required) for name, spec in schema["properties"].items()]
     groups = []
     for name in ("risultati", "repliche"):
-        items = _resolve(schema["properties"][name]["items"], defs)
-        objects = [_resolve(b, defs) for b in items.get("oneOf", items.get("anyOf", [items]))]
+        items = resolve_ref(schema["properties"][name]["items"], defs)
+        objects = [resolve_ref(b, defs) for b in items.get("oneOf", items.get("anyOf", [items]))]
         obj = next(o for o in objects if o.get("type") == "object")
         groups.append({"id": f"{name}-voce", "labelField": next(iter(obj["properties"])),
                        "fields": [_cms_field(k, v, defs, k in obj.get("required", []))
@@ -208,13 +216,3 @@ def dump_yaml(data: dict[str, Any]) -> str:
 
     header = "# Generato da 'python build.py schema' a partire dallo schema e da content/vocabolari.yml.\n"
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
-
-
-def generated_files(site: Any) -> dict[str, str]:
-    """Every file generated from the schema, by path in the repository (see 'build.py schema')."""
-    schema = practice_schema(site.vocabularies, site.territories)
-    return {
-        SCHEMA_FILE: dumps(schema),
-        FRONTMATTER_FILE: dumps(frontmatter_cms(schema)),
-        ISSUE_FORM_FILE: dump_yaml(issue_form(site.vocabularies)),
-    }

@@ -7,15 +7,18 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket
 
-from .catalogue import CatalogueAssets, catalogue_assets
+from .catalogue import NODE_MODULES, CatalogueAssets, catalogue_assets
+from .cms import ADMIN_CSP, Backend, EditorMissing, cms_config, dump_config, editor_data, editor_files
 from .export import (
     CSV_COLUMNS,
     atom_feed,
     dcat_dataset,
+    json_ld,
     practice_json,
     practice_ld,
     practices_csv,
@@ -81,8 +84,11 @@ _COMPILED = _CompiledTemplates()
 
 class Renderer:
     def __init__(self, site: Site, theme: Path, base_url: str, search: CatalogueAssets | None = None,
-                 map_data: MapData | None = None) -> None:
+                 map_data: MapData | None = None, editor: Backend | None = None) -> None:
         self.site = site
+        self.theme = theme
+        # Where the web editor at /admin/ saves (None: from the settings, as a plain build does).
+        self.editor = editor or Backend.from_settings(site.settings)
         self.search = search
         self.map_data = map_data
         self.urls = Urls.from_base_url(base_url)
@@ -90,7 +96,7 @@ class Renderer:
         self.assets = self._fingerprint_assets()
         self.styles = build_styles(theme)
         self.env = Environment(
-            loader=FileSystemLoader(theme / "templates"),
+            loader=FileSystemLoader([theme / "templates", theme]),  # theme/admin/... for /admin/
             bytecode_cache=_COMPILED,
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
@@ -190,7 +196,8 @@ class Renderer:
         for job in jobs.values():
             yield job()
         every = [*jobs, *(self.practice_paths() if related is None else ())]
-        paths = [path.removesuffix("index.html") for path in every if path.endswith(".html") and path != "404.html"]
+        paths = [path.removesuffix("index.html") for path in every
+                 if path.endswith(".html") and path != "404.html" and not path.startswith("admin/")]
         dated = {f"pratiche/{p.slug}/": p.aggiornata for p in site.practices}
         yield Output("sitemap.xml", sitemap(sorted((path, dated.get(path, site.aggiornato)) for path in paths),
                                             self.urls))
@@ -319,9 +326,47 @@ class Renderer:
         page("accessibilita/index.html", "accessibility.html", title="Accessibilità",
              description="Come il catalogo rispetta le regole di accessibilità (WCAG 2.1 AA) e come "
              "segnalare un problema.", breadcrumbs=[("Accessibilità", None)])
+        self._plan_editor(jobs)
         page("404.html", "404.html", title="Pagina non trovata",
              description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)])
         return jobs
+
+
+    def _plan_editor(self, jobs: dict[str, Callable[[], Output]]) -> None:
+        """/admin/: the web editor when it can log in, otherwise a page that says what is missing."""
+        path = "admin/index.html"
+        title, description = "Editor web", "L'editor web della redazione per aggiungere e correggere le schede."
+        missing = self.editor.missing()
+        try:
+            files = [] if missing else editor_files(NODE_MODULES, self.theme)
+        except EditorMissing as exc:
+            missing = [str(exc)]
+        if missing:
+            jobs[path] = functools.partial(self.page, path, "admin/non-configurato.html", title=title,
+                                           description=description, breadcrumbs=[(title, None)], missing=missing)
+            return
+        for ready in files:
+            jobs[ready.path] = functools.partial(_ready, ready)
+        hashed = {f.path.split("/")[-1].split(".")[0]: f.path for f in files if f.path.count("/") == 1}
+        decap = next(f.path for f in files if f.path.endswith("/decap-cms.js"))
+        config = cms_config(self.site, self.editor, site_url=self.urls.absolute())
+        jobs["admin/config.yml"] = functools.partial(_data, "admin/config.yml", _yaml_bytes, config)
+        stylesheets = [self.urls.url(css) for css in self.styles.stylesheets] + [self.asset("css/site.css")]
+        templates = {"practice_content.html": (self.theme / "templates" / "practice_content.html").read_text("utf-8")}
+        data = json_ld(editor_data(self.site, self.urls.base_path, stylesheets, templates))
+        proxy = urlsplit(self.editor.proxy_url or "")
+        extra = f" {proxy.scheme}://{proxy.netloc}" if proxy.netloc else ""
+        jobs[path] = functools.partial(
+            self.page, path, "admin/editor.html", title=title, description=description,
+            csp=ADMIN_CSP.format(extra=extra), data=data, config_url=self.urls.url("admin/config.yml"),
+            scripts=[self.urls.url(hashed["avvio"]), self.urls.url(decap),
+                     *(self.urls.url(f"admin/vendor/{name}") for name in ("nunjucks.min.js", "marked.umd.js",
+                                                                           "purify.min.js"))],
+            module=self.urls.url(hashed["catalogo-cms"]), stylesheet=self.urls.url(hashed["editor"]))
+
+
+def _yaml_bytes(config: dict[str, Any]) -> bytes:
+    return dump_config(config).encode("utf-8")
 
 
 def _ready(output: Output) -> Output:

@@ -17,8 +17,10 @@ from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from .catalogue import AssetsMissing, CatalogueAssets, catalogue_assets
+from .cms import Backend
 from .diagnostics import Diagnostic, errors
 from .linkcheck import check_links
+from .localeditor import CMS_BRANCH, LocalEditor
 from .mapsvg import load_map
 from .model import Site
 from .output import Output
@@ -46,7 +48,8 @@ RELOAD_SCRIPT = b"""/* Dev server only: reloads the page when the site is rebuil
 """
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript",
          ".json": "application/json", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
-         ".xml": "application/xml", ".csv": "text/csv; charset=utf-8", ".woff2": "font/woff2"}
+         ".xml": "application/xml", ".csv": "text/csv; charset=utf-8", ".woff2": "font/woff2",
+         ".yml": "text/yaml; charset=utf-8", ".wasm": "application/wasm"}
 
 
 class LazyFiles(Mapping[str, bytes]):
@@ -111,8 +114,9 @@ class Builder:
     """Incremental rebuilds: unchanged files are not parsed or validated again, and the pages are
     served before the (slower) search index is rebuilt."""
 
-    def __init__(self, content: Path, theme: Path, state: State, log: TextIO) -> None:
+    def __init__(self, content: Path, theme: Path, state: State, log: TextIO, editor: Backend | None = None) -> None:
         self.content = content
+        self.editor = editor  # the web editor's backend: decap-server on this machine
         self.theme = theme
         self.state = state
         self.log = log
@@ -132,7 +136,8 @@ class Builder:
         reported = False
         if self.search is not None:
             try:
-                renderer = Renderer(site, self.theme, "/", search=self.search, map_data=load_map(self.content))
+                renderer = Renderer(site, self.theme, "/", search=self.search, map_data=load_map(self.content),
+                                    editor=self.editor)
             except StylesMissing:
                 pass  # the full render below reports it
             else:
@@ -156,7 +161,8 @@ class Builder:
     def _render(self, site: Site, search: CatalogueAssets, problems: list[Diagnostic], started: float,
                 what: str, quiet: bool = False) -> bool:
         try:
-            outputs = Renderer(site, self.theme, "/", search=search, map_data=load_map(self.content)).render()
+            outputs = Renderer(site, self.theme, "/", search=search, map_data=load_map(self.content),
+                               editor=self.editor).render()
         except StylesMissing as exc:
             problem = Diagnostic("node_modules", 1, 1, "", str(exc))
             self.state.publish(None, [problem])
@@ -223,7 +229,7 @@ def make_handler(state: State) -> type[BaseHTTPRequestHandler]:
             if body is None:
                 status, relative, body = 404, "404.html", files.get("404.html", b"Pagina non trovata")
             suffix = Path(relative).suffix
-            if suffix == ".html":
+            if suffix == ".html" and not relative.startswith("admin/"):  # a reload would lose the form
                 body = body.replace(b"</body>", f'<script src="{RELOAD_PATH}" defer></script>\n</body>'.encode(), 1)
             return self._send(status, body, TYPES.get(suffix, "application/octet-stream"))
 
@@ -232,10 +238,27 @@ def make_handler(state: State) -> type[BaseHTTPRequestHandler]:
 
 def serve(content: Path, theme: Path, port: int, out: TextIO) -> int:
     """Run until Ctrl+C; returns the exit code."""
+    state = State()
+    editor = LocalEditor.start(content)
+    if isinstance(editor, str):
+        out.write(f"Editor web non disponibile: {editor}.\n")
+        backend = Backend(unavailable=editor)
+    else:
+        backend = editor.backend()
+        if editor.warning:
+            out.write(f"Attenzione: {editor.warning}.\n")
+    builder = Builder(content, theme, state, out, editor=backend)
+    try:
+        return _serve(builder, content, theme, port, state, out, editor)
+    finally:
+        if not isinstance(editor, str):
+            editor.stop()
+
+
+def _serve(builder: Builder, content: Path, theme: Path, port: int, state: State, out: TextIO,
+           editor: LocalEditor | str) -> int:
     from watchfiles import watch
 
-    state = State()
-    builder = Builder(content, theme, state, out)
     builder.rebuild()
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(state))
@@ -245,8 +268,11 @@ def serve(content: Path, theme: Path, port: int, out: TextIO) -> int:
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    out.write(f"Anteprima su http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C per fermare). "
-              f"Osservo {content} e {theme}.\n")
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    out.write(f"Anteprima su {origin}/ (Ctrl+C per fermare). Osservo {content} e {theme}.\n")
+    if not isinstance(editor, str):
+        out.write(f"Editor web su {origin}/admin/: ogni scheda salvata diventa un ramo '{CMS_BRANCH}/...' "
+                  f"del repository locale (decap-server sulla porta {editor.port}).\n")
     out.flush()
     stop = threading.Event()
     try:

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from conftest import NODE_MODULES, ROOT, require_node
 
-from catalogo.jsonschema import generated_files
+from catalogo.generated import generated_files
 from catalogo.pipeline import load_site
 from catalogo.schema import Practice
 

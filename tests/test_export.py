@@ -97,11 +97,15 @@ def test_feed_lists_every_practice_newest_first(site: Path) -> None:
 def test_sitemap_and_robots(site: Path) -> None:
     root = ET.fromstring((site / "sitemap.xml").read_bytes())
     locs = [u.findtext(f"{SITEMAP}loc") for u in root.findall(f"{SITEMAP}url")]
-    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+    # Every page but the 404 and the web editor, which no search engine should list.
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html" and p.relative_to(site).parts[0] != "admin")
     assert len(locs) == len(pages)
     for slug in ("andria-prova", "centro-famiglie-prova", "sportello-prova"):
         assert f"https://example.org/catalogo/pratiche/{slug}/" in locs
-    assert "Sitemap: https://example.org/catalogo/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+    assert not any("/admin/" in loc for loc in locs)
+    robots = (site / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://example.org/catalogo/sitemap.xml" in robots
+    assert "Disallow: /catalogo/admin/" in robots.splitlines()
 
 
 def test_practice_page_metadata(site: Path) -> None:
