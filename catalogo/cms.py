@@ -12,6 +12,7 @@ The files Decap writes go through the ``catalogo-frontmatter`` format registered
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ import yaml
 from .jsonschema import festival_schema, practice_schema, resolve_ref
 from .markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from .model import Site
-from .output import Output, fingerprinted
+from .output import Output
 from .pipeline import FESTIVAL_DIR, PRACTICES_DIR
 from .schema import SiteSettings
 from .text import fold
@@ -301,6 +302,9 @@ ADMIN_CSP = ("default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'se
              "object-src 'none'; base-uri 'self'; form-action 'none'")
 
 
+APP_FILES = ("avvio.js", "catalogo-cms.js", "formato.js")
+
+
 class EditorMissing(Exception):
     """The web editor's files are not in node_modules."""
 
@@ -375,7 +379,8 @@ def editor_files(node_modules: Path, theme: Path) -> list[Output]:
                             f"{node_modules}: esegui 'npm ci'") from exc
     if not any(f.path.endswith("/decap-cms.js") for f in files):
         raise EditorMissing(f"manca decap-cms in {node_modules}: esegui 'npm ci'")
-    # Our scripts sit beside vendor/ (catalogo-cms.js imports ./vendor/yaml/index.js): hashed names.
-    for name in ("avvio.js", "catalogo-cms.js", "editor.css"):
-        files.append(fingerprinted(f"admin/{name}", (theme / "admin" / name).read_bytes()))
+    # Our own files import each other by name: they share a folder named after their content.
+    own = {name: (theme / "admin" / name).read_bytes() for name in APP_FILES}
+    digest = hashlib.sha256(b"".join(hashlib.sha256(data).digest() for data in own.values())).hexdigest()[:10]
+    files += [Output(f"admin/app-{digest}/{name}", data) for name, data in own.items()]
     return files

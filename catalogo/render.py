@@ -321,6 +321,7 @@ class Renderer:
              "Comune o di un Ambito territoriale sociale della Puglia.",
              breadcrumbs=[("Proponi una pratica", None)],
              fields=list(FIELD_HELP.items()), required=set(schema.get("required", [])),
+             editor=not self.editor.missing(),
              vocabularies={name: [t.etichetta for t in site.terms(vocab)]
              for name, vocab in vocabulary_of.items()})
         page("accessibilita/index.html", "accessibility.html", title="Accessibilità",
@@ -347,7 +348,7 @@ class Renderer:
             return
         for ready in files:
             jobs[ready.path] = functools.partial(_ready, ready)
-        hashed = {f.path.split("/")[-1].split(".")[0]: f.path for f in files if f.path.count("/") == 1}
+        app = {f.path.rsplit("/", 1)[1]: self.urls.url(f.path) for f in files if f.path.startswith("admin/app-")}
         decap = next(f.path for f in files if f.path.endswith("/decap-cms.js"))
         config = cms_config(self.site, self.editor, site_url=self.urls.absolute())
         jobs["admin/config.yml"] = functools.partial(_data, "admin/config.yml", _yaml_bytes, config)
@@ -359,10 +360,10 @@ class Renderer:
         jobs[path] = functools.partial(
             self.page, path, "admin/editor.html", title=title, description=description,
             csp=ADMIN_CSP.format(extra=extra), data=data, config_url=self.urls.url("admin/config.yml"),
-            scripts=[self.urls.url(hashed["avvio"]), self.urls.url(decap),
+            scripts=[app["avvio.js"], self.urls.url(decap),
                      *(self.urls.url(f"admin/vendor/{name}") for name in ("nunjucks.min.js", "marked.umd.js",
                                                                            "purify.min.js"))],
-            module=self.urls.url(hashed["catalogo-cms"]), stylesheet=self.urls.url(hashed["editor"]))
+            module=app["catalogo-cms.js"])
 
 
 def _yaml_bytes(config: dict[str, Any]) -> bytes:

@@ -1,14 +1,19 @@
-"""Screenshots of every page type at 360 px and 1280 px, for review (written to screenshots/, not committed).
+"""Screenshots of every page type at 360 px and 1280 px, for review (written to screenshots/, not committed),
+and of the web editor for CONTRIBUTING.md (written to docs/editor/, committed).
 
-Run: .venv/bin/python scripts/screenshots.py [--content content]
+Run: .venv/bin/python scripts/screenshots.py [--content content] [--editor]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,9 +49,56 @@ def run(content: Path, target: Path) -> None:
                     print(file)
 
 
+def editor(content: Path, target: Path) -> None:
+    """The web editor as 'serve' offers it: the list, a new practice's form, a practice with its preview."""
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp)
+        shutil.copytree(content, repo / "content")
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                     ["-c", "user.name=Redazione", "-c", "user.email=redazione@example.org", "commit", "-qm", "x"]):
+            subprocess.run(["git", "-C", str(repo), *args], check=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", "content", "--port",
+                                 str(port)], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if "Editor web" in line:
+                    assert "non disponibile" not in line, line
+                    break
+            base = f"http://127.0.0.1:{port}/admin/"
+            with chromium() as browser:
+                context = browser.new_context(viewport={"width": 1280, "height": 860})
+                page = context.new_page()
+                page.goto(base)
+                page.get_by_role("button", name="Accedi").click()
+                page.locator('a[href^="#/collections/pratiche/entries/"] h2').first.wait_for()
+                shots = [("editor-elenco.png", None), ("editor-modulo.png", "#/collections/pratiche/new"),
+                         ("editor-anteprima.png", "#/collections/pratiche/entries/"
+                          + sorted((content / "practices").glob("*.md"))[0].stem)]
+                for name, route in shots:
+                    if route:  # a page of its own: a change of the address's '#' part alone keeps the old form
+                        page = context.new_page()
+                        page.goto(base + route)
+                        page.locator('[id^="titolo-field-"]').wait_for()
+                        time.sleep(1.5)  # the preview pane renders after the form
+                    page.screenshot(path=str(target / name))
+                    print(target / name)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--editor", action="store_true", help="only the web editor, into docs/editor/")
     options = parser.parse_args()
-    run(options.content, options.out)
+    if options.editor:
+        editor(options.content, ROOT / "docs" / "editor")
+    else:
+        run(options.content, options.out)

@@ -1,119 +1,17 @@
-/* The web editor's own code (Decap CMS at /admin/): the file format and the practice preview.
- *
- * Format: the files Decap writes must be ones `python build.py check` accepts and that read well
- * in a pull request's diff. Keys go in the contract's order (the shapes come from schema.py
- * through the page's data), empty optional keys are left out, a sentence result is written as a
- * plain string, dates as YAML dates; YAML 1.1 quoting, so values such as "no" or "1.10" stay
- * text for PyYAML.
+/* The web editor's own code (Decap CMS at /admin/): it registers the file format (formato.js) and
+ * the practice preview, then starts the editor.
  *
  * Preview: the practice is rendered by the theme's own template (practice_content.html, with
  * nunjucks, which reads Jinja's syntax) and the site's own CSS, so the preview has the page's
  * sections in the page's order. The body's Markdown goes through marked and DOMPurify with the
  * site's allow-list.
  */
-import { parse, stringify } from "./vendor/yaml/index.js";
+import { asDate, catalogueFormat, toFile } from "./formato.js";
 
 const data = JSON.parse(document.getElementById("catalogo-dati").textContent);
 const CMS = window.CMS;
 
-// ---- file format ----
-
-const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-
-function isEmpty(value) {
-  return value === null || value === undefined || value === "" ||
-    (Array.isArray(value) && value.length === 0) ||
-    (typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && Object.keys(value).length === 0);
-}
-
-function asDate(value) {
-  const m = typeof value === "string" && /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : value;
-}
-
-/* "120" -> 120 and "2,5" -> 2.5; "1.500" stays text (a thousands separator, or a version?). */
-function asNumber(value) {
-  const text = typeof value === "string" ? value.trim() : "";
-  if (/^-?\d+$/.test(text)) return Number(text);
-  if (/^-?\d+,\d+$/.test(text)) return Number(text.replace(",", "."));
-  return value;
-}
-
-/* A value of the form, ordered and pruned by its shape: {keys: [...], children: {...}, kind}. */
-function toFile(value, shape) {
-  if (Array.isArray(value)) {
-    const items = value.map((item) => toFile(item, shape)).filter((item) => !isEmpty(item));
-    return items;
-  }
-  if (value && typeof value === "object" && !(value instanceof Date)) {
-    if (shape && shape.kind === "risultato") {
-      if (value.tipo === "testo") return typeof value.testo === "string" ? value.testo.trim() : value.testo;
-      const { tipo, ...measure } = value;
-      measure.valore = asNumber(measure.valore);
-      return toFile(measure, shape.misura);
-    }
-    const out = {};
-    const keys = shape ? shape.keys.filter((k) => k in value) : Object.keys(value);
-    for (const key of [...keys, ...Object.keys(value).filter((k) => !keys.includes(k))]) {
-      const child = shape && shape.children ? shape.children[key] : undefined;
-      let item = toFile(value[key], child);
-      if (child && child.kind === "date") item = asDate(item);
-      if (child && child.kind === "integer") item = Array.isArray(item) ? item.map(asNumber) : asNumber(item);
-      if (!isEmpty(item)) out[key] = item;
-    }
-    return out;
-  }
-  return typeof value === "string" ? value.replace(/\r\n?/g, "\n") : value;
-}
-
-function fromFile(value, shape) {
-  if (Array.isArray(value)) return value.map((item) => fromFile(item, shape));
-  if (shape && shape.kind === "risultato") {
-    return typeof value === "string" ? { tipo: "testo", testo: value } : { tipo: "misura", ...value };
-  }
-  if (value && typeof value === "object" && shape && shape.children) {
-    const out = {};
-    for (const [key, item] of Object.entries(value)) out[key] = fromFile(item, shape.children[key]);
-    return out;
-  }
-  return value;
-}
-
-function shapeOf(collection) {
-  return data.forme[collection];
-}
-
-function formatFor(collection) {
-  const shape = shapeOf(collection);
-  return {
-    fromFile(text) {
-      const match = FRONT_MATTER.exec(text);
-      const front = match ? parse(match[1]) || {} : {};
-      const body = match ? text.slice(match[0].length) : text;
-      return { ...fromFile(front, shape), body };
-    },
-    toFile(value) {
-      const plain = value && typeof value.toJS === "function" ? value.toJS() : value;
-      const { body = "", ...front } = plain || {};
-      const yaml = stringify(toFile(front, shape), { version: "1.1", lineWidth: 0 });
-      const text = String(body).replace(/\r\n?/g, "\n").replace(/^\n+/, "");
-      return `---\n${yaml}---\n${text.endsWith("\n") || !text ? text : `${text}\n`}`;
-    },
-  };
-}
-
-// One format serves both collections: each file's shape is found from its keys.
-CMS.registerCustomFormat(data.formato, "md", {
-  fromFile(text) {
-    const match = FRONT_MATTER.exec(text);
-    const front = match ? parse(match[1]) || {} : {};
-    return formatFor("edizione" in front ? "festival" : "pratiche").fromFile(text);
-  },
-  toFile(value) {
-    const plain = value && typeof value.toJS === "function" ? value.toJS() : value;
-    return formatFor(plain && "edizione" in plain ? "festival" : "pratiche").toFile(plain);
-  },
-});
+CMS.registerCustomFormat(data.formato, "md", catalogueFormat(data.forme));
 
 // ---- preview ----
 
@@ -184,7 +82,7 @@ function bodyHtml(markdown) {
 }
 
 export function practiceRecord(entry, slug) {
-  const d = jinjaValues(toFile(entry, shapeOf("pratiche")));
+  const d = jinjaValues(toFile(entry, data.forme.pratiche));
   const comune = d.comune ? data.territori.comuni[d.comune] || null : null;
   const ambito = d.ambito ? territory(`Ambito di ${d.ambito}`) : comune ? data.territori.ambiti[comune.ambito] : null;
   const place = comune || ambito;
@@ -197,8 +95,8 @@ export function practiceRecord(entry, slug) {
     ambito: ambito || { slug: "", denominazione: "(Ambito da indicare)" },
     ambito_verificato: comune ? comune.verificata : true,
     provincia: place ? data.territori.province[place.provincia] : { slug: "", denominazione: "(provincia)" },
-    repliche: (d.repliche || []).map((r) => ({ replica: r, territorio: territory(r.territorio) }))
-      .filter((r) => r.territorio !== null),
+    repliche: jinjaValues((d.repliche || []).map((r) => ({ replica: r, territorio: territory(r.territorio) }))
+      .filter((r) => r.territorio !== null)),
     aggiornata: d.pubblicata || today,
     body_html: bodyHtml(entry.body),
   };
@@ -206,7 +104,19 @@ export function practiceRecord(entry, slug) {
 
 export function renderPractice(entry, slug) {
   const p = practiceRecord(entry, slug);
-  return env.renderString('{% from "practice_content.html" import practice_article %}{{ practice_article(p) }}', { p });
+  // No related practices: they are computed over the whole catalogue at build time.
+  return env.renderString('{% from "practice_content.html" import practice_article %}' +
+    "{{ practice_article(p, related) }}", { p, related: null });
+}
+
+/* The preview's frame is a document of Decap's: give it the page's language and a title. */
+function labelFrame(element, title) {
+  if (!element) return;
+  const doc = element.ownerDocument;
+  doc.documentElement.lang = "it";
+  doc.title = `Anteprima: ${title || "nuova pratica"}`;
+  const frame = doc.defaultView && doc.defaultView.frameElement;
+  if (frame) frame.title = "Anteprima della scheda";
 }
 
 const PracticePreview = window.createClass({
@@ -220,9 +130,21 @@ const PracticePreview = window.createClass({
       html = `<p class="anteprima-errore">Anteprima non disponibile finché la scheda è incompleta (${
         window.DOMPurify.sanitize(String(error.message || error), { ALLOWED_TAGS: [] })}).</p>`;
     }
-    return window.h("main", { className: "container anteprima", dangerouslySetInnerHTML: { __html: html } });
+    const title = values.titolo;
+    return window.h("main", {
+      className: "container anteprima", ref: (element) => labelFrame(element, title),
+      dangerouslySetInnerHTML: { __html: html },
+    });
   },
 });
+
+// Decap's media library commits uploads straight to the main branch, past the pull request; the
+// catalogue's bodies take no images, so its button (no stable attribute to style it by) is removed.
+new MutationObserver(() => {
+  for (const button of document.querySelectorAll("header button")) {
+    if (button.textContent.trim() === "Media") button.remove();
+  }
+}).observe(document.body, { childList: true, subtree: true });
 
 for (const href of data.stili) CMS.registerPreviewStyle(href);
 CMS.registerPreviewTemplate("pratiche", PracticePreview);
