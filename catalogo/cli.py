@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import json
 import os
 import re
 import sys
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from . import parallel
+from . import parallel, segnalazione
 from .catalogue import NODE_MODULES, AssetsMissing
 from .cms import github_repo
 from .config import load_vocabularies
@@ -36,6 +37,7 @@ from .render import Renderer
 from .scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
 from .search import StopWordsMissing, load_stop_words
 from .serve import serve
+from .sources import display_path
 from .stopwatch import Stopwatch
 from .styles import StylesMissing, start_styles
 from .territory import load_territories
@@ -117,7 +119,7 @@ def make_parser() -> argparse.ArgumentParser:
         "controlla le schede e genera il sito statico.",
         epilog="Codici di uscita: 0 tutto bene, 1 contenuti non validi, 2 uso errato del comando.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="{build,check,new,serve,schema}",
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,new,serve,schema,segnalazione}",
                                      parser_class=ItalianParser)
     commands.required = True
 
@@ -171,7 +173,62 @@ def make_parser() -> argparse.ArgumentParser:
                         help="cartella dei contenuti (predefinita: content)")
     schema.add_argument("--dest", type=Path, default=Path("."), metavar="CARTELLA",
                         help="dove scrivere i due file (predefinita: la cartella corrente)")
+    report = commands.add_parser(
+        "segnalazione", help="trasforma un modulo inviato su GitHub in una scheda o in una replica",
+        description="Legge il testo di una segnalazione inviata con il modulo «Proponi una buona pratica» o «Il mio "
+        "territorio vuole replicare una pratica» (come GitHub lo scrive nella issue), controlla tutto come 'check' e "
+        "scrive la nuova scheda, oppure aggiunge la replica alla scheda della pratica. Se qualcosa non va elenca i "
+        "problemi, campo per campo, e non cambia nulla.")
+    report.add_argument("file", type=Path, metavar="FILE", help="il testo della segnalazione")
+    report.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
+                        help="cartella dei contenuti (predefinita: content)")
+    report.add_argument("--format", choices=("text", "json"), default="text",
+                        help="formato del risultato: text o json (file modificati, problemi, riepilogo)")
+    report.add_argument("--data", type=_iso_date, metavar="AAAA-MM-GG",
+                        help="data di pubblicazione di una nuova scheda (predefinita: oggi)")
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"data non valida '{text}': usa AAAA-MM-GG") from None
+
+
+def run_segnalazione(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """A submitted form -> content, written only when every check passes (see segnalazione.py)."""
+    try:
+        text = args.file.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        stderr.write(f"catalogo: errore: non riesco a leggere {args.file}: {getattr(exc, 'strerror', None) or exc}\n")
+        return EXIT_USAGE
+    vocabularies, problems = load_vocabularies(args.content)
+    territories, more = load_territories(args.content / TERRITORIES_DIR)
+    outcome = segnalazione.process(text, args.content, display_path(args.file), vocabularies, territories,
+                                   args.data or dt.date.today()) if not errors(problems + more) \
+        else segnalazione.Outcome(problems=problems + more)
+    if outcome.ok:
+        try:
+            segnalazione.write(outcome)
+        except OSError as exc:
+            stderr.write(f"errore: scrittura non riuscita: {exc.strerror or exc}\n")
+            return EXIT_INVALID
+    written = [display_path(p) for p in outcome.changed] if outcome.ok else []
+    if args.format == "json":
+        stdout.write(json.dumps({"modificati": written, "riepilogo": outcome.summary if outcome.ok else "",
+                                 "problemi": json.loads(format_json(outcome.problems))},
+                                ensure_ascii=False, indent=2) + "\n")
+    else:
+        if outcome.problems:
+            (stderr if not outcome.ok else stdout).write(format_text(outcome.problems, 1))
+        for path in written:
+            stdout.write(f"Modificato {path}\n")
+        if outcome.ok:
+            stdout.write(outcome.summary + "\n")
+        else:
+            stderr.write("Nessun file modificato: correggi la segnalazione.\n")
+    return EXIT_OK if outcome.ok else EXIT_INVALID
 
 
 def _report(loaded: Loaded, fmt: str, stdout: TextIO, stderr: TextIO,
@@ -355,6 +412,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         return serve(args.content, THEME, args.port, stdout)
     if args.command == "schema":
         return run_schema(args.content, args.dest, stdout, stderr)
+    if args.command == "segnalazione":
+        return run_segnalazione(args, stdout, stderr)
     base = args.base_url
     if base is not None and not (base.startswith("/") or re.match(r"^https?://[^/]+", base)):
         stderr.write(f"catalogo: errore: --base-url deve essere un indirizzo completo "

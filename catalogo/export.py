@@ -192,7 +192,8 @@ def dcat_dataset(site: Site, urls: Urls) -> bytes:
                          ("welfare locale", "buone pratiche", "servizi sociali", "Ambiti territoriali sociali",
                           "Puglia")],
         "dcat:contactPoint": {"@type": ["vcard:Kind", "dcatapit:Organization"], "vcard:fn": s.editore,
-                              "vcard:hasEmail": {"@id": f"mailto:{s.contatto_email}"}},
+                              **({"vcard:hasEmail": {"@id": f"mailto:{s.contatto_email}"}}
+                                 if s.contatto_email else {})},
         "dcat:landingPage": {"@id": link("pratiche/")},
         "dct:conformsTo": {"@id": link("dati/schema/pratica.schema.json")},
         "dcat:distribution": [

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .model import PracticeRecord, Site
 from .paths import area_path, festival_path, territory_path
-from .text import fold
+from .territory import Ambito, Territorio
+from .text import fold, slugify
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,15 @@ def _extractors() -> dict[str, Extractor]:
         "stato": lambda p: (p.data.stato,),
         "replicabilita": lambda p: (p.data.replicabilita.livello,),
         "festival": lambda p: tuple(str(y) for y in p.data.festival),
+        # The Ambiti that replicate the practice or want to: a territory finds what its Ambito already
+        # does with others (a replication named by one of its Comuni counts for the Ambito too).
+        "replica": lambda p: tuple(dict.fromkeys(_ambito_of(r.territorio) for r in p.repliche)),
     }
+
+
+def _ambito_of(territory: Territorio) -> str:
+    """The facet value of a territory's Ambito (as the 'ambito' facet writes it)."""
+    return slugify(territory.nome if isinstance(territory, Ambito) else territory.ambito)
 
 
 EXTRACTORS = _extractors()
@@ -51,6 +60,7 @@ LABELS = {
     "stato": "Stato",
     "replicabilita": "Replicabilità",
     "festival": "Edizione del festival",
+    "replica": "Replicata o di interesse per l'Ambito",
 }
 
 
@@ -67,7 +77,7 @@ def _describe(site: Site, key: str, value: str) -> tuple[str, str | None]:
     if key == "provincia":
         provincia = site.territories.province[value]
         return provincia.nome, territory_path(provincia)
-    if key == "ambito":
+    if key in ("ambito", "replica"):
         ambito = next(a for a in site.territories.ambiti.values() if a.slug == f"ambito-{value}")
         return ambito.nome, territory_path(ambito)
     if key == "festival":

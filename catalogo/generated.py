@@ -6,16 +6,8 @@
 from __future__ import annotations
 
 from .cms import CONFIG_FILE, Backend, cms_config, dump_config
-from .jsonschema import (
-    FRONTMATTER_FILE,
-    ISSUE_FORM_FILE,
-    SCHEMA_FILE,
-    dump_yaml,
-    dumps,
-    frontmatter_cms,
-    issue_form,
-    practice_schema,
-)
+from .issueforms import dump_form, forms
+from .jsonschema import FRONTMATTER_FILE, SCHEMA_FILE, dumps, frontmatter_cms, practice_schema
 from .model import Site
 
 
@@ -24,6 +16,6 @@ def generated_files(site: Site) -> dict[str, str]:
     return {
         SCHEMA_FILE: dumps(schema),
         FRONTMATTER_FILE: dumps(frontmatter_cms(schema)),
-        ISSUE_FORM_FILE: dump_yaml(issue_form(site.vocabularies)),
+        **{form.file: dump_form(form) for form in forms(site.vocabularies)},
         CONFIG_FILE: dump_config(cms_config(site, Backend.from_settings(site.settings))),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .model import ResolvedReplica
@@ -135,3 +136,42 @@ def resolve_presenters(doc: RawDoc, fm: FestivalEdition,
         diags.append(_error(doc, ("data",), f"la data è del {fm.data.year} ma il file si chiama "
                             f"{doc.stem}.md: il nome del file è l'anno dell'edizione"))
     return tuple(sorted(found, key=lambda t: (t.kind, fold(t.nome)))), diags
+
+
+# The Avviso's rule: each Comune or Ambito could submit one practice, plus a second one only in
+# the area of educational poverty (seed 001: "una seconda ... esclusivamente nell'ambito del
+# contrasto alle povertà educative").
+SECOND_PRACTICE_AREA = "poverta-educative"
+
+
+@dataclass(frozen=True)
+class Presented:
+    """A practice presented at a festival edition, where its file names the year."""
+
+    path: str
+    line: int
+    col: int
+    key: str
+    presenter: str  # the Comune or Ambito that presented it
+    year: int
+    area: str
+
+
+def check_candidacy(presented: list[Presented], area_label: str) -> list[Diagnostic]:
+    """A warning on each practice of a body that presented more at one edition than the Avviso allowed."""
+    groups: dict[tuple[str, int], list[Presented]] = {}
+    for item in presented:
+        groups.setdefault((item.presenter, item.year), []).append(item)
+    diags = []
+    for (presenter, year), items in sorted(groups.items()):
+        allowed = len(items) <= 1 or (len(items) == 2 and any(i.area == SECOND_PRACTICE_AREA for i in items))
+        if allowed:
+            continue
+        files = ", ".join(sorted(Path(i.path).name for i in items))
+        for item in items:
+            diags.append(Diagnostic(
+                item.path, item.line, item.col, item.key,
+                f"{presenter} risulta avere {len(items)} pratiche presentate al festival {year} ({files}): "
+                f"l'Avviso ammetteva una pratica per ente, più una seconda solo nell'area «{area_label}». "
+                "Controlla anni e territori delle schede", "avviso"))
+    return diags

@@ -161,3 +161,12 @@ class Site:
     @cached_property
     def replications_count(self) -> int:
         return sum(len(p.repliche) for p in self.practices)
+
+    @cached_property
+    def replications_by_state(self) -> dict[str, int]:
+        """How many interests, replications in progress and replications done, in vocabulary order."""
+        counts = dict.fromkeys(self.vocabularies["stato_replica"], 0)
+        for p in self.practices:
+            for r in p.repliche:
+                counts[r.replica.stato] += 1
+        return counts

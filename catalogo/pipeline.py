@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,16 @@ from typing import Any
 from .config import load_settings, load_vocabularies
 from .diagnostics import Diagnostic, errors
 from .gitdates import last_changes
-from .link import check_festival_years, check_replicas, place_practice, resolve_presenters, resolve_replicas
+from .link import (
+    SECOND_PRACTICE_AREA,
+    Presented,
+    check_candidacy,
+    check_festival_years,
+    check_replicas,
+    place_practice,
+    resolve_presenters,
+    resolve_replicas,
+)
 from .markup import render_markdown
 from .model import EditionRecord, PracticeRecord, Site
 from .schema import FestivalEdition, Practice
@@ -69,12 +79,19 @@ def _validate(doc: RawDoc, model: type[Any], vocabularies: Any, reported: set[in
     return cache.validated[key]
 
 
-def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None = None) -> Loaded:
+def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None = None,
+              pending: Mapping[str, bytes] | None = None) -> Loaded:
     """Read and check the whole content folder; the Site is None when anything is wrong.
 
     ``drafts`` (the dev server) turns unfilled 'DA COMPLETARE' markers into warnings, so a
-    practice just scaffolded with ``new`` can be previewed.
+    practice just scaffolded with ``new`` can be previewed. ``pending`` ('practices/x.md' ->
+    bytes) is checked as if written: 'segnalazione' validates a change before making it.
     """
+    pending = pending or {}
+
+    def waiting(folder: str) -> dict[str, bytes]:
+        return {name.split("/", 1)[1]: data for name, data in pending.items() if name.startswith(folder + "/")}
+
     diags: list[Diagnostic] = []
     settings, problems = load_settings(content)
     diags += problems
@@ -85,7 +102,7 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
     dates = last_changes(content)
 
     parsed = cache.parsed if cache is not None else None
-    festival = load_folder(content / FESTIVAL_DIR, slug_re=YEAR_RE, cache=parsed,
+    festival = load_folder(content / FESTIVAL_DIR, slug_re=YEAR_RE, cache=parsed, pending=waiting(FESTIVAL_DIR),
                            slug_hint="il nome è l'anno dell'edizione, ad esempio 2024.md")
     diags += festival.diagnostics
     files = festival.files + 2
@@ -105,7 +122,8 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
     years = {e.anno for e in editions} | {int(d.stem) for d in festival.docs if d.stem.isdigit()}
 
     records: list[PracticeRecord] = []
-    for scanned in scan_folder(content / PRACTICES_DIR, cache=parsed,
+    presented: list[Presented] = []
+    for scanned in scan_folder(content / PRACTICES_DIR, cache=parsed, pending=waiting(PRACTICES_DIR),
                                slug_hint="usa solo lettere minuscole senza accenti, cifre e trattini, "
                                "ad esempio 'centro-famiglie-bitonto.md'"):
         diags += scanned.diagnostics
@@ -122,6 +140,11 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
         if fm is None or placement is None or replica_problems:
             continue
         repliche = resolve_replicas(fm, territories)
+        presenter = (placement.comune or placement.ambito).denominazione
+        for i, year in enumerate(fm.festival):
+            line, col = doc.pos(("festival", i))
+            presented.append(Presented(doc.path, line, col, f"festival[{i + 1}]", presenter, year,
+                                       fm.area_tematica))
         records.append(PracticeRecord(
             slug=doc.stem, source=doc.path, data=fm,
             comune=placement.comune, ambito=placement.ambito,
@@ -129,6 +152,8 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
             repliche=repliche, aggiornata=_updated(doc, dates, fm.pubblicata), body=doc.body,
         ))
 
+    if "area_tematica" in vocabularies and SECOND_PRACTICE_AREA in vocabularies["area_tematica"]:
+        diags += check_candidacy(presented, vocabularies["area_tematica"][SECOND_PRACTICE_AREA].etichetta)
     if settings is None or errors(diags):
         return Loaded(None, diags, files)
     newest = [r.aggiornata for r in records] + [e.aggiornata for e in editions]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,15 +27,17 @@ from .export import (
     robots,
     sitemap,
 )
+from .facets import EXTRACTORS
+from .issueforms import INTEREST_FILE, form_url
 from .jsonschema import FIELD_HELP, dumps, practice_schema
 from .mapsvg import CLASSES, MapData, shade
-from .model import Site
+from .model import PracticeRecord, Site
 from .output import Output, fingerprinted
 from .paths import area_path, festival_path, practice_path, territory_path
 from .related import Related, related_practices
 from .stopwatch import NO_STOPWATCH, Stopwatch
 from .styles import build_styles
-from .text import fold
+from .text import fold, slugify
 from .urls import Urls
 
 # Everything the site loads is its own; no inline script or style can run (JSON-LD is data, not script).
@@ -118,6 +121,7 @@ class Renderer:
             label=site.label,
             stylesheets=self.styles.stylesheets,
             csp=CSP,
+            interest_url=self.interest_url,
         )
 
     def _fingerprint_assets(self) -> dict[str, Output]:
@@ -136,6 +140,13 @@ class Renderer:
             return None
         known = tuple(s for s in self.map_data.ambiti if s.key in self.site.territories.ambiti)
         return MapData(self.map_data.width, self.map_data.height, known, self.map_data.province)
+
+    def interest_url(self, p: PracticeRecord) -> str | None:
+        """The interest form, filled in with the practice, when the repository is known."""
+        repository = self.site.settings.repository
+        if not repository:
+            return None
+        return form_url(repository, INTEREST_FILE, pratica=p.slug, title=f"Interesse a replicare: {p.titolo}")
 
     def asset(self, name: str) -> str:
         return self.urls.url(self.assets[name].path)
@@ -294,12 +305,16 @@ class Renderer:
         page("territori/index.html", "territories.html", title="Territori",
              description="I Comuni, gli Ambiti territoriali sociali e le province "
              "che hanno pratiche nel catalogo.", breadcrumbs=[("Territori", None)])
+        # How many practices each Ambito replicates or wants to (the catalogue's 'replica' facet).
+        replicated = Counter(value for p in site.practices for value in EXTRACTORS["replica"](p))
         for tp in site.territory_pages:
             name = tp.territory.denominazione
+            own = getattr(tp.territory, "ambito", None) or getattr(tp.territory, "nome", "")
             page(territory_path(tp.territory) + "index.html", "territory.html",
                  title=name, description=f"Le buone pratiche di welfare locale: {name}.",
                  breadcrumbs=[("Territori", self.urls.url("territori/")), (name, None)],
-                 territory=tp.territory, practices=tp.practices, replicating=tp.replicating)
+                 territory=tp.territory, practices=tp.practices, replicating=tp.replicating,
+                 replicated_by_ambito=replicated.get(slugify(own), 0))
         page("festival/index.html", "festival_index.html",
              title="Festival delle buone pratiche",
              description="Le edizioni del Festival delle buone pratiche del welfare locale.",

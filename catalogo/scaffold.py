@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .pipeline import PLACEHOLDER, PRACTICES_DIR
 from .schema import Practice, Vocabularies
@@ -180,13 +184,39 @@ def render(answers: Answers, vocabularies: Vocabularies, territories: Territorie
     return "\n".join(lines)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Lists indented under their key, as the files of the catalogue are written."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def practice_text(values: Mapping[str, Any], body: str) -> str:
+    """A complete practice file: the given keys in the contract's order (the order ``new`` writes
+    them in), strings quoted only where YAML would read them as something else."""
+    ordered = {key: values[key] for key in Practice.model_fields if key in values}
+    front = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000,
+                      default_flow_style=False)
+    text = body.strip("\n")
+    return f"---\n{front}---\n" + (text + "\n" if text else "")
+
+
+def practice_path(content: Path, slug: str) -> Path:
+    return content / PRACTICES_DIR / f"{slug}.md"
+
+
+def write_new_file(target: Path, text: str) -> None:
+    """A new practice file: never one that exists, even when two writers race ('x')."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+
 def write_practice(content: Path, answers: Answers, vocabularies: Vocabularies, territories: Territories,
                    today: dt.date, slug: str | None = None) -> Path:
     slug = slug or slug_for(answers)
-    target = content / PRACTICES_DIR / f"{slug}.md"
+    target = practice_path(content, slug)
     if target.exists():
         raise ScaffoldError(f"esiste già {target}: scegli un altro titolo o indica un nome con --slug")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8", newline="\n") as fh:  # 'x': never overwrite, even racing
-        fh.write(render(answers, vocabularies, territories, today))
+    write_new_file(target, render(answers, vocabularies, territories, today))
     return target

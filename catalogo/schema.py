@@ -160,6 +160,8 @@ class Replica(_Record):
     stato: Annotated[str, Vocab("stato_replica")] = about(
         "Stato della replica", "Interesse espresso, replica in corso o replica realizzata.")
     anno: Year | None = about("Anno", "L'anno dell'interesse o della replica.", None)
+    fonte: Url | None = about("Fonte", "Una fonte pubblica dell'interesse o della replica (delibera, notizia), "
+                              "se c'è.", None)
 
 
 class Practice(_Record):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -273,41 +273,51 @@ class Scanned:
 
 
 def scan_folder(folder: Path, *, slug_re: re.Pattern[str] = SLUG_RE, slug_hint: str = "",
-                cache: ParseCache | None = None) -> Iterator[Scanned]:
+                cache: ParseCache | None = None, pending: Mapping[str, bytes] | None = None) -> Iterator[Scanned]:
     """Every ``*.md`` of a folder, sorted by name so the build is deterministic, one at a time:
     a document can be checked and let go before the next is read (10,000 files in flat memory).
 
     With a cache (the dev server's), files whose bytes did not change are not parsed again.
+    ``pending`` (file name -> bytes) stands for files as they would be once written: a change is
+    checked before anything touches the disk.
     """
-    if not folder.is_dir():
+    pending = pending or {}
+    if not folder.is_dir() and not pending:
         return
-    for file in sorted(folder.iterdir()):
+    on_disk = {f.name: f for f in folder.iterdir()} if folder.is_dir() else {}
+    for name in sorted(on_disk.keys() | pending.keys()):
+        file = on_disk.get(name, folder / name)
+        path = display_path(file)
+        if name in pending:
+            doc, diags = parse_document(pending[name], path, file.stem)
+            yield Scanned(doc, _slug_problems(file, path, slug_re, slug_hint) + diags, True)
+            continue
         if file.name.startswith(".") or not file.is_file():
             continue
-        path = display_path(file)
         if file.suffix != ".md":
             yield Scanned(None, [Diagnostic(path, 1, 1, "", "file ignorato: le schede devono "
                                             "avere estensione .md", "avviso")], False)
             continue
-        problems = []
-        if not slug_re.match(file.stem):
-            problems.append(Diagnostic(path, 1, 1, "", f"nome del file non valido '{file.name}': {slug_hint}"))
         raw = file.read_bytes()
         cached = cache.get(path) if cache is not None else None
-        if cached is not None and cached[0] == raw:
-            doc, diags = cached[1], cached[2]
-        else:
-            doc, diags = parse_document(raw, path, file.stem)
+        if cached is None or cached[0] != raw:
+            cached = (raw, *parse_document(raw, path, file.stem))
             if cache is not None:
-                cache[path] = (raw, doc, diags)
-        yield Scanned(doc, problems + diags, True)
+                cache[path] = cached
+        yield Scanned(cached[1], _slug_problems(file, path, slug_re, slug_hint) + cached[2], True)
+
+
+def _slug_problems(file: Path, path: str, slug_re: re.Pattern[str], slug_hint: str) -> list[Diagnostic]:
+    if slug_re.match(file.stem):
+        return []
+    return [Diagnostic(path, 1, 1, "", f"nome del file non valido '{file.name}': {slug_hint}")]
 
 
 def load_folder(folder: Path, *, slug_re: re.Pattern[str] = SLUG_RE, slug_hint: str = "",
-                cache: ParseCache | None = None) -> LoadResult:
+                cache: ParseCache | None = None, pending: Mapping[str, bytes] | None = None) -> LoadResult:
     """scan_folder, all at once."""
     result = LoadResult()
-    for scanned in scan_folder(folder, slug_re=slug_re, slug_hint=slug_hint, cache=cache):
+    for scanned in scan_folder(folder, slug_re=slug_re, slug_hint=slug_hint, cache=cache, pending=pending):
         result.diagnostics.extend(scanned.diagnostics)
         result.files += scanned.counted
         if scanned.doc is not None:

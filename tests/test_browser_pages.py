@@ -1,4 +1,4 @@
-"""Map and publication in a real browser: they render, and the publication prints one practice per page."""
+"""Map, publication and the practice page's door to the interest form, in a real browser."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def origin(tmp_path_factory):
     shutil.copytree(FIXTURE_SITE, root / "content")
     shutil.copytree(ROOT / "content" / "territori" / "mappa", root / "content" / "territori" / "mappa")
     assert main(["build", "--content", str(root / "content"), "--out", str(root / "catalogo"), "--base-url",
-                 "/catalogo/"], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+                 "/catalogo/", "--repository", "https://github.com/esempio/catalogo"],
+                stdout=io.StringIO(), stderr=io.StringIO()) == 0
     with serve(root) as url:
         yield url + "/catalogo/"
 
@@ -59,4 +60,28 @@ def test_publication_prints_one_practice_per_page(browser, origin) -> None:
     assert page.is_hidden("button[data-stampa]") and page.is_hidden(".site-nav")
     after = page.evaluate("getComputedStyle(document.querySelector('.print-page')).breakBefore")
     assert after == "page"
+    page.close()
+
+
+def test_a_practice_page_opens_the_interest_form_filled_in(browser, origin) -> None:
+    """Two clicks and a form: the link opens GitHub's new issue page with the practice already in the
+    form's 'pratica' field (github.com is answered here: the test makes no request outside)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    page = browser.new_page()
+    requested: list[str] = []
+
+    def github(route) -> None:
+        requested.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<title>GitHub</title>")
+
+    page.route("https://github.com/**", github)
+    page.goto(origin + "pratiche/sportello-prova/")
+    page.get_by_role("link", name="Dichiara l'interesse del tuo territorio").click()
+    page.wait_for_url("https://github.com/**")
+    (url,) = requested
+    parts = urlsplit(url)
+    assert parts.path == "/esempio/catalogo/issues/new"
+    assert parse_qs(parts.query) == {"template": ["interesse-replica.yml"], "pratica": ["sportello-prova"],
+                                     "title": ["Interesse a replicare: Sportello unico di prova"]}
     page.close()

