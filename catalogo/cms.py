@@ -349,6 +349,7 @@ def _territory_data(site: Site) -> dict[str, Any]:
 def editor_data(site: Site, base_path: str, stylesheets: list[str], templates: dict[str, str]) -> dict[str, Any]:
     """What catalogo-cms.js needs: the file shapes, and what the preview renders with."""
     return {
+        "repository": site.settings.repository,  # the interest form's link, as on the page
         "formato": FORMAT,
         "forme": shapes(site),
         "base": base_path,

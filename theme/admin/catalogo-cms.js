@@ -55,6 +55,13 @@ env.addGlobal("label", (vocabulary, slug) => {
   return term ? term.etichetta : slug;
 });
 env.addGlobal("site", { vocabularies: data.vocabolari });
+// The interest form, filled in with the practice (render.Renderer.interest_url builds the same address).
+env.addGlobal("interest_url", (p) => {
+  if (!data.repository) return null;
+  const query = new URLSearchParams({ template: "interesse-replica.yml", pratica: p.slug,
+    title: `Interesse a replicare: ${p.titolo}` });
+  return `${data.repository.replace(/\/+$/, "")}/issues/new?${query}`;
+});
 
 function territory(name) {
   if (!name) return null;
