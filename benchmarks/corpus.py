@@ -108,8 +108,11 @@ def _body(w: _Writer, total: int, i: int) -> tuple[str, int]:
 
 
 def write_corpus(target: Path, count: int, *, seed: int = 2024, body_words: tuple[int, int] = BODY_WORDS,
-                 content: Path = ROOT / "content") -> Path:
-    """A content folder with the real settings, vocabularies and tables, and ``count`` practices."""
+                 content: Path = ROOT / "content", homogeneous: bool = False) -> Path:
+    """A content folder with the real settings, vocabularies and tables, and ``count`` practices.
+
+    ``homogeneous``: every practice shares its call area, V Piano area and destinatari (a thematic
+    catalogue, or one grown from a single call), the worst case for 'Pratiche simili'."""
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(content, target, ignore=shutil.ignore_patterns("practices"))
@@ -137,10 +140,13 @@ def write_corpus(target: Path, count: int, *, seed: int = 2024, body_words: tupl
             front["ambito"] = rng.choice(ambiti)
         else:
             front["comune"] = rng.choice(comuni)
+        if homogeneous:
+            front |= {"area_tematica": "poverta-educative", "aree_strategiche": ["famiglie-minori"],
+                      "destinatari": ["minori", "famiglie"]}
+        else:
+            front |= {"area_tematica": pick("area_tematica"), "aree_strategiche": sample("aree_strategiche", 1, 3),
+                      "destinatari": sample("destinatari", 1, 4)}
         front |= {
-            "area_tematica": pick("area_tematica"),
-            "aree_strategiche": sample("aree_strategiche", 1, 3),
-            "destinatari": sample("destinatari", 1, 4),
             "anno_avvio": start,
             "stato": pick("stato"),
         }

@@ -37,22 +37,24 @@ def _mask(values: tuple[str, ...], positions: dict[str, int]) -> int:
     return mask
 
 
-def related_practices(site: Site, stop_words: frozenset[str]) -> dict[str, tuple[Related, ...]]:
-    """Memoized on what the choice depends on, so the dev server does not redo it after a body edit."""
+def related_practices(site: Site, stop_words: frozenset[str],
+                      pairs: list[int] | None = None) -> dict[str, tuple[Related, ...]]:
+    """Memoized on what the choice depends on, so the dev server does not redo it after a body edit.
+    ``pairs`` receives how many pairs were scored one by one (near-linear, tests/test_related.py)."""
     key = (stop_words, tuple((p.slug, p.data.area_tematica, p.data.aree_strategiche, p.data.destinatari,
                               p.titolo, p.data.sintesi) for p in site.practices))
     by_slug = {p.slug: p for p in site.practices}
     return {slug: tuple(Related(by_slug[other], reason) for other, reason in chosen)
-            for slug, chosen in _related_slugs(key, site).items()}
+            for slug, chosen in _related_slugs(key, site, pairs).items()}
 
 
 _memo: dict[object, dict[str, tuple[tuple[str, str], ...]]] = {}
 
 
-def _related_slugs(key: object, site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
+def _related_slugs(key: object, site: Site, pairs: list[int] | None) -> dict[str, tuple[tuple[str, str], ...]]:
     if key not in _memo:
         _memo.clear()  # only the latest catalogue is worth keeping
-        computed = _compute(site, key[0])  # type: ignore[index]
+        computed = _compute(site, key[0], pairs)  # type: ignore[index]
         _memo[key] = {slug: tuple((r.practice.slug, r.reason) for r in rs) for slug, rs in computed.items()}
     return _memo[key]
 
@@ -103,15 +105,34 @@ def _members(bits: int) -> Iterator[int]:
         bits ^= low
 
 
-def _compute(site: Site, stop_words: frozenset[str]) -> dict[str, tuple[Related, ...]]:
-    """The best MAX_RELATED by score, then slug, without scoring every pair.
+# Words shared by many practices ('servizi', 'famiglie'...) say little about a theme, and in a
+# catalogue of alike practices they make every pair a candidate: quadratic. A practice's candidates
+# come from its rarer words (at most RARE practices each), rarest first, until POOL of them; then
+# from its frequent words, at most POOL more, those sharing the most first. When neither limit is
+# reached the choice is the pairwise definition's, exactly (tests/test_related.py).
+RARE = 32
+POOL = 64
+
+
+def _most(planes: list[int], among: int, limit: int, everyone: int) -> int:
+    """The members of ``among`` with the highest counts in ``planes``, ``limit`` or a few more (a whole
+    count at a time, so the choice does not depend on bit order beyond the count)."""
+    chosen = 0
+    for k in range(1 << len(planes), 0, -1):
+        chosen |= among & _exactly(planes, k, everyone)
+        if chosen.bit_count() >= limit:
+            break
+    return chosen
+
+
+def _compute(site: Site, stop_words: frozenset[str], pairs: list[int] | None = None) -> dict[str, tuple[Related, ...]]:
+    """The best MAX_RELATED by score, then slug, scoring only the practices that may share words.
 
     Practices are bits of big integers, in slug order (one bitset per area, V Piano area,
-    destinatario and word), so what a practice shares with all the others is a few bitwise
-    operations: practices that may earn the 'temi simili' bonus are scored one by one; for all
-    the others the score depends only on how many areas and destinatari they share, and the
-    lowest bits of each score level are the first slugs. 10,000 practices take well under a
-    second where comparing every pair took minutes.
+    destinatario and word): what a practice shares with all the others is a few bitwise operations.
+    Candidates for the 'temi simili' bonus are scored one by one (see RARE and POOL); every other
+    practice scores by the areas and destinatari it shares alone, and the lowest bits of each score
+    level are the first slugs.
     """
     practices = sorted(site.practices, key=lambda p: p.slug)
     everyone = (1 << len(practices)) - 1
@@ -129,6 +150,9 @@ def _compute(site: Site, stop_words: frozenset[str]) -> dict[str, tuple[Related,
             audiences[x] = audiences.get(x, 0) | bit
         for w in words[j]:
             by_word[w] = by_word.get(w, 0) | bit
+    frequency = {w: bits.bit_count() for w, bits in by_word.items()}
+    word_ids = {w: k for k, w in enumerate(sorted(by_word))}
+    vocabulary = [sum(1 << word_ids[w] for w in found) for found in words]  # each practice's words as bits
     plan_bits: dict[str, int] = {}
     audience_bits: dict[str, int] = {}
     plan_masks = [_mask(p.data.aree_strategiche, plan_bits) for p in practices]
@@ -137,34 +161,48 @@ def _compute(site: Site, stop_words: frozenset[str]) -> dict[str, tuple[Related,
     for j, found_words in enumerate(words):
         by_size[len(found_words)] = by_size.get(len(found_words), 0) | (1 << j)
 
-    def score_of(i: int, j: int) -> tuple[float, float]:
-        p, q = practices[i], practices[j]
-        score = AREA if q.data.area_tematica == p.data.area_tematica else 0.0
-        score += PLAN * (plan_masks[i] & plan_masks[j]).bit_count() \
-            + AUDIENCE * (audience_masks[i] & audience_masks[j]).bit_count()
-        shared = len(words[i] & words[j])
-        overlap = shared / (len(words[i]) + len(words[j]) - shared) if shared else 0.0
-        if overlap >= MIN_OVERLAP:
-            score += WORDS * overlap
-        return score, overlap
+    area_of = [p.data.area_tematica for p in practices]
+    sizes = [len(found) for found in words]
 
     out: dict[str, tuple[Related, ...]] = {}
     for i, p in enumerate(practices):
         me = 1 << i
-        # overlap >= t needs shared >= t * (|Wi| + |Wj|) / (1 + t); the tolerance keeps a float
-        # rounding from dropping a pair (the exact test is score_of's).
-        word_planes = _planes([by_word[w] for w in words[i]])
-        needs: dict[int, int] = {}
-        for size, bits in by_size.items():
-            need = max(1, math.ceil(MIN_OVERLAP * (len(words[i]) + size) / (1 + MIN_OVERLAP) - 1e-6))
-            needs[need] = needs.get(need, 0) | bits
+        mine = sorted(words[i], key=lambda w: (frequency[w], w))
         close = 0
-        for need, bits in needs.items():
-            close |= bits & _at_least(word_planes, need, everyone)
+        for w in mine:
+            if frequency[w] > RARE or (close & ~me).bit_count() >= POOL:
+                break
+            close |= by_word[w]
+        frequent = [by_word[w] for w in mine if frequency[w] > RARE]
+        if frequent:
+            # Sharing only frequent words, a practice is a candidate if it can reach MIN_OVERLAP:
+            # overlap >= t needs shared >= t * (|Wi| + |Wj|) / (1 + t) (the tolerance keeps a float
+            # rounding from dropping a pair; score_of makes the exact test).
+            word_planes = _planes(frequent)
+            needs: dict[int, int] = {}
+            for size, bits in by_size.items():
+                need = max(1, math.ceil(MIN_OVERLAP * (len(words[i]) + size) / (1 + MIN_OVERLAP) - 1e-6))
+                needs[need] = needs.get(need, 0) | bits
+            reach = 0
+            for need, bits in needs.items():
+                reach |= bits & _at_least(word_planes, need, everyone)
+            reach &= ~close & ~me
+            if reach.bit_count() > POOL:
+                reach = _most(word_planes, reach, POOL, everyone)
+            close |= reach
         close &= ~me
+        if pairs is not None:
+            pairs.append(close.bit_count())
         scored = []
+        # Every candidate scored exactly, as the pairwise definition does (the hot loop: kept flat).
+        area, plan, audience, vocab, size = area_of[i], plan_masks[i], audience_masks[i], vocabulary[i], sizes[i]
         for j in _members(close):
-            score, overlap = score_of(i, j)
+            score = AREA if area_of[j] == area else 0.0
+            score += PLAN * (plan & plan_masks[j]).bit_count() + AUDIENCE * (audience & audience_masks[j]).bit_count()
+            shared = (vocab & vocabulary[j]).bit_count()
+            overlap = shared / (size + sizes[j] - shared) if shared else 0.0
+            if overlap >= MIN_OVERLAP:
+                score += WORDS * overlap
             if score > 0:
                 scored.append((-round(score, 9), practices[j].slug, j, overlap))
         same_area = areas[p.data.area_tematica]

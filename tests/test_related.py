@@ -1,4 +1,5 @@
-"""Related practices: the bitset algorithm picks exactly what scoring every pair picks."""
+"""Related practices: on ordinary catalogues the choice is exactly what scoring every pair picks, and
+on a catalogue of alike practices the pairs scored one by one stay near-linear."""
 
 from __future__ import annotations
 
@@ -11,17 +12,19 @@ from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require
 from corpus import write_corpus
 
 from catalogo.pipeline import load_site
-from catalogo.related import AREA, AUDIENCE, MAX_RELATED, MIN_OVERLAP, PLAN, WORDS, _compute, _mask, _words
-from catalogo.search import load_stop_words
+from catalogo.related import AREA, AUDIENCE, MAX_RELATED, MIN_OVERLAP, PLAN, WORDS, related_practices
+from catalogo.search import index_stems, load_stop_words, tokenize, trim
+
+
+def _words(p, stop_words) -> frozenset[str]:
+    """The stems of a practice's title and summary (the definition's 'words')."""
+    words = (trim(t) for t in tokenize(f"{p.titolo} {p.data.sintesi}"))
+    return frozenset(index_stems(w)[0] for w in words if len(w) > 2 and w not in stop_words)
 
 
 def every_pair(site, stop_words) -> dict[str, list[str]]:
     """The definition: score every other practice, keep the best four by score, then slug."""
     practices = list(site.practices)
-    plan_bits: dict[str, int] = {}
-    audience_bits: dict[str, int] = {}
-    plans = [_mask(p.data.aree_strategiche, plan_bits) for p in practices]
-    audiences = [_mask(p.data.destinatari, audience_bits) for p in practices]
     words = [_words(p, stop_words) for p in practices]
     out = {}
     for i, p in enumerate(practices):
@@ -30,7 +33,8 @@ def every_pair(site, stop_words) -> dict[str, list[str]]:
             if j == i:
                 continue
             score = AREA if q.data.area_tematica == p.data.area_tematica else 0.0
-            score += PLAN * (plans[i] & plans[j]).bit_count() + AUDIENCE * (audiences[i] & audiences[j]).bit_count()
+            score += PLAN * len(set(p.data.aree_strategiche) & set(q.data.aree_strategiche))
+            score += AUDIENCE * len(set(p.data.destinatari) & set(q.data.destinatari))
             shared = len(words[i] & words[j])
             overlap = shared / (len(words[i]) + len(words[j]) - shared) if shared else 0.0
             if overlap >= MIN_OVERLAP:
@@ -48,7 +52,7 @@ def test_same_choice_as_scoring_every_pair(content, tmp_path: Path) -> None:
         content = _with_similar_summaries(write_corpus(tmp_path / "content", 400, body_words=(50, 100)))
     site = load_site(content).site
     stop_words = load_stop_words(NODE_MODULES)
-    computed = _compute(site, stop_words)
+    computed = related_practices(site, stop_words)
     chosen = {slug: [r.practice.slug for r in related] for slug, related in computed.items()}
     assert chosen == every_pair(site, stop_words)
     if len(site.practices) > 100:
@@ -69,3 +73,16 @@ def _with_similar_summaries(content: Path) -> Path:
         target.write_text("---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body,
                           encoding="utf-8")
     return content
+
+
+def test_alike_practices_do_not_make_every_pair_a_candidate(tmp_path: Path) -> None:
+    """1,200 practices sharing call area, V Piano area and destinatari (a thematic catalogue): the
+    pairs scored one by one grow with the catalogue, not with its square (1.4 million pairs). The
+    benchmark times 3,000 of them (benchmarks/run.py)."""
+    require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
+    site = load_site(write_corpus(tmp_path / "content", 1200, body_words=(5, 10), homogeneous=True)).site
+    pairs: list[int] = []
+    computed = related_practices(site, load_stop_words(NODE_MODULES), pairs)
+    assert len(pairs) == 1200 and all(len(v) == MAX_RELATED for v in computed.values())
+    assert sum(pairs) < 1200 * 200  # at most a couple of hundred candidates each, out of 1,199
+    assert sum(1 for related in computed.values() for r in related if "temi simili" in r.reason) > 100
