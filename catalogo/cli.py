@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn, TextIO
 
-from . import parallel, segnalazione
-from .catalogue import NODE_MODULES, AssetsMissing
+from . import segnalazione
+from .build import THEME, BuildOptions, build
 from .cms import github_repo
 from .config import load_vocabularies
 from .diagnostics import (
@@ -28,26 +27,16 @@ from .diagnostics import (
 )
 from .external import check_external
 from .generated import generated_files
-from .linkcheck import LinkIndex, locate_in_sources
-from .mapsvg import load_map
-from .output import Output
 from .pipeline import TERRITORIES_DIR, Loaded, load_site
-from .related import related_practices
-from .render import Renderer
 from .scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
-from .search import StopWordsMissing, load_stop_words
 from .serve import serve
 from .sources import display_path
-from .stopwatch import Stopwatch
-from .styles import StylesMissing, start_styles
 from .territory import load_territories
-from .urls import Urls
-from .write import WriteError, write_outputs, write_site
+from .text import count_it
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUT = Path("_site")
-THEME = Path(__file__).resolve().parent.parent / "theme"
 
 _ARGPARSE_ITALIAN = [
     (r"unrecognized arguments: (.*)", r"opzioni non riconosciute: \1"),
@@ -58,33 +47,6 @@ _ARGPARSE_ITALIAN = [
     (r"invalid choice: (.*) \(choose from (.*)\)", r"comando sconosciuto \1 (scegli tra \2)"),
     (r"ambiguous option: (.*)", r"opzione ambigua: \1"),
 ]
-
-
-class PracticePages:
-    """The practices' pages and JSON, made and written by a forked process (see parallel.py);
-    their links join the main process's when it finishes."""
-
-    def __init__(self, renderer: Renderer, staging: Path, links: LinkIndex) -> None:
-        self.links = links
-
-        def work() -> Any:
-            site = renderer.site
-            related = related_practices(site, load_stop_words(NODE_MODULES))
-            mine = LinkIndex(links.urls, links.out_label)
-            write_outputs(mine.watch(job() for job in renderer.practice_jobs(related).values()), staging)
-            return mine.state()
-
-        self.forked: parallel.Forked[Any] = parallel.Forked(work)
-
-    def finish(self) -> None:
-        self.links.merge(self.forked.result())
-
-    def cancel(self) -> None:
-        self.forked.cancel()
-
-
-class LinksBroken(Exception):
-    """Raised before the swap: the staged site has broken internal links."""
 
 
 class ItalianHelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -258,63 +220,24 @@ def run_check(content: Path, fmt: str, stdout: TextIO, stderr: TextIO, external:
     return EXIT_OK if loaded.ok and not errors(extra) else EXIT_INVALID
 
 
-def run_build(content: Path, out: Path, base_url: str | None, stdout: TextIO, stderr: TextIO,
-              timings: bool = False, repository: str | None = None) -> int:
+def run_build(content: Path, out: Path, options: BuildOptions, stdout: TextIO, stderr: TextIO,
+              timings: bool = False) -> int:
     started = time.perf_counter()
-    stopwatch = Stopwatch()
-    start_styles(THEME)  # Node purges the CSS on the other core meanwhile
-    with stopwatch.lap("lettura e controllo"):
-        loaded = load_site(content)
-    if not loaded.ok or loaded.site is None:
-        _report(loaded, "text", stdout, stderr)
-        stderr.write("Sito non generato: correggi i problemi indicati. La cartella di uscita non è stata toccata.\n")
+    result = build(content, out, options, THEME)
+    if result.problem:
+        stderr.write(f"errore: {result.problem}\n")
         return EXIT_INVALID
-    site = loaded.site
-    if repository:
-        site = dataclasses.replace(site, settings=site.settings.model_copy(update={"repository": repository}))
-    base = base_url or site.settings.base_url
-    sources = {f"pratiche/{p.slug}/index.html": p.source for p in site.practices}
-    sources.update({f"festival/{e.anno}/index.html": e.source for e in site.editions})
-    links = LinkIndex(Urls.from_base_url(base), out.as_posix())
-    broken: list[Diagnostic] = []
-
-    def check_links(staging: Path) -> None:
-        with stopwatch.lap("collegamenti interni"):
-            found = links.problems(lambda page: (staging / page).read_text(encoding="utf-8"))
-            broken.extend(locate_in_sources(found, out.as_posix(), sources))
-        if broken:
-            raise LinksBroken
-
-    try:
-        with stopwatch.lap("tema e CSS"):
-            renderer = Renderer(site, THEME, base, map_data=load_map(content))
-        alongside = None
-        if parallel.worthwhile() and site.practices:
-            # A second process makes the practices' own pages while this one builds the index.
-            def alongside(staging: Path) -> PracticePages:
-                return PracticePages(renderer, staging, links)
-
-        def outputs() -> Iterator[Output]:
-            # A generator: the index is built once the second process is under way.
-            yield from renderer.outputs(stopwatch, practices=alongside is None)
-
-        with stopwatch.lap("pagine, esportazioni e scrittura"):
-            write_site(links.watch(outputs()), out, before_swap=check_links, alongside=alongside)
-    except (AssetsMissing, StylesMissing, StopWordsMissing, WriteError) as exc:
-        stderr.write(f"errore: {exc}\n")
+    if not result.built:
+        _report(Loaded(None, result.diagnostics, result.files), "text", stdout, stderr)
+        reason = "ci sono collegamenti interni non validi" if result.failed == "collegamenti" else \
+            "correggi i problemi indicati"
+        stderr.write(f"Sito non generato: {reason}. La cartella di uscita non è stata toccata.\n")
         return EXIT_INVALID
-    except LinksBroken:
-        _report(loaded, "text", stdout, stderr, broken)
-        stderr.write("Sito non generato: ci sono collegamenti interni non validi. "
-                     "La cartella di uscita non è stata toccata.\n")
-        return EXIT_INVALID
-    _report(loaded, "text", stdout, stderr)
-    pages = len(links.pages)
-    n = len(site.practices)
-    stdout.write(f"Sito generato in {out}/: {pages} pagine, {n} {'pratica' if n == 1 else 'pratiche'} "
-                 f"({time.perf_counter() - started:.2f} s).\n")
+    _report(Loaded(None, result.diagnostics, result.files), "text", stdout, stderr)
+    stdout.write(f"Sito generato in {out}/: {count_it(result.pages, 'pagina', 'pagine')}, "
+                 f"{count_it(result.practices, 'pratica', 'pratiche')} ({time.perf_counter() - started:.2f} s).\n")
     if timings:
-        stdout.write("Tempi delle fasi:\n" + stopwatch.report())
+        stdout.write("Tempi delle fasi:\n" + result.stopwatch.report())
     return EXIT_OK
 
 
@@ -423,4 +346,4 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         stderr.write(f"catalogo: errore: --repository deve essere l'indirizzo di un repository GitHub "
                      f"(https://github.com/<proprietario>/<nome>), non '{args.repository}'\n")
         return EXIT_USAGE
-    return run_build(args.content, args.out, base, stdout, stderr, timings=args.tempi, repository=args.repository)
+    return run_build(args.content, args.out, BuildOptions(base, args.repository), stdout, stderr, timings=args.tempi)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -18,6 +18,14 @@ from .urls import Urls
 # (Jinja's autoescape, nh3's serializer, JSON-LD's \\u003c): a regular expression finds them all,
 # far faster than an HTML parser on the 1,000-practice publication page.
 _ATTR = re.compile(r'\s(href|src|action|id)="([^"]*)"')
+
+
+# What a worker process gathered, for LinkIndex.merge: files, pages, each page's ids, and each
+# distinct link's occurrences.
+LinkState = tuple[set[str], list[str], dict[str, frozenset[str]], dict[Any, "array[int]"]]
+
+
+_EXTERNAL = ("https://", "http://", "mailto:", "tel:")
 
 
 def _target_file(path: str) -> str:
@@ -47,6 +55,14 @@ class LinkIndex:
 
     def _resolve(self, page_url: str, href: str) -> tuple[str, str, str] | None:
         """(target file, fragment, problem) of an internal link; None for an external one."""
+        if href.startswith(_EXTERNAL):
+            return None
+        if href.startswith("#"):  # this page's own anchor: no need to resolve it against the page
+            key = (page_url, "")
+            found = self._resolved.get(key, False)
+            if found is False:
+                found = self._resolved[key] = self._resolve(page_url, page_url)
+            return (found[0], href[1:], found[2]) if found else None
         key = ("", href) if href.startswith("/") and not href.startswith("//") else (page_url, href)
         found = self._resolved.get(key, False)
         if found is False:
@@ -64,24 +80,29 @@ class LinkIndex:
         return found  # type: ignore[return-value]
 
     def add(self, output: Output) -> None:
+        for _ in self.passing(output):
+            pass
+
+    def passing(self, output: Output) -> Iterator[bytes]:
+        """The output's pieces, scanned as they go by: a file is written and its links gathered in
+        one pass (the publication is 100 MB at 10,000 practices)."""
         self.files.add(output.path)
         if not output.path.endswith(".html"):
+            yield from output.pieces()
             return
         number = len(self.pages)
         self.pages.append(output.path)
         page_url = self.urls.url(output.path.removesuffix("index.html"))
         ids: set[str] = set()
-        if output.stream is None:
-            self._scan(output.data.decode("utf-8"), 0, number, page_url, ids)
-        else:
-            # Pieces may cut a tag in two: scan up to the last '>' and carry the rest over.
-            carry, offset = "", 0
-            for piece in output.pieces():
-                text = carry + piece.decode("utf-8")
-                cut = text.rfind(">") + 1
-                self._scan(text[:cut], offset, number, page_url, ids)
-                carry, offset = text[cut:], offset + cut
-            self._scan(carry, offset, number, page_url, ids)
+        # Pieces may cut a tag in two: scan up to the last '>' and carry the rest over.
+        carry, offset = "", 0
+        for piece in output.pieces():
+            text = carry + piece.decode("utf-8")
+            cut = text.rfind(">") + 1
+            self._scan(text[:cut], offset, number, page_url, ids)
+            carry, offset = text[cut:], offset + cut
+            yield piece
+        self._scan(carry, offset, number, page_url, ids)
         self.ids[output.path] = frozenset(ids)
 
     def _scan(self, text: str, offset: int, number: int, page_url: str, ids: set[str]) -> None:
@@ -100,11 +121,11 @@ class LinkIndex:
                     where = self.links[key] = array("I")
                 where.extend((number, offset + attr.start()))
 
-    def state(self) -> tuple[set[str], list[str], dict[str, frozenset[str]], dict[Any, array[int]]]:
+    def state(self) -> LinkState:
         """What another process gathered, to merge() here."""
         return self.files, self.pages, self.ids, self.links
 
-    def merge(self, state: tuple[set[str], list[str], dict[str, frozenset[str]], dict[Any, array[int]]]) -> None:
+    def merge(self, state: LinkState) -> None:
         files, pages, ids, links = state
         shift = len(self.pages)
         self.files |= files
@@ -115,12 +136,6 @@ class LinkIndex:
             for i in range(0, len(moved), 2):
                 moved[i] += shift
             self.links.setdefault(key, array("I")).extend(moved)
-
-    def watch(self, outputs: Iterable[Output]) -> Iterator[Output]:
-        """Passes the outputs on, gathering their links on the way (see write_site)."""
-        for output in outputs:
-            self.add(output)
-            yield output
 
     def problems(self, read_page: Callable[[str], str]) -> list[Diagnostic]:
         """Broken links, each at its page and line (``read_page`` gives a page's text back)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +35,6 @@ from .model import PracticeRecord, Site
 from .output import Output, fingerprinted
 from .paths import area_path, festival_path, practice_path, territory_path
 from .related import Related, related_practices
-from .stopwatch import NO_STOPWATCH, Stopwatch
 from .styles import build_styles
 from .text import fold, slugify
 from .urls import Urls
@@ -44,6 +43,13 @@ from .urls import Urls
 # 'data:' images only for the small SVG icons inside Bootstrap Italia's CSS (checkboxes, selects).
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+
+PUBLICATION = "pubblicazione/index.html"
+SITEMAP = "sitemap.xml"
+# Where the practices' sections go in the publication's page (an HTML comment no content can hold:
+# the publication's template writes it, never a value).
+SECTIONS_MARK = "<!-- catalogo: sezioni delle pratiche -->"
+Related_ = Mapping[str, tuple[Related, ...]]
 
 # Without JavaScript the catalogue lists its practices this many to a page (10,000 in one page
 # would be a 6 MB download before the search could even start).
@@ -165,84 +171,90 @@ class Renderer:
             self._context(path, title, description, breadcrumbs, updated, context))
         return Output(path, html.encode("utf-8"))
 
-    def long_page(self, path: str, template: str, *, title: str, description: str,
-                  breadcrumbs: Iterable[tuple[str, str | None]] = (), updated: dt.date | None = None,
-                  **context: Any) -> Output:
-        """A page rendered in pieces of about 64 KB (the printable publication: 100 MB at 10,000
-        practices), written as it is made."""
-        values = self._context(path, title, description, breadcrumbs, updated, context)
+    def render(self, search: CatalogueAssets | None = None) -> list[Output]:
+        """The whole site in memory (the dev server's full rebuild, the tests)."""
+        search = search or self.search or catalogue_assets(self.site)
+        jobs = self.plan(search, related_practices(self.site, search.stop_words))
+        return [job() for job in jobs.values()]
+
+    def plan(self, search: CatalogueAssets, related: Related_) -> dict[str, Callable[[], Output]]:
+        """Every file of the site as a job that makes it: the dev server runs those the browser asks
+        for. (The build runs the same jobs in parts, see build.py.)"""
+        jobs = {**self.plan_without_search(related), **self.search_jobs(search)}
+        jobs[PUBLICATION] = functools.partial(self.publication, lambda: (self.publication_section(p)
+                                                                          for p in self.site.by_title))
+        jobs[SITEMAP] = functools.partial(self.sitemap, list(jobs))
+        return jobs
+
+    def practice_page(self, p: PracticeRecord, related: tuple[Related, ...]) -> Output:
+        path = f"pratiche/{p.slug}/index.html"
+        return self.page(path, "practice.html", title=p.titolo, description=p.data.sintesi,
+                         breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)],
+                         updated=p.aggiornata, p=p, related=related, json_ld=practice_ld(self.site, p, self.urls),
+                         og_type="article")
+
+    def publication_section(self, p: PracticeRecord) -> str:
+        """One practice of the printable publication (a worker makes it with the practice's page:
+        the body's HTML is rendered once for both)."""
+        return self.env.get_template("publication_section.html").render(p=p)
+
+    def publication(self, sections: Callable[[], Iterable[str]]) -> Output:
+        """The printable publication: cover and table of contents, every practice's section, the
+        footer; written in pieces of about 64 KB (100 MB at 10,000 practices)."""
+        html = self.page(PUBLICATION, "publication.html", title="Pubblicazione",
+                         description="Tutte le pratiche del catalogo in un unico documento da stampare o salvare "
+                         "in PDF.", breadcrumbs=[("Pubblicazione", None)], sections=SECTIONS_MARK).data
+        head, tail = html.split(SECTIONS_MARK.encode("utf-8"), 1)
 
         def pieces() -> Iterator[bytes]:
+            yield head
             buffer: list[str] = []
             size = 0
-            for chunk in self.env.get_template(template).generate(values):
-                buffer.append(chunk)
-                size += len(chunk)
+            for section in sections():
+                buffer.append(section)
+                size += len(section)
                 if size >= 65536:
                     yield "".join(buffer).encode("utf-8")
                     buffer, size = [], 0
             yield "".join(buffer).encode("utf-8")
+            yield tail
 
-        return Output(path, stream=pieces)
+        return Output(PUBLICATION, stream=pieces)
 
-    def render(self, stopwatch: Stopwatch = NO_STOPWATCH) -> list[Output]:
-        return list(self.outputs(stopwatch))
-
-    def outputs(self, stopwatch: Stopwatch = NO_STOPWATCH, practices: bool = True) -> Iterator[Output]:
-        """Every file of the site, one at a time: the writer stores each before the next is made.
-        ``practices=False``: all but the practices' own files (see practice_jobs)."""
+    def sitemap(self, paths: Iterable[str]) -> Output:
+        """Every page but the 404 and the web editor, with its date."""
         site = self.site
-        with stopwatch.lap("indice di ricerca"):
-            search = self.search or catalogue_assets(site)
-        related = None
-        if practices:
-            with stopwatch.lap("pratiche simili"):
-                related = related_practices(site, search.stop_words)
-        return self._with_sitemap(search, related)
-
-    def _with_sitemap(self, search: CatalogueAssets,
-                      related: dict[str, tuple[Related, ...]] | None) -> Iterator[Output]:
-        site = self.site
-        jobs = self.plan(search, related)
-        for job in jobs.values():
-            yield job()
-        every = [*jobs, *(self.practice_paths() if related is None else ())]
-        paths = [path.removesuffix("index.html") for path in every
+        pages = [path.removesuffix("index.html") for path in paths
                  if path.endswith(".html") and path != "404.html" and not path.startswith("admin/")]
         dated = {f"pratiche/{p.slug}/": p.aggiornata for p in site.practices}
-        yield Output("sitemap.xml", sitemap(sorted((path, dated.get(path, site.aggiornato)) for path in paths),
-                                            self.urls))
+        return Output(SITEMAP, sitemap(sorted((path, dated.get(path, site.aggiornato)) for path in pages), self.urls))
 
-    def practice_jobs(self, related: dict[str, tuple[Related, ...]]) -> dict[str, Callable[[], Output]]:
-        """The files made of the practices' whole text: each one's page and JSON, and the printable
-        publication. Half the work of a build, and all a second core needs to make them is the
-        site itself (see cli.run_build)."""
+    def search_jobs(self, search: CatalogueAssets) -> dict[str, Callable[[], Output]]:
+        """The files that need the search index: the index itself and the catalogue's list pages."""
         site = self.site
-        jobs: dict[str, Callable[[], Output]] = {
-            "pubblicazione/index.html": functools.partial(
-                self.long_page, "pubblicazione/index.html", "publication.html", title="Pubblicazione",
-                description="Tutte le pratiche del catalogo in un unico documento da stampare o salvare in PDF.",
-                breadcrumbs=[("Pubblicazione", None)]),
-        }
-        for p in site.practices:
-            page = f"pratiche/{p.slug}/index.html"
-            jobs[page] = functools.partial(
-                self.page, page, "practice.html", title=p.titolo, description=p.data.sintesi,
-                breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)], updated=p.aggiornata,
-                p=p, related=related[p.slug], json_ld=practice_ld(site, p, self.urls), og_type="article")
-            data = f"pratiche/{p.slug}/index.json"
-            jobs[data] = functools.partial(_data, data, practice_json, site, p, self.urls)
+        jobs: dict[str, Callable[[], Output]] = {ready.path: functools.partial(_ready, ready)
+                                                 for ready in search.outputs}
+        listing = list(site.by_title)
+        pages = [listing[i:i + LIST_PAGE] for i in range(0, len(listing), LIST_PAGE)] or [[]]
+        page_paths = ["pratiche/"] + [f"pratiche/pagina/{n}/" for n in range(2, len(pages) + 1)]
+        for number, (chunk, path) in enumerate(zip(pages, page_paths, strict=True), start=1):
+            first = number == 1
+            jobs[path + "index.html"] = functools.partial(
+                self.page, path + "index.html", "practices.html",
+                title="Pratiche" if first else f"Pratiche, pagina {number}",
+                description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
+                "per area, territorio, destinatari, stato e replicabilità."
+                + ("" if first else f" Elenco alfabetico, pagina {number} di {len(pages)}."),
+                breadcrumbs=[("Pratiche", None)] if first else
+                [("Pratiche", self.urls.url("pratiche/")), (f"Pagina {number}", None)],
+                search=search, listed=chunk, page_number=number, page_count=len(pages),
+                page_urls=[self.urls.url(p) for p in page_paths])
         return jobs
 
-    def practice_paths(self) -> list[str]:
-        return ["pubblicazione/index.html",
-                *(f"pratiche/{p.slug}/{name}" for p in self.site.practices for name in ("index.html", "index.json"))]
-
-    def plan(self, search: CatalogueAssets,
-             related: dict[str, tuple[Related, ...]] | None) -> dict[str, Callable[[], Output]]:
-        """Every file of the site as a job that makes it, in output order: the build runs them all,
-        the dev server only those the browser asks for. Without ``related``, the practices' own
-        files are left out (another process makes them)."""
+    def plan_without_search(self, related: Related_) -> dict[str, Callable[[], Output]]:
+        """Every file that does not need the search index (all but the index, the catalogue's list
+        pages, the publication and the sitemap): what the build's workers make while the index is
+        computed."""
         site = self.site
         jobs: dict[str, Callable[[], Output]] = {}
 
@@ -255,25 +267,13 @@ class Renderer:
         def streamed(path: str, make: Callable[..., Iterator[bytes]], *args: Any) -> None:
             jobs[path] = functools.partial(Output, path, stream=functools.partial(make, *args))
 
-        for ready in (*self.assets.values(), *search.outputs, *self.styles.outputs):
+        for ready in (*self.assets.values(), *self.styles.outputs):
             jobs[ready.path] = functools.partial(_ready, ready)
         page("index.html", "home.html", title=site.settings.titolo,
              description=site.settings.descrizione, breadcrumbs=[])
-        listing = list(site.by_title)
-        pages = [listing[i:i + LIST_PAGE] for i in range(0, len(listing), LIST_PAGE)] or [[]]
-        page_paths = ["pratiche/"] + [f"pratiche/pagina/{n}/" for n in range(2, len(pages) + 1)]
-        for number, (chunk, path) in enumerate(zip(pages, page_paths, strict=True), start=1):
-            first = number == 1
-            page(path + "index.html", "practices.html", title="Pratiche" if first else f"Pratiche, pagina {number}",
-                 description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
-                 "per area, territorio, destinatari, stato e replicabilità."
-                 + ("" if first else f" Elenco alfabetico, pagina {number} di {len(pages)}."),
-                 breadcrumbs=[("Pratiche", None)] if first else
-                 [("Pratiche", self.urls.url("pratiche/")), (f"Pagina {number}", None)],
-                 search=search, listed=chunk, page_number=number, page_count=len(pages),
-                 page_urls=[self.urls.url(p) for p in page_paths])
-        if related is not None:
-            jobs.update(self.practice_jobs(related))
+        for p in site.practices:
+            jobs[f"pratiche/{p.slug}/index.html"] = functools.partial(self.practice_page, p, related[p.slug])
+            data(f"pratiche/{p.slug}/index.json", practice_json, site, p, self.urls)
         streamed("dati/pratiche.json", practices_json, site, self.urls)
         data("dati/pratiche.csv", practices_csv, site, self.urls)
         data("dati/catalogo.jsonld", dcat_dataset, site, self.urls)

@@ -28,6 +28,7 @@ from .pipeline import BuildCache, load_site
 from .related import related_practices
 from .render import Renderer
 from .styles import StylesMissing
+from .text import count_it
 from .urls import Urls
 
 RELOAD_PATH = "/__catalogo__/ricarica.js"
@@ -143,7 +144,8 @@ class Builder:
             else:
                 jobs = renderer.plan(self.search, related_practices(site, self.search.stop_words))
                 self.state.publish(LazyFiles(jobs), loaded.diagnostics)
-                self._report(loaded.diagnostics, started, f"pagine: {len(site.practices)} pratiche")
+                practices = count_it(len(site.practices), "pratica", "pratiche")
+                self._report(loaded.diagnostics, started, f"pagine: {practices}")
                 started, reported = time.perf_counter(), True
         if pages_only:
             return
@@ -162,7 +164,7 @@ class Builder:
                 what: str, quiet: bool = False) -> bool:
         try:
             outputs = Renderer(site, self.theme, "/", search=search, map_data=load_map(self.content),
-                               editor=self.editor).render()
+                               editor=self.editor).render(search)
         except StylesMissing as exc:
             problem = Diagnostic("node_modules", 1, 1, "", str(exc))
             self.state.publish(None, [problem])
@@ -175,7 +177,8 @@ class Builder:
             return False
         self.state.publish({o.path: o.content() for o in outputs}, problems + broken)
         self._report([] if quiet else problems + broken, started,
-                     f"{what}: {len(site.practices)} pratiche, {len(outputs)} file")
+                     f"{what}: {count_it(len(site.practices), 'pratica', 'pratiche')}, "
+                     f"{count_it(len(outputs), 'file', 'file')}")
         return True
 
     def _report(self, problems: list[Diagnostic], started: float, what: str) -> None:

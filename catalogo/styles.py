@@ -46,7 +46,7 @@ def _content(theme: Path) -> list[dict[str, str]]:
 
 class _Purge:
     """One PurgeCSS run in Node, started at once and read when needed: Node works on the other
-    core while Python loads the content (no thread: the build may fork, see parallel.py)."""
+    core while Python loads the content (a child process, not a thread: the build forks its workers)."""
 
     def __init__(self, css: str, content_json: str) -> None:
         self._result: str | None = None

@@ -37,3 +37,8 @@ def join_quoted(values: Iterable[str]) -> str:
     if len(quoted) <= 1:
         return "".join(quoted)
     return ", ".join(quoted[:-1]) + " o " + quoted[-1]
+
+
+def count_it(n: int, one: str, many: str) -> str:
+    """'1 pratica', '2 pratiche', '1.000 pratiche': a count with its noun in the right number."""
+    return f"{n:,}".replace(",", ".") + " " + (one if n == 1 else many)

@@ -10,10 +10,8 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Protocol
 
 from .output import Output
 
@@ -25,35 +23,36 @@ class WriteError(Exception):
     """A problem with the output folder, explained in Italian for the person running the build."""
 
 
-def _checked(outputs: Iterable[Output]) -> Iterator[Output]:
+def check_paths(paths: Iterable[str]) -> None:
+    """Every file stays inside the output folder, one file per path (the build checks its whole plan
+    before writing)."""
     seen: set[str] = set()
-    for out in outputs:
-        pure = PurePosixPath(out.path)
-        if pure.is_absolute() or ".." in pure.parts or not out.path or out.path == MARKER:
-            raise WriteError(f"percorso di uscita non ammesso: {out.path!r}")
-        if out.path in seen:
-            raise WriteError(f"due file diversi vogliono lo stesso percorso: {out.path}")
-        seen.add(out.path)
-        yield out
+    for path in paths:
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or not path or path == MARKER:
+            raise WriteError(f"percorso di uscita non ammesso: {path!r}")
+        if path in seen:
+            raise WriteError(f"due file diversi vogliono lo stesso percorso: {path}")
+        seen.add(path)
 
 
 def check_outputs(outputs: Sequence[Output]) -> None:
-    for _ in _checked(outputs):
-        pass
+    check_paths(o.path for o in outputs)
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+# Stores one file: its path in the staging folder and its content in pieces. A parameter of
+# build() and Staging, so a test can make a write fail half way.
+WriteFile = Callable[[str, Iterable[bytes]], None]
 
 
-def _write_file(path: str, pieces: Iterable[bytes]) -> None:
+_made: set[str] = set()  # folders this process has made (a failed open and a mkdir cost 0.3 ms each)
+
+
+def write_file(path: str, pieces: Iterable[bytes]) -> None:
+    folder = os.path.dirname(path)
+    if folder not in _made:
+        os.makedirs(folder, exist_ok=True)
+        _made.add(folder)
     with open(path, "wb") as fh:
         for piece in pieces:
             fh.write(piece)
@@ -63,69 +62,70 @@ def is_previous_build(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
 
-class Helper(Protocol):
-    """Work writing into the same staging folder at the same time (see parallel.py)."""
+class Staging:
+    """A temporary sibling of the output folder that the site is written into; ``commit()`` swaps it
+    in. Leaving the block without a commit (an error, Ctrl+C) removes it: the previous site stays.
+    The parent folder is locked meanwhile, so two builds into one place take turns."""
 
-    def finish(self) -> None: ...
+    def __init__(self, out: Path, write: WriteFile = write_file) -> None:
+        self.out = Path(os.path.abspath(out))
+        self.write_file = write
+        self.path = Path()
+        self._lock: int | None = None
+        self._committed = False
 
-    def cancel(self) -> None: ...
-
-
-def write_outputs(outputs: Iterable[Output], staging: Path) -> None:
-    made = {str(staging)}
-    for item in _checked(outputs):
-        target = os.path.join(staging, item.path)
-        folder = os.path.dirname(target)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        _write_file(target, item.pieces())
-
-
-def write_site(outputs: Iterable[Output], out: Path, before_swap: Callable[[Path], None] | None = None,
-               alongside: Callable[[Path], Helper] | None = None) -> None:
-    """Write the outputs as they come (a generator keeps memory flat at 10,000 practices) into a
-    staging folder, with ``alongside(staging)`` writing its share at the same time;
-    ``before_swap(staging)`` may still refuse the site by raising."""
-    out = Path(os.path.abspath(out))
-    parent = out.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WriteError(f"non riesco a creare la cartella {parent}: {exc.strerror}") from exc
-    with _locked(parent):
-        if out.exists() or out.is_symlink():
-            if out.is_symlink() or not out.is_dir():
-                raise WriteError(f"{out} esiste e non è una cartella: scegli un'altra destinazione")
-            if any(out.iterdir()) and not is_previous_build(out):
-                raise WriteError(f"la cartella {out} non è vuota e non contiene un sito generato "
-                                 "da questo programma: non la sostituisco. Scegli una cartella "
-                                 "vuota o nuova con --out")
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    def __enter__(self) -> Staging:
+        out, parent = self.out, self.out.parent
         try:
-            os.chmod(staging, 0o755)
-            helper = alongside(staging) if alongside is not None else None
-            try:
-                write_outputs(outputs, staging)
-                if helper is not None:
-                    helper.finish()
-            except BaseException:
-                if helper is not None:
-                    helper.cancel()
-                raise
-            if before_swap is not None:
-                before_swap(staging)
-            (staging / MARKER).write_bytes(MARKER_TEXT)
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"non riesco a creare la cartella {parent}: {exc.strerror}") from exc
+        self._lock = os.open(parent, os.O_RDONLY)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        try:
+            if out.exists() or out.is_symlink():
+                if out.is_symlink() or not out.is_dir():
+                    raise WriteError(f"{out} esiste e non è una cartella: scegli un'altra destinazione")
+                if any(out.iterdir()) and not is_previous_build(out):
+                    raise WriteError(f"la cartella {out} non è vuota e non contiene un sito generato "
+                                     "da questo programma: non la sostituisco. Scegli una cartella "
+                                     "vuota o nuova con --out")
+            self.path = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+            os.chmod(self.path, 0o755)
+        except BaseException:
+            self._unlock()
+            raise
+        return self
+
+    def write(self, output: Output) -> None:
+        check_paths([output.path])
+        try:
+            self.write_file(os.path.join(self.path, output.path), output.pieces())
+        except OSError as exc:
+            raise WriteError(f"scrittura del sito non riuscita: {exc.strerror or exc}") from exc
+
+    def commit(self) -> None:
+        out, parent = self.out, self.out.parent
+        try:
+            (self.path / MARKER).write_bytes(MARKER_TEXT)
             if out.exists():
                 retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
                 os.rename(out, retired / "site")
-                os.rename(staging, out)
+                os.rename(self.path, out)
                 shutil.rmtree(retired, ignore_errors=True)
             else:
-                os.rename(staging, out)
+                os.rename(self.path, out)
         except OSError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
             raise WriteError(f"scrittura del sito non riuscita: {exc.strerror or exc}") from exc
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        self._committed = True
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._committed:
+            shutil.rmtree(self.path, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            os.close(self._lock)
+            self._lock = None

@@ -13,12 +13,16 @@ import pytest
 from conftest import ITALIAN_WORDS, require, tree
 from corpus import write_corpus
 
-from catalogo import parallel
+from catalogo import cli
 from catalogo import write as write_module
+from catalogo.build import THEME, BuildOptions, Workers
+from catalogo.build import build as build_site
 from catalogo.linkcheck import check_links
 from catalogo.output import Output
+from catalogo.pipeline import load_site
 from catalogo.render import Renderer
 from catalogo.urls import Urls
+from catalogo.write import write_file
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -76,71 +80,101 @@ def test_failed_build_leaves_the_previous_site_untouched(run_cli, make_content, 
 
 
 @pytest.mark.parametrize("content", ["fixture", "sintetico"])
-def test_two_processes_build_exactly_what_one_builds(run_cli, make_content, tmp_path, monkeypatch, content) -> None:
+def test_workers_build_exactly_what_one_process_builds(make_content, tmp_path, content) -> None:
     if content == "sintetico":
         require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
         folder = write_corpus(tmp_path / "corpus", 150, body_words=(100, 300))
     else:
         folder = make_content()
-    trees = []
-    for processes in ("1", "2"):
-        monkeypatch.setenv(parallel.ENV, processes)
-        assert parallel.worthwhile() == (processes == "2")
-        out = tmp_path / f"sito-{processes}"
-        build(run_cli, folder, out)
-        trees.append(tree(out))
-    assert trees[0] == trees[1] and len(trees[0]) > 20
+    alone = build_site(folder, tmp_path / "uno", BuildOptions(workers=-1))
+    shared = build_site(folder, tmp_path / "tre", BuildOptions(workers=3))
+    assert alone.built and shared.built
+    assert tree(tmp_path / "uno") == tree(tmp_path / "tre") and len(tree(tmp_path / "uno")) > 20
 
 
-def test_no_second_process_while_other_threads_run(monkeypatch) -> None:
-    monkeypatch.setenv(parallel.ENV, "2")
-    assert parallel.worthwhile()
+def test_no_worker_is_forked_while_other_threads_run(make_content, tmp_path) -> None:
+    site = load_site(make_content()).site
+    renderer = Renderer(site, THEME, "/")
+    assert Workers(renderer, {}, tmp_path, write_file, 2).count == 2
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert not parallel.worthwhile()  # forking a threaded process can deadlock
+        assert Workers(renderer, {}, tmp_path, write_file, 2).count == 0  # forking a threaded process can deadlock
     finally:
         stop.set()
         thread.join()
 
 
-def test_a_failure_in_the_second_process_fails_the_build_and_touches_nothing(run_cli, make_content, tmp_path,
-                                                                              monkeypatch) -> None:
+def _broken_theme(tmp_path: Path) -> tuple[Path, int]:
+    theme = tmp_path / "tema"
+    shutil.copytree(THEME, theme)
+    template = theme / "templates" / "practice_content.html"
+    lines = template.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if "<dt>Periodo</dt>" in line)
+    lines.insert(at, "    <dt>{{ d.non_esiste.per_niente }}</dt>")
+    template.write_text("\n".join(lines), encoding="utf-8")
+    return theme, at + 1
+
+
+def test_a_template_error_points_at_the_template_line_from_a_worker_as_from_one_process(make_content,
+                                                                                         tmp_path) -> None:
+    content = make_content()
+    theme, line = _broken_theme(tmp_path)
+    found = []
+    for workers in (-1, 2):
+        result = build_site(content, tmp_path / f"sito{workers}", BuildOptions(workers=workers), theme)
+        assert not result.built and result.failed == "modelli"
+        assert not (tmp_path / f"sito{workers}").exists()
+        found.append([d for d in result.diagnostics if d.severity == "errore"])
+    assert found[0] == found[1] and len(found[0]) == 1
+    (problem,) = found[0]
+    assert problem.path.endswith("tema/templates/practice_content.html") and problem.line == line
+    assert problem.message.startswith("errore nel modello: UndefinedError: ") and "(pagina pratiche/" in \
+        problem.message
+
+
+def test_the_command_line_shows_the_template_line_without_a_traceback(run_cli, make_content, tmp_path,
+                                                                      monkeypatch) -> None:
+    theme, line = _broken_theme(tmp_path)
+    monkeypatch.setattr(cli, "THEME", theme)  # the public name the command reads its theme from
+    result = run_cli("build", "--content", make_content(), "--out", tmp_path / "sito")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"templates/practice_content.html:{line}:1: errore: errore nel modello: UndefinedError" in result.err
+
+
+def test_a_failure_in_a_worker_fails_the_build_and_touches_nothing(make_content, tmp_path) -> None:
     out = tmp_path / "sito"
     content = make_content()
-    build(run_cli, content, out)
+    assert build_site(content, out).built
     before = tree(out)
-    monkeypatch.setenv(parallel.ENV, "2")
 
-    def broken(self, related):
-        raise RuntimeError("rotto nel secondo processo")
+    def full_disk(path: str, pieces) -> None:
+        if "/pratiche/" in path:
+            raise OSError(28, "No space left on device")
+        write_file(path, pieces)
 
-    monkeypatch.setattr(Renderer, "practice_jobs", broken)  # the forked child inherits it
-    with pytest.raises(RuntimeError, match="rotto nel secondo processo"):
-        run_cli("build", "--content", content, "--out", out)
+    result = build_site(content, out, BuildOptions(workers=2), write=full_disk)
+    assert not result.built and "scrittura del sito non riuscita: No space left on device" in result.problem
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "sito"]
 
 
-def test_interrupted_write_leaves_the_previous_site_untouched(run_cli, make_content, tmp_path, monkeypatch) -> None:
+def test_interrupted_write_leaves_the_previous_site_untouched(make_content, tmp_path) -> None:
     out = tmp_path / "sito"
     content = make_content()
-    build(run_cli, content, out)
+    assert build_site(content, out).built
     before = tree(out)
     calls = {"n": 0}
-    real_write = write_module._write_file
 
-    def failing_write(path: str, data: bytes) -> None:
+    def interrupted(path: str, pieces) -> None:
         calls["n"] += 1
         if calls["n"] == 5:
             raise KeyboardInterrupt  # as if the person pressed Ctrl+C half way
-        real_write(path, data)
+        write_file(path, pieces)
 
-    monkeypatch.setattr(write_module, "_write_file", failing_write)
     with pytest.raises(KeyboardInterrupt):
-        run_cli("build", "--content", content, "--out", out)
-    monkeypatch.undo()
+        build_site(content, out, BuildOptions(workers=-1), write=interrupted)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "sito"]
 

@@ -1,0 +1,254 @@
+"""The build, top to bottom: read and check everything, plan every file, make them (on every core),
+check every internal link, then swap the new site in. Nothing is written before the content is
+known to be valid, and a failed build leaves the previous site untouched.
+
+The command line (``build``) calls ``build()``; so do the benchmarks. The dev server makes the
+same files with the same Renderer, in memory (serve.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import multiprocessing
+import os
+import shutil
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalogue import NODE_MODULES, AssetsMissing, catalogue_assets
+from .diagnostics import Diagnostic
+from .linkcheck import LinkIndex, LinkState, locate_in_sources
+from .mapsvg import load_map
+from .model import Site
+from .output import Output
+from .pipeline import load_site
+from .related import Related, related_practices
+from .render import PUBLICATION, Renderer
+from .search import StopWordsMissing, load_stop_words
+from .sources import display_path
+from .stopwatch import Stopwatch
+from .styles import StylesMissing, start_styles
+from .write import Staging, WriteError, WriteFile, write_file
+
+THEME = Path(__file__).resolve().parent.parent / "theme"
+# Work per task sent to a worker: enough to make the round trip cheap, little enough to share it out.
+CHUNK = 64  # files
+PRACTICES_PER_TASK = 32
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    base_url: str | None = None  # where the site will live (default: base_url of content/sito.yml)
+    repository: str | None = None  # the GitHub repository of the issue forms and the web editor
+    workers: int = 0  # worker processes beside this one; 0: one per other core; -1: this process alone
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    diagnostics: list[Diagnostic]  # content problems (warnings too), broken links, template errors
+    files: int  # content files read
+    pages: int = 0
+    practices: int = 0
+    problem: str = ""  # a failure that is not the content's: npm files missing, an output folder refused
+    stopwatch: Stopwatch = field(default_factory=Stopwatch)
+    built: bool = False
+    failed: str = ""  # what stopped it: 'contenuti', 'modelli' or 'collegamenti' (or 'problem')
+
+
+class RenderError(Exception):
+    """A page could not be made: the template line (or the content file) that caused it, as a
+    Diagnostic, the same from a worker process as from this one."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic)
+        self.diagnostic = diagnostic
+
+
+def build(content: Path, out: Path, options: BuildOptions = BuildOptions(), theme: Path = THEME,
+          write: WriteFile = write_file) -> BuildResult:
+    """Build the site in ``content`` into ``out``. ``write`` stores one file (a seam for the tests)."""
+    stopwatch = Stopwatch()
+    start_styles(theme)  # PurgeCSS in Node, on another core while the content is read
+    with stopwatch.lap("lettura e controllo"):
+        loaded = load_site(content)
+    if not loaded.ok or loaded.site is None:
+        return BuildResult(loaded.diagnostics, loaded.files, stopwatch=stopwatch, failed="contenuti")
+    site = loaded.site
+    if options.repository:
+        site = dataclasses.replace(site, settings=site.settings.model_copy(update={"repository": options.repository}))
+    base_url = options.base_url or site.settings.base_url
+    try:
+        with stopwatch.lap("tema e pratiche simili"):
+            renderer = Renderer(site, theme, base_url, map_data=load_map(content))
+            related = related_practices(site, load_stop_words(NODE_MODULES))
+        with Staging(out, write) as staging:
+            links = LinkIndex(renderer.urls, out.as_posix())
+            with Workers(renderer, related, staging.path, write, options.workers) as workers:
+                jobs = renderer.plan_without_search(related)
+                pending = workers.start(list(jobs))  # pages, data and publication sections
+                with stopwatch.lap("indice di ricerca"):
+                    search = catalogue_assets(site)  # meanwhile, here
+                with stopwatch.lap("pagine e file che usano l'indice"):
+                    search_jobs = renderer.search_jobs(search)
+                    for path, job in search_jobs.items():
+                        _write(staging, links, _attempt(job, path, site))
+                with stopwatch.lap("attesa delle altre pagine"):
+                    for state in workers.finish(pending):
+                        links.merge(state)
+            with stopwatch.lap("pubblicazione e mappa del sito"):
+                _write(staging, links, renderer.publication(lambda: workers.sections(staging.path)))
+                _write(staging, links, renderer.sitemap([*jobs, *search_jobs, PUBLICATION]))
+                shutil.rmtree(staging.path / FRAGMENTS)
+            with stopwatch.lap("collegamenti interni"):
+                broken = links.problems(lambda page: (staging.path / page).read_text(encoding="utf-8"))
+                broken = locate_in_sources(broken, out.as_posix(), _sources(site))
+            if broken:
+                return BuildResult(loaded.diagnostics + broken, loaded.files, stopwatch=stopwatch,
+                                   failed="collegamenti")
+            staging.commit()
+    except RenderError as exc:
+        return BuildResult(loaded.diagnostics + [exc.diagnostic], loaded.files, stopwatch=stopwatch,
+                           failed="modelli")
+    except (AssetsMissing, StylesMissing, StopWordsMissing, WriteError) as exc:
+        return BuildResult(loaded.diagnostics, loaded.files, problem=str(exc), stopwatch=stopwatch)
+    return BuildResult(loaded.diagnostics, loaded.files, len(links.pages), len(site.practices),
+                       stopwatch=stopwatch, built=True)
+
+
+def _sources(site: Site) -> dict[str, str]:
+    """Each page an editor's file makes, for pointing a broken link at the line they wrote."""
+    sources = {f"pratiche/{p.slug}/index.html": p.source for p in site.practices}
+    sources.update({f"festival/{e.anno}/index.html": e.source for e in site.editions})
+    return sources
+
+
+def _write(staging: Staging, links: LinkIndex, output: Output) -> None:
+    """Write a file, gathering its links on the way."""
+    staging.write(Output(output.path, stream=functools.partial(links.passing, output)))
+
+
+def _attempt(job: Callable[[], Output], path: str, site: Site) -> Output:
+    """Run a job; an error becomes a RenderError at the template line, or at the practice's file."""
+    try:
+        return job()
+    except Exception as exc:  # reported as a Diagnostic, whatever it is
+        raise RenderError(render_problem(exc, path, site)) from None
+
+
+def render_problem(exc: BaseException, path: str, site: Site) -> Diagnostic:
+    """Where an exception while making ``path`` comes from: the theme's template and line (Jinja puts
+    them in the traceback), or else the content file the page is made of."""
+    what = f"{type(exc).__name__}: {exc}"
+    template = [frame for frame in traceback.extract_tb(exc.__traceback__)
+                if frame.filename.endswith((".html", ".xml", ".txt")) and "templates" in frame.filename]
+    if getattr(exc, "filename", None) and getattr(exc, "lineno", None):  # a template's syntax error
+        return Diagnostic(display_path(Path(exc.filename)), exc.lineno, 1, "",  # type: ignore[attr-defined]
+                          f"errore nel modello: {what} (pagina {path})")
+    if template:
+        frame = template[-1]
+        return Diagnostic(display_path(Path(frame.filename)), frame.lineno or 1, 1, "",
+                          f"errore nel modello: {what} (pagina {path})")
+    source = _sources(site).get(path) or next((p.source for p in site.practices if f"/{p.slug}/" in path), "")
+    return Diagnostic(source or path, 1, 1, "", f"errore imprevisto mentre si generava {path}: {what}")
+
+
+# ---- the workers ----
+
+# What a worker needs, inherited when it is forked (nothing is pickled on the way in).
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(renderer: Renderer, related: Mapping[str, tuple[Related, ...]], staging: Path,
+                  write: WriteFile) -> None:
+    _worker.update(renderer=renderer, jobs=renderer.plan_without_search(related), staging=staging, write=write,
+                   by_slug={p.slug: p for p in renderer.site.practices})
+
+
+def _make(number: int | None, paths: list[str], slugs: list[str]) -> LinkState:
+    """One task: the files at ``paths``, written; the publication's sections of ``slugs``, into
+    fragment ``number`` (joined in order by the main process). Returns the links the files hold."""
+    renderer: Renderer = _worker["renderer"]
+    staging: Path = _worker["staging"]
+    links = LinkIndex(renderer.urls, "")
+    for path in paths:
+        output = _attempt(_worker["jobs"][path], path, renderer.site)
+        try:
+            _worker["write"](os.path.join(staging, output.path), links.passing(output))
+        except OSError as exc:
+            raise WriteError(f"scrittura del sito non riuscita: {exc.strerror or exc}") from None
+    sections = []
+    for slug in slugs:
+        p = _worker["by_slug"][slug]
+        sections.append(_attempt(functools.partial(renderer.publication_section, p), PUBLICATION, renderer.site))
+    if number is not None:
+        fragment = staging / FRAGMENTS / f"{number:06d}.html"
+        fragment.parent.mkdir(exist_ok=True)
+        fragment.write_text("".join(sections), encoding="utf-8")
+    return links.state()
+
+
+FRAGMENTS = ".sezioni"  # inside the staging folder; removed before the swap
+
+
+class Workers:
+    """The pages that do not need the search index, made by worker processes while this one builds
+    the index (one process per core), or here, one after the other (``workers=-1``).
+
+    Workers are forked: they start with the site and the templates already in memory. A process
+    running other threads is never forked (a lock held by another thread would stay held in the
+    child): the dev server and test harnesses with servers build here."""
+
+    def __init__(self, renderer: Renderer, related: Mapping[str, tuple[Related, ...]], staging: Path,
+                 write: WriteFile, workers: int) -> None:
+        self.renderer = renderer
+        self.args = (renderer, related, staging, write)
+        # One process per core: this one (the search index) and cores - 1 workers.
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self.count = (workers or max(1, cores - 1)) if threading.active_count() == 1 else 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.sections_made = 0
+
+    def __enter__(self) -> Workers:
+        if self.count >= 1:
+            self.pool = ProcessPoolExecutor(self.count, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_start_worker, initargs=self.args)
+        else:
+            _start_worker(*self.args)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        _worker.clear()
+
+    def start(self, paths: list[str]) -> list[Future[LinkState]] | list[LinkState]:
+        """Every file at ``paths`` and every practice's section of the publication, in tasks: a
+        practice's page, data and section go together (its body's HTML is then made once)."""
+        by_title = [p.slug for p in self.renderer.site.by_title]
+        own = {slug: [f"pratiche/{slug}/index.html", f"pratiche/{slug}/index.json"] for slug in by_title}
+        rest = [path for path in paths if path not in {q for pair in own.values() for q in pair}]
+        tasks: list[tuple[int | None, list[str], list[str]]] = []
+        for n, k in enumerate(range(0, len(by_title), PRACTICES_PER_TASK)):
+            slugs = by_title[k:k + PRACTICES_PER_TASK]
+            tasks.append((n, [q for slug in slugs for q in own[slug]], slugs))
+        self.sections_made = len(tasks)
+        tasks += [(None, rest[k:k + CHUNK], []) for k in range(0, len(rest), CHUNK)]
+        if self.pool is None:
+            return [_make(*task) for task in tasks]
+        return [self.pool.submit(_make, *task) for task in tasks]
+
+    def finish(self, pending: list[Future[LinkState]] | list[LinkState]) -> Iterable[LinkState]:
+        """The tasks' links, in task order (the output does not depend on which worker made what)."""
+        for item in pending:
+            yield item.result() if isinstance(item, Future) else item
+
+    def sections(self, staging: Path) -> Iterable[str]:
+        """The publication's sections, in the table of contents' order."""
+        for number in range(self.sections_made):
+            yield (staging / FRAGMENTS / f"{number:06d}.html").read_text(encoding="utf-8")
