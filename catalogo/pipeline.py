@@ -43,7 +43,11 @@ class BuildCache:
     """What the dev server keeps between rebuilds: unchanged files are not parsed or validated again."""
 
     parsed: dict[str, Any] = field(default_factory=dict)
-    validated: dict[tuple[str, str], tuple[Any, list[Diagnostic]]] = field(default_factory=dict)
+    # Keyed on everything a validation depends on: the file, its text, the lines already reported
+    # for it, and the vocabularies (a term renamed in vocabolari.yml changes every result).
+    validated: dict[tuple[str, str, frozenset[int], object], tuple[Any, list[Diagnostic]]] = field(
+        default_factory=dict)
+    terms: object = None  # the vocabularies' names and values, at this rebuild
 
 
 @dataclass
@@ -73,10 +77,15 @@ def _validate(doc: RawDoc, model: type[Any], vocabularies: Any, reported: set[in
               cache: BuildCache | None) -> tuple[Any, list[Diagnostic]]:
     if cache is None:
         return validate_model(doc, model, vocabularies, reported)
-    key = (doc.path, doc.text)
+    key = (doc.path, doc.text, frozenset(reported), cache.terms)
     if key not in cache.validated:
         cache.validated[key] = validate_model(doc, model, vocabularies, reported)
     return cache.validated[key]
+
+
+def _terms(vocabularies: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What validation reads of the vocabularies: each one's name and allowed values."""
+    return tuple((name, tuple(terms)) for name, terms in vocabularies.items())
 
 
 def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None = None,
@@ -97,6 +106,8 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
     diags += problems
     vocabularies, problems = load_vocabularies(content)
     diags += problems
+    if cache is not None:
+        cache.terms = _terms(vocabularies)
     territories, problems = load_territories(content / TERRITORIES_DIR)
     diags += problems
     dates = last_changes(content)

@@ -97,3 +97,15 @@ def require_node() -> str:
     require(node is not None and (NODE_MODULES / "lunr").is_dir(), "node with npm ci's node_modules")
     assert node is not None
     return node
+
+
+SYNTHETIC_SIZE = 300
+
+
+@pytest.fixture(scope="session")
+def synthetic_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One synthetic catalogue for the whole session (benchmarks/corpus.py): read it, never change it."""
+    require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
+    from corpus import write_corpus
+
+    return write_corpus(tmp_path_factory.mktemp("sintetico") / "content", SYNTHETIC_SIZE, body_words=(100, 400))

@@ -166,6 +166,7 @@ def test_serve_rebuilds_shows_problems_and_recovers(server) -> None:
     assert "Traceback" not in out
 
 
+@pytest.mark.browser
 def test_serve_reloads_the_open_page(server, browser_factory) -> None:
     _, content, base, version = server
     with browser_factory() as browser:

@@ -128,6 +128,7 @@ def _watch(page) -> dict[str, list[str]]:
     return seen
 
 
+@pytest.mark.browser
 def test_hostile_pages_run_no_script_in_chromium(hostile_site: Path) -> None:
     with serve(hostile_site) as origin, chromium() as browser:
         page = browser.new_page()
@@ -147,6 +148,7 @@ def test_hostile_pages_run_no_script_in_chromium(hostile_site: Path) -> None:
         page.close()
 
 
+@pytest.mark.browser
 def test_every_page_loads_with_no_csp_violation(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_SITE, content)

@@ -128,26 +128,24 @@ def test_every_italian_word_stems_the_same_in_python_and_the_browser(tmp_path: P
 
 
 @pytest.fixture(scope="module")
-def synthetic_assets(tmp_path_factory):
-    require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
-    folder = write_corpus(tmp_path_factory.mktemp("sintetico") / "content", 1000, body_words=(100, 400))
-    loaded = load_site(folder)
+def synthetic_assets(synthetic_content):
+    loaded = load_site(synthetic_content)
     assert loaded.ok, [d.format() for d in loaded.diagnostics][:5]
     return catalogue_assets(loaded.site)
 
 
 def _synthetic_queries(assets) -> list[str]:
     docs = json.loads(next(o.data for o in assets.outputs if o.path == assets.documents))
-    titles = [d["t"] for d in docs["pratiche"][:40]]
+    titles = [d["t"] for d in docs["pratiche"][:25]]
     queries = [q for q in QUERIES if q.strip()] + [t.split()[0] for t in titles] + [" ".join(t.split()[:2]) for t in titles]
     return queries + [t.split()[0][:4] for t in titles]  # prefixes, as typed
 
 
-def test_parity_on_1000_synthetic_practices(synthetic_assets, tmp_path: Path) -> None:
+def test_parity_on_300_synthetic_practices(synthetic_assets, tmp_path: Path) -> None:
     queries = _synthetic_queries(synthetic_assets)
     python = python_results(synthetic_assets, queries)
     assert_same(python, node_results(synthetic_assets, tmp_path, queries))
-    assert sum(1 for hits in python.values() if hits) >= 80
+    assert sum(1 for hits in python.values() if hits) >= 50
 
 
 @pytest.mark.parametrize("content", [FIXTURE_SITE, ROOT / "content", "sintetico"])
@@ -155,7 +153,7 @@ def test_the_index_is_what_lunr_py_builds(content, tmp_path: Path) -> None:
     """Our weights, term by term and document by document, equal lunr.py's Builder's."""
     if content == "sintetico":
         require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
-        content = write_corpus(tmp_path / "content", 150, body_words=(300, 1500))
+        content = write_corpus(tmp_path / "content", 100, body_words=(300, 1000))
     site = load_site(content).site
     assets = catalogue_assets(site)
     docs = [search_doc(site, ref, p) for ref, p in zip(assets.weights.refs, site.by_title, strict=True)]
@@ -169,10 +167,10 @@ def test_shards_answer_exactly_as_the_whole_index(synthetic_assets, tmp_path: Pa
     whole = _node(synthetic_assets, tmp_path / "b", queries, "--intero")
     assert {q: r["risultati"] for q, r in sharded.items()} == whole
     shards = len(shard_index(synthetic_assets.weights)[1])
-    assert shards >= 10
+    assert shards >= 5
     # A one-word query reads one or two shards of the many.
     assert max(sharded[q]["frammenti"] for q in queries if len(q.split()) == 1) <= 3
-    assert sum(1 for q in queries if whole[q]) >= 80
+    assert sum(1 for q in queries if whole[q]) >= 50
 
 
 def test_shards_are_small_and_cover_every_term_once(synthetic_assets) -> None:
@@ -190,7 +188,9 @@ def test_an_empty_catalogue_has_one_empty_shard() -> None:
     assert table == [] and len(shards) == 1 and json.loads(shards[0].data) == []
 
 
-def test_index_for_1000_practices_fits_the_budget(synthetic_assets) -> None:
+def test_index_fits_the_budget_per_practice(synthetic_assets) -> None:
+    """At most 0.9 KB gzipped per practice of 100-400 words at 300 practices (the budget was 700 KB for
+    1,000; the benchmark measures 0.7 KB at 1,000 and 0.6 KB at 10,000)."""
     index = [o.data for o in synthetic_assets.outputs if o.path.startswith("static/search/indice")]
     total = sum(len(gzip.compress(data, 6)) for data in index)  # gzip -6, what web servers commonly use
-    assert total < 700 * 1024
+    assert total < 0.9 * 1024 * len(synthetic_assets.weights.refs)

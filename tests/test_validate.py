@@ -191,3 +191,19 @@ def test_the_avvisos_candidacy_rule_is_a_warning(make_content) -> None:
                "(a-prima.md, b-seconda.md): l'Avviso ammetteva una pratica per ente, più una seconda solo "
                "nell'area «Contrasto alle povertà educative». Controlla anni e territori delle schede")
     assert warned == [f"practices/a-prima.md:18:12: {message}", f"practices/b-seconda.md:18:12: {message}"]
+
+
+def test_the_dev_servers_cache_follows_the_vocabularies(make_content) -> None:
+    """A rebuild of 'serve' must reject what 'check' rejects, even when only vocabolari.yml changed."""
+    from catalogo.pipeline import BuildCache
+
+    content = make_content()
+    cache = BuildCache()
+    assert load_site(content, drafts=True, cache=cache).ok
+    vocabularies = content / "vocabolari.yml"
+    vocabularies.write_text(vocabularies.read_text(encoding="utf-8").replace("  attiva:", "  in-corso:"),
+                            encoding="utf-8")
+    fresh = load_site(content, drafts=True)
+    cached = load_site(content, drafts=True, cache=cache)
+    assert not fresh.ok and "'attiva' non è ammesso" in " ".join(d.message for d in fresh.diagnostics)
+    assert sorted(cached.diagnostics) == sorted(fresh.diagnostics)
