@@ -22,13 +22,17 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = Path("/usr/share/dict/italian")
 # The most frequent Italian words lead the Zipf ranking, as in real text (about half of the tokens).
-FUNCTION_WORDS = ("di e il la che per in un a della del non una con le i si è da al dei alla gli delle "
-                  "anche nel come più ma sono nella dal lo degli tra questo ha alle ai nei su sul dalla "
-                  "o se cui loro dell sulla hanno stato essere ne questa quando dopo perché fra già").split()
-COMMON = ("servizi sociali famiglie minori comunità territorio inclusione povertà educativa welfare accesso "
-          "accoglienza assistenza autosufficienza anziani disabilità giovani scuola lavoro rete progetto "
-          "ambito comune cittadini associazioni volontariato sportello domiciliare centro laboratorio "
-          "formazione operatori integrazione salute casa abitare donne violenza sostegno genitori").split()
+FUNCTION_WORDS = (
+    "di e il la che per in un a della del non una con le i si è da al dei alla gli delle "
+    "anche nel come più ma sono nella dal lo degli tra questo ha alle ai nei su sul dalla "
+    "o se cui loro dell sulla hanno stato essere ne questa quando dopo perché fra già"
+).split()
+COMMON = (
+    "servizi sociali famiglie minori comunità territorio inclusione povertà educativa welfare accesso "
+    "accoglienza assistenza autosufficienza anziani disabilità giovani scuola lavoro rete progetto "
+    "ambito comune cittadini associazioni volontariato sportello domiciliare centro laboratorio "
+    "formazione operatori integrazione salute casa abitare donne violenza sostegno genitori"
+).split()
 SECTIONS = ("Contesto", "Obiettivi", "Metodo", "Attività", "Risultati", "Cosa serve per replicarla")
 BODY_WORDS = (300, 1500)
 
@@ -107,8 +111,15 @@ def _body(w: _Writer, total: int, i: int) -> tuple[str, int]:
     return "\n\n".join(parts) + "\n", written
 
 
-def write_corpus(target: Path, count: int, *, seed: int = 2024, body_words: tuple[int, int] = BODY_WORDS,
-                 content: Path = ROOT / "content", homogeneous: bool = False) -> Path:
+def write_corpus(
+    target: Path,
+    count: int,
+    *,
+    seed: int = 2024,
+    body_words: tuple[int, int] = BODY_WORDS,
+    content: Path = ROOT / "content",
+    homogeneous: bool = False,
+) -> Path:
     """A content folder with the real settings, vocabularies and tables, and ``count`` practices.
 
     ``homogeneous``: every practice shares its call area, V Piano area and destinatari (a thematic
@@ -134,18 +145,26 @@ def write_corpus(target: Path, count: int, *, seed: int = 2024, body_words: tupl
 
     for i in range(count):
         start = rng.randint(2010, 2024)
-        front: dict[str, Any] = {"titolo": f"{' '.join(w.words(rng.randint(3, 9))).capitalize()} {i}",
-                                 "sintesi": w.sentence(rng.randint(20, 45))[:480]}
+        front: dict[str, Any] = {
+            "titolo": f"{' '.join(w.words(rng.randint(3, 9))).capitalize()} {i}",
+            "sintesi": w.sentence(rng.randint(20, 45))[:480],
+        }
         if rng.random() < 1 / 7:
             front["ambito"] = rng.choice(ambiti)
         else:
             front["comune"] = rng.choice(comuni)
         if homogeneous:
-            front |= {"area_tematica": "poverta-educative", "aree_strategiche": ["famiglie-minori"],
-                      "destinatari": ["minori", "famiglie"]}
+            front |= {
+                "area_tematica": "poverta-educative",
+                "aree_strategiche": ["famiglie-minori"],
+                "destinatari": ["minori", "famiglie"],
+            }
         else:
-            front |= {"area_tematica": pick("area_tematica"), "aree_strategiche": sample("aree_strategiche", 1, 3),
-                      "destinatari": sample("destinatari", 1, 4)}
+            front |= {
+                "area_tematica": pick("area_tematica"),
+                "aree_strategiche": sample("aree_strategiche", 1, 3),
+                "destinatari": sample("destinatari", 1, 4),
+            }
         front |= {
             "anno_avvio": start,
             "stato": pick("stato"),
@@ -154,29 +173,41 @@ def write_corpus(target: Path, count: int, *, seed: int = 2024, body_words: tupl
             front["anno_fine"] = rng.randint(start, 2025)
         front |= {
             "risultati": some(lambda: w.sentence(rng.randint(6, 16)), 1, 3)
-            + [{"indicatore": " ".join(w.words(3)), "valore": rng.randint(5, 5000),
-                "note": w.sentence(rng.randint(4, 10))}],
-            "replicabilita": {"livello": pick("livello_replicabilita"),
-                              "condizioni": some(lambda: w.sentence(rng.randint(6, 14)), 1, 3)},
+            + [
+                {
+                    "indicatore": " ".join(w.words(3)),
+                    "valore": rng.randint(5, 5000),
+                    "note": w.sentence(rng.randint(4, 10)),
+                }
+            ],
+            "replicabilita": {
+                "livello": pick("livello_replicabilita"),
+                "condizioni": some(lambda: w.sentence(rng.randint(6, 14)), 1, 3),
+            },
             "ostacoli": some(lambda: w.sentence(rng.randint(8, 18)), 0, 2),
             "miglioramenti": some(lambda: w.sentence(rng.randint(6, 14)), 0, 2),
             "partner": some(lambda: f"Associazione {' '.join(w.words(2)).title()}", 0, 3),
-            "risorse": {"costo_euro": rng.randint(5, 500) * 1000,
-                        "finanziamento": [f"Fondo {' '.join(w.words(2))}"]},
-            "contatti": {"referente": f"Ufficio di Piano {i}", "ruolo": "Responsabile",
-                         "email": f"pratica{i}@example.org", "telefono": f"080 {rng.randint(1000000, 9999999)}",
-                         "sito": f"https://example.org/pratica-{i}"},
+            "risorse": {"costo_euro": rng.randint(5, 500) * 1000, "finanziamento": [f"Fondo {' '.join(w.words(2))}"]},
+            "contatti": {
+                "referente": f"Ufficio di Piano {i}",
+                "ruolo": "Responsabile",
+                "email": f"pratica{i}@example.org",
+                "telefono": f"080 {rng.randint(1000000, 9999999)}",
+                "sito": f"https://example.org/pratica-{i}",
+            },
         }
         if rng.random() < 0.05:
             front["festival"] = [2024]
         if rng.random() < 0.1:
             elsewhere = rng.choice([c for c in comuni[:40] if c != front.get("comune")])
-            front["repliche"] = [{"territorio": elsewhere, "stato": pick("stato_replica"),
-                                  "anno": rng.randint(start, 2025)}]
+            front["repliche"] = [
+                {"territorio": elsewhere, "stato": pick("stato_replica"), "anno": rng.randint(start, 2025)}
+            ]
         front["fonti"] = [f"https://example.org/fonti/pratica-{i}"]
         front["pubblicata"] = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         body, _ = _body(w, rng.randint(*body_words), i)
         (target / "practices" / f"pratica-sintetica-{i:05d}.md").write_text(
             "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100) + "---\n" + body,
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return target

@@ -79,8 +79,9 @@ def timed(cmd: list[str], cwd: Path | None = None, timeout: float | None = None)
     return Run(wall, usage.ru_maxrss / 1024, text)
 
 
-def median_run(cmd: list[str], rounds: int, prepare: Any = None, cwd: Path | None = None,
-               timeout: float | None = None) -> Run | None:
+def median_run(
+    cmd: list[str], rounds: int, prepare: Any = None, cwd: Path | None = None, timeout: float | None = None
+) -> Run | None:
     runs = []
     for _ in range(rounds):
         if prepare:
@@ -126,12 +127,16 @@ def pelican_project(content: Path, target: Path) -> Path:
     pages.mkdir(parents=True)
     for file in sorted((content / "practices").glob("*.md")):
         data, body = _split(file)
-        head = (f"Title: {data['titolo']}\nDate: {data['pubblicata']}\nCategory: {data['area_tematica']}\n"
-                f"Tags: {', '.join(data['destinatari'])}\nSummary: {data['sintesi']}\n\n")
+        head = (
+            f"Title: {data['titolo']}\nDate: {data['pubblicata']}\nCategory: {data['area_tematica']}\n"
+            f"Tags: {', '.join(data['destinatari'])}\nSummary: {data['sintesi']}\n\n"
+        )
         (pages / file.name).write_text(head + body, encoding="utf-8")
     (target / "pelicanconf.py").write_text(
         "SITENAME = 'Catalogo'\nSITEURL = ''\nPATH = 'content'\nTIMEZONE = 'Europe/Rome'\nDEFAULT_LANG = 'it'\n"
-        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nTRANSLATION_FEED_ATOM = None\n", encoding="utf-8")
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nTRANSLATION_FEED_ATOM = None\n",
+        encoding="utf-8",
+    )
     return target
 
 
@@ -157,17 +162,26 @@ def hugo_project(content: Path, target: Path) -> Path:
     for file in sorted((content / "practices").glob("*.md")):
         data, body = _split(file)
         front = {"title": data["titolo"], "date": data["pubblicata"], "summary": data["sintesi"]}
-        (pages / file.name).write_text("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body,
-                                       encoding="utf-8")
+        (pages / file.name).write_text(
+            "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body, encoding="utf-8"
+        )
     layouts = target / "layouts" / "_default"
     layouts.mkdir(parents=True)
-    (layouts / "single.html").write_text("<!doctype html><html lang=it><title>{{ .Title }}</title>"
-                                         "<h1>{{ .Title }}</h1>{{ .Content }}</html>\n", encoding="utf-8")
-    (layouts / "list.html").write_text("<!doctype html><html lang=it><title>{{ .Title }}</title><ul>"
-                                       "{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>"
-                                       "{{ end }}</ul></html>\n", encoding="utf-8")
-    (target / "hugo.toml").write_text("baseURL = 'https://example.org/'\nlanguageCode = 'it'\ntitle = 'Catalogo'\n"
-                                      "disableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\n", encoding="utf-8")
+    (layouts / "single.html").write_text(
+        "<!doctype html><html lang=it><title>{{ .Title }}</title><h1>{{ .Title }}</h1>{{ .Content }}</html>\n",
+        encoding="utf-8",
+    )
+    (layouts / "list.html").write_text(
+        "<!doctype html><html lang=it><title>{{ .Title }}</title><ul>"
+        '{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>'
+        "{{ end }}</ul></html>\n",
+        encoding="utf-8",
+    )
+    (target / "hugo.toml").write_text(
+        "baseURL = 'https://example.org/'\nlanguageCode = 'it'\ntitle = 'Catalogo'\n"
+        "disableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\n",
+        encoding="utf-8",
+    )
     return target
 
 
@@ -209,8 +223,9 @@ def _stage(stdout: str, name: str) -> float | None:
     return float(found.group(1)) if found else None
 
 
-def measure(count: int, rounds: int, references: bool, browser: bool, work: Path,
-            corpora: Path = CORPUS) -> dict[str, Any]:
+def measure(
+    count: int, rounds: int, references: bool, browser: bool, work: Path, corpora: Path = CORPUS
+) -> dict[str, Any]:
     content = corpus(count, corpora)
     out = work / f"sito-{count}"
     result: dict[str, Any] = {"count": count}
@@ -218,8 +233,22 @@ def measure(count: int, rounds: int, references: bool, browser: bool, work: Path
     def fresh() -> None:
         shutil.rmtree(out, ignore_errors=True)
 
-    build = median_run([PYTHON, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out),
-                        "--base-url", "/sito/", "--tempi"], rounds, prepare=fresh)
+    build = median_run(
+        [
+            PYTHON,
+            str(ROOT / "build.py"),
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(out),
+            "--base-url",
+            "/sito/",
+            "--tempi",
+        ],
+        rounds,
+        prepare=fresh,
+    )
     assert build is not None, "the catalogue build failed"
     result["build"] = build
     result["index_s"] = _stage(build.stdout, "indice di ricerca")
@@ -252,14 +281,34 @@ def measure(count: int, rounds: int, references: bool, browser: bool, work: Path
         projects = work / "riferimenti"
         pelican = pelican_project(content, projects / f"pelican-{count}")
         result["pelican"] = median_run(
-            [str(bin_dir / "pelican"), "content", "-s", "pelicanconf.py", "-o", str(pelican / "output"), "-q",
-             "--delete-output-directory"], rounds, cwd=pelican, timeout=REFERENCE_TIMEOUT)
+            [
+                str(bin_dir / "pelican"),
+                "content",
+                "-s",
+                "pelicanconf.py",
+                "-o",
+                str(pelican / "output"),
+                "-q",
+                "--delete-output-directory",
+            ],
+            rounds,
+            cwd=pelican,
+            timeout=REFERENCE_TIMEOUT,
+        )
         mkdocs = mkdocs_project(content, projects / f"mkdocs-{count}")
-        result["mkdocs"] = median_run([str(bin_dir / "mkdocs"), "build", "-q", "-d", str(mkdocs / "site")],
-                                      rounds if count < 10000 else 1, cwd=mkdocs, timeout=REFERENCE_TIMEOUT)
+        result["mkdocs"] = median_run(
+            [str(bin_dir / "mkdocs"), "build", "-q", "-d", str(mkdocs / "site")],
+            rounds if count < 10000 else 1,
+            cwd=mkdocs,
+            timeout=REFERENCE_TIMEOUT,
+        )
         hugo = hugo_project(content, projects / f"hugo-{count}")
-        result["hugo"] = median_run([str(bin_dir / "hugo"), "--quiet", "-d", str(hugo / "public"),
-                                     "--cleanDestinationDir"], rounds, cwd=hugo, timeout=REFERENCE_TIMEOUT)
+        result["hugo"] = median_run(
+            [str(bin_dir / "hugo"), "--quiet", "-d", str(hugo / "public"), "--cleanDestinationDir"],
+            rounds,
+            cwd=hugo,
+            timeout=REFERENCE_TIMEOUT,
+        )
     return result
 
 
@@ -278,19 +327,29 @@ def _kb(n: float) -> str:
 def machine() -> str:
     cpu = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         cpu = platform.processor()
     memory = ""
     try:
-        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
+        kb = int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
         memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration):
         pass
-    return (f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; Node.js {_version(['node', '--version'])}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; Node.js {_version(['node', '--version'])}"
+    )
 
 
 def _version(cmd: list[str]) -> str:
@@ -312,28 +371,40 @@ def table(results: list[dict[str, Any]], references: bool, browser: bool) -> str
         ("`serve`: one practice edited, pages served again", [f"{r['serve_s']:.2f} s" for r in results]),
         ("Search index, all shards: raw / gzip", [f"{_kb(r['index_raw'])} / {_kb(r['index_gz'])}" for r in results]),
         ("… per practice (gzip)", [f"{r['index_gz'] / r['count'] / 1024:.2f} KB" for r in results]),
-        ("… shards; largest (gzip); manifest (gzip)",
-         [f"{r['shards']}; {_kb(r['largest_shard_gz'])}; {_kb(r['manifest_gz'])}" for r in results]),
+        (
+            "… shards; largest (gzip); manifest (gzip)",
+            [f"{r['shards']}; {_kb(r['largest_shard_gz'])}; {_kb(r['manifest_gz'])}" for r in results],
+        ),
         ("Documents file for results and facets (gzip)", [_kb(r["documents_gz"]) for r in results]),
     ]
     if browser:
         rows += [
-            ("Chromium: first query on a fresh page (60 ms debounce, shard download on loopback, search, DOM); "
-             "index bytes fetched, uncompressed",
-             [f"{r['search']['first_query_ms']:.0f} ms; {_kb(r['search']['first_query_bytes'])}"
-              for r in results]),
-            ("Chromium: one keystroke, shards loaded (search, facets, DOM, layout): median / p95",
-             [f"{r['search']['keystroke_median_ms']:.1f} / {r['search']['keystroke_p95_ms']:.1f} ms"
-              for r in results]),
+            (
+                "Chromium: first query on a fresh page (60 ms debounce, shard download on loopback, search, DOM); "
+                "index bytes fetched, uncompressed",
+                [f"{r['search']['first_query_ms']:.0f} ms; {_kb(r['search']['first_query_bytes'])}" for r in results],
+            ),
+            (
+                "Chromium: one keystroke, shards loaded (search, facets, DOM, layout): median / p95",
+                [
+                    f"{r['search']['keystroke_median_ms']:.1f} / {r['search']['keystroke_p95_ms']:.1f} ms"
+                    for r in results
+                ],
+            ),
         ]
     if references:
         rows += [
             ("Pelican 4.12 (same Markdown, default theme)", [_seconds(r["pelican"]) for r in results]),
             ("MkDocs 1.6 (same Markdown, default theme)", [_seconds(r["mkdocs"]) for r in results]),
             ("Hugo 0.168 (same Markdown, minimal layouts, no search index)", [_seconds(r["hugo"]) for r in results]),
-            ("Catalogue vs Pelican / MkDocs / Hugo (time ratio)",
-             [" / ".join(f"{(r[k].wall / r['build'].wall):.2f}x" if r[k] else "–" for k in ("pelican", "mkdocs"))
-              + (f" / {r['build'].wall / r['hugo'].wall:.1f}x slower" if r["hugo"] else "") for r in results]),
+            (
+                "Catalogue vs Pelican / MkDocs / Hugo (time ratio)",
+                [
+                    " / ".join(f"{(r[k].wall / r['build'].wall):.2f}x" if r[k] else "–" for k in ("pelican", "mkdocs"))
+                    + (f" / {r['build'].wall / r['hugo'].wall:.1f}x slower" if r["hugo"] else "")
+                    for r in results
+                ],
+            ),
         ]
     return head + "".join(f"| {name} | " + " | ".join(cells) + " |\n" for name, cells in rows)
 
@@ -354,12 +425,22 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="catalogo-bench-", dir=scratch) as tmp:
         for count in sizes:
             print(f"{count} practices...", file=sys.stderr)
-            results.append(measure(count, options.rounds if count < 10000 else 1, not options.no_references,
-                                   not options.no_browser, Path(tmp), options.corpus))
-    text = (f"Machine: {machine()}.\n"
-            f"Corpus: benchmarks/corpus.py, 300-1,500 words per practice, every field. "
-            f"Median of {options.rounds} runs (1 at 10,000), {time.strftime('%Y-%m-%d')}.\n\n"
-            + table(results, not options.no_references, not options.no_browser))
+            results.append(
+                measure(
+                    count,
+                    options.rounds if count < 10000 else 1,
+                    not options.no_references,
+                    not options.no_browser,
+                    Path(tmp),
+                    options.corpus,
+                )
+            )
+    text = (
+        f"Machine: {machine()}.\n"
+        f"Corpus: benchmarks/corpus.py, 300-1,500 words per practice, every field. "
+        f"Median of {options.rounds} runs (1 at 10,000), {time.strftime('%Y-%m-%d')}.\n\n"
+        + table(results, not options.no_references, not options.no_browser)
+    )
     options.out.write_text(text, encoding="utf-8")
     print(text)
 

@@ -41,9 +41,11 @@ def measure_search(root: Path, base: str) -> dict[str, Any]:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(origin + base + "pratiche/")
             page.focus("#q")
-            page.wait_for_function("() => performance.getEntriesByType('resource')"
-                                   ".some(e => e.name.includes('/search/indice.'))")
-            elapsed = page.evaluate("""(query) => new Promise((resolve) => {
+            page.wait_for_function(
+                "() => performance.getEntriesByType('resource').some(e => e.name.includes('/search/indice.'))"
+            )
+            elapsed = page.evaluate(
+                """(query) => new Promise((resolve) => {
                 const input = document.getElementById('q');
                 const before = performance.getEntriesByName('cerca-aggiornamento').length;
                 const started = performance.now();
@@ -54,11 +56,15 @@ def measure_search(root: Path, base: str) -> dict[str, Any]:
                   if (done.length > before) { resolve(performance.now() - started); } else { setTimeout(poll, 2); }
                 };
                 poll();
-            })""", query)
+            })""",
+                query,
+            )
             first.append(elapsed)
-            fetched.append(page.evaluate("""() => performance.getEntriesByType('resource')
+            fetched.append(
+                page.evaluate("""() => performance.getEntriesByType('resource')
                 .filter(e => e.name.includes('/search/indice'))
-                .reduce((sum, e) => sum + e.encodedBodySize, 0)"""))
+                .reduce((sum, e) => sum + e.encodedBodySize, 0)""")
+            )
             page.close()
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.add_init_script("""
@@ -99,15 +105,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         content = write_corpus(root / "content", count)
-        assert cli(["build", "--content", str(content), "--out", str(root / "catalogo"), "--base-url", "/catalogo/"],
-                   stdout=io.StringIO(), stderr=sys.stderr) == 0
+        assert (
+            cli(
+                ["build", "--content", str(content), "--out", str(root / "catalogo"), "--base-url", "/catalogo/"],
+                stdout=io.StringIO(),
+                stderr=sys.stderr,
+            )
+            == 0
+        )
         result = measure_search(root, "/catalogo/")
     print(f"practices: {count}")
-    print(f"first query on a fresh page (debounce, manifest and shard downloads on loopback, search, DOM): "
-          f"median {result['first_query_ms']:.0f} ms, {result['first_query_bytes'] / 1024:.0f} KB of index")
-    print(f"keystroke with the shards loaded (search, facet counts, DOM, style, layout) over "
-          f"{result['keystrokes']} keystrokes: median {result['keystroke_median_ms']:.1f} ms, "
-          f"p95 {result['keystroke_p95_ms']:.1f} ms")
+    print(
+        f"first query on a fresh page (debounce, manifest and shard downloads on loopback, search, DOM): "
+        f"median {result['first_query_ms']:.0f} ms, {result['first_query_bytes'] / 1024:.0f} KB of index"
+    )
+    print(
+        f"keystroke with the shards loaded (search, facet counts, DOM, style, layout) over "
+        f"{result['keystrokes']} keystrokes: median {result['keystroke_median_ms']:.1f} ms, "
+        f"p95 {result['keystroke_p95_ms']:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

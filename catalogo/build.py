@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .catalogue import NODE_MODULES, AssetsMissing, catalogue_assets
 from .diagnostics import Diagnostic
@@ -37,6 +37,7 @@ from .styles import StylesMissing, start_styles
 from .write import Staging, WriteError, WriteFile, write_file
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
+T = TypeVar("T")
 # Work per task sent to a worker: enough to make the round trip cheap, little enough to share it out.
 CHUNK = 64  # files
 PRACTICES_PER_TASK = 32
@@ -70,8 +71,9 @@ class RenderError(Exception):
         self.diagnostic = diagnostic
 
 
-def build(content: Path, out: Path, options: BuildOptions = BuildOptions(), theme: Path = THEME,
-          write: WriteFile = write_file) -> BuildResult:
+def build(
+    content: Path, out: Path, options: BuildOptions = BuildOptions(), theme: Path = THEME, write: WriteFile = write_file
+) -> BuildResult:
     """Build the site in ``content`` into ``out``. ``write`` stores one file (a seam for the tests)."""
     stopwatch = Stopwatch()
     start_styles(theme)  # PurgeCSS in Node, on another core while the content is read
@@ -109,16 +111,17 @@ def build(content: Path, out: Path, options: BuildOptions = BuildOptions(), them
                 broken = links.problems(lambda page: (staging.path / page).read_text(encoding="utf-8"))
                 broken = locate_in_sources(broken, out.as_posix(), _sources(site))
             if broken:
-                return BuildResult(loaded.diagnostics + broken, loaded.files, stopwatch=stopwatch,
-                                   failed="collegamenti")
+                return BuildResult(
+                    loaded.diagnostics + broken, loaded.files, stopwatch=stopwatch, failed="collegamenti"
+                )
             staging.commit()
     except RenderError as exc:
-        return BuildResult(loaded.diagnostics + [exc.diagnostic], loaded.files, stopwatch=stopwatch,
-                           failed="modelli")
+        return BuildResult(loaded.diagnostics + [exc.diagnostic], loaded.files, stopwatch=stopwatch, failed="modelli")
     except (AssetsMissing, StylesMissing, StopWordsMissing, WriteError) as exc:
         return BuildResult(loaded.diagnostics, loaded.files, problem=str(exc), stopwatch=stopwatch)
-    return BuildResult(loaded.diagnostics, loaded.files, len(links.pages), len(site.practices),
-                       stopwatch=stopwatch, built=True)
+    return BuildResult(
+        loaded.diagnostics, loaded.files, len(links.pages), len(site.practices), stopwatch=stopwatch, built=True
+    )
 
 
 def _sources(site: Site) -> dict[str, str]:
@@ -133,7 +136,7 @@ def _write(staging: Staging, links: LinkIndex, output: Output) -> None:
     staging.write(Output(output.path, stream=functools.partial(links.passing, output)))
 
 
-def _attempt(job: Callable[[], Output], path: str, site: Site) -> Output:
+def _attempt(job: Callable[[], T], path: str, site: Site) -> T:
     """Run a job; an error becomes a RenderError at the template line, or at the practice's file."""
     try:
         return job()
@@ -145,15 +148,19 @@ def render_problem(exc: BaseException, path: str, site: Site) -> Diagnostic:
     """Where an exception while making ``path`` comes from: the theme's template and line (Jinja puts
     them in the traceback), or else the content file the page is made of."""
     what = f"{type(exc).__name__}: {exc}"
-    template = [frame for frame in traceback.extract_tb(exc.__traceback__)
-                if frame.filename.endswith((".html", ".xml", ".txt")) and "templates" in frame.filename]
-    if getattr(exc, "filename", None) and getattr(exc, "lineno", None):  # a template's syntax error
-        return Diagnostic(display_path(Path(exc.filename)), exc.lineno, 1, "",  # type: ignore[attr-defined]
-                          f"errore nel modello: {what} (pagina {path})")
+    template = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename.endswith((".html", ".xml", ".txt")) and "templates" in frame.filename
+    ]
+    filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename and lineno:  # a template's syntax error
+        return Diagnostic(display_path(Path(filename)), lineno, 1, "", f"errore nel modello: {what} (pagina {path})")
     if template:
         frame = template[-1]
-        return Diagnostic(display_path(Path(frame.filename)), frame.lineno or 1, 1, "",
-                          f"errore nel modello: {what} (pagina {path})")
+        return Diagnostic(
+            display_path(Path(frame.filename)), frame.lineno or 1, 1, "", f"errore nel modello: {what} (pagina {path})"
+        )
     source = _sources(site).get(path) or next((p.source for p in site.practices if f"/{p.slug}/" in path), "")
     return Diagnostic(source or path, 1, 1, "", f"errore imprevisto mentre si generava {path}: {what}")
 
@@ -164,10 +171,16 @@ def render_problem(exc: BaseException, path: str, site: Site) -> Diagnostic:
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(renderer: Renderer, related: Mapping[str, tuple[Related, ...]], staging: Path,
-                  write: WriteFile) -> None:
-    _worker.update(renderer=renderer, jobs=renderer.plan_without_search(related), staging=staging, write=write,
-                   by_slug={p.slug: p for p in renderer.site.practices})
+def _start_worker(
+    renderer: Renderer, related: Mapping[str, tuple[Related, ...]], staging: Path, write: WriteFile
+) -> None:
+    _worker.update(
+        renderer=renderer,
+        jobs=renderer.plan_without_search(related),
+        staging=staging,
+        write=write,
+        by_slug={p.slug: p for p in renderer.site.practices},
+    )
 
 
 def _make(number: int | None, paths: list[str], slugs: list[str]) -> LinkState:
@@ -204,8 +217,14 @@ class Workers:
     running other threads is never forked (a lock held by another thread would stay held in the
     child): the dev server and test harnesses with servers build here."""
 
-    def __init__(self, renderer: Renderer, related: Mapping[str, tuple[Related, ...]], staging: Path,
-                 write: WriteFile, workers: int) -> None:
+    def __init__(
+        self,
+        renderer: Renderer,
+        related: Mapping[str, tuple[Related, ...]],
+        staging: Path,
+        write: WriteFile,
+        workers: int,
+    ) -> None:
         self.renderer = renderer
         self.args = (renderer, related, staging, write)
         # One process per core: this one (the search index) and cores - 1 workers.
@@ -216,8 +235,12 @@ class Workers:
 
     def __enter__(self) -> Workers:
         if self.count >= 1:
-            self.pool = ProcessPoolExecutor(self.count, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_start_worker, initargs=self.args)
+            self.pool = ProcessPoolExecutor(
+                self.count,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_start_worker,
+                initargs=self.args,
+            )
         else:
             _start_worker(*self.args)
         return self
@@ -235,10 +258,10 @@ class Workers:
         rest = [path for path in paths if path not in {q for pair in own.values() for q in pair}]
         tasks: list[tuple[int | None, list[str], list[str]]] = []
         for n, k in enumerate(range(0, len(by_title), PRACTICES_PER_TASK)):
-            slugs = by_title[k:k + PRACTICES_PER_TASK]
+            slugs = by_title[k : k + PRACTICES_PER_TASK]
             tasks.append((n, [q for slug in slugs for q in own[slug]], slugs))
         self.sections_made = len(tasks)
-        tasks += [(None, rest[k:k + CHUNK], []) for k in range(0, len(rest), CHUNK)]
+        tasks += [(None, rest[k : k + CHUNK], []) for k in range(0, len(rest), CHUNK)]
         if self.pool is None:
             return [_make(*task) for task in tasks]
         return [self.pool.submit(_make, *task) for task in tasks]

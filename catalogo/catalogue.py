@@ -81,12 +81,15 @@ def search_doc(site: Site, ref: str, p: PracticeRecord) -> SearchDoc:
         ref=ref,
         titolo=d.titolo,
         sintesi=d.sintesi,
-        etichette=" ".join([t.nome for t in (*p.territori, p.provincia)]
-                           + [site.label("area_tematica", d.area_tematica)]
-                      + [site.label("aree_strategiche", a) for a in d.aree_strategiche]
-                      + [site.label("destinatari", x) for x in d.destinatari]),
-        testo=" ".join([markdown_text(p.body), *results, *d.ostacoli, *d.miglioramenti, *d.partner,
-                        *d.replicabilita.condizioni]),
+        etichette=" ".join(
+            [t.nome for t in (*p.territori, p.provincia)]
+            + [site.label("area_tematica", d.area_tematica)]
+            + [site.label("aree_strategiche", a) for a in d.aree_strategiche]
+            + [site.label("destinatari", x) for x in d.destinatari]
+        ),
+        testo=" ".join(
+            [markdown_text(p.body), *results, *d.ostacoli, *d.miglioramenti, *d.partner, *d.replicabilita.condizioni]
+        ),
     )
 
 
@@ -103,8 +106,9 @@ def _document(site: Site, ref: str, p: PracticeRecord) -> dict[str, Any]:
     }
 
 
-def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES, previous: CatalogueAssets | None = None,
-                     keep_analysis: bool = False) -> CatalogueAssets:
+def catalogue_assets(
+    site: Site, node_modules: Path = NODE_MODULES, previous: CatalogueAssets | None = None, keep_analysis: bool = False
+) -> CatalogueAssets:
     """Index, documents and lunr files; ``previous`` is returned as is when nothing they use changed.
 
     ``keep_analysis`` (the dev server) keeps each practice's analysis for the next rebuild."""
@@ -121,8 +125,9 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES, previous: Ca
         "paroleVuote": sorted(stop_words),
         "prefissoMinimo": MIN_PREFIX,
         "pesoPrefisso": PREFIX_BOOST,
-        "faccette": [{"chiave": f.key, "etichetta": f.label,
-                      "valori": {v.value: v.label for v in f.values}} for f in facets],
+        "faccette": [
+            {"chiave": f.key, "etichetta": f.label, "valori": {v.value: v.label for v in f.values}} for f in facets
+        ],
         "pratiche": [_document(site, ref, p) for ref, p in refs],
     }
     docs_bytes = json.dumps(documents, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -153,10 +158,16 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES, previous: Ca
         out = fingerprinted(f"static/search/indice-{number}.json", shard.data)
         outputs.append(out)
         parts.append([shard.first, shard.start, out.path])
-    manifest = {"versione": LUNR_VERSION, "campi": [name for name, _ in FIELDS], "pipeline": list(QUERY_PIPELINE),
-                "pesi": table, "frammenti": parts}
-    index = fingerprinted("static/search/indice.json",
-                          json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    manifest = {
+        "versione": LUNR_VERSION,
+        "campi": [name for name, _ in FIELDS],
+        "pipeline": list(QUERY_PIPELINE),
+        "pesi": table,
+        "frammenti": parts,
+    }
+    index = fingerprinted(
+        "static/search/indice.json", json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    )
     documents_file = fingerprinted("static/search/documenti.json", docs_bytes)
     outputs += [index, documents_file]
     scripts = []
@@ -165,5 +176,15 @@ def catalogue_assets(site: Site, node_modules: Path = NODE_MODULES, previous: Ca
         outputs.append(asset)
         scripts.append(asset.path)
     outputs += [Output(f"static/vendor/{target}", data) for target, data in licences]
-    return CatalogueAssets(tuple(outputs), tuple(scripts), index.path, documents_file.path, facets, stop_words,
-                           key, weights, analyser if keep_analysis else None, analysis if keep_analysis else {})
+    return CatalogueAssets(
+        tuple(outputs),
+        tuple(scripts),
+        index.path,
+        documents_file.path,
+        facets,
+        stop_words,
+        key,
+        weights,
+        analyser if keep_analysis else None,
+        analysis if keep_analysis else {},
+    )

@@ -41,8 +41,10 @@ DEFAULT_OUT = Path("_site")
 _ARGPARSE_ITALIAN = [
     (r"unrecognized arguments: (.*)", r"opzioni non riconosciute: \1"),
     (r"the following arguments are required: (.*)", r"mancano gli argomenti obbligatori: \1"),
-    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
-     r"argomento \1: valore non ammesso \2 (scegli tra \3)"),
+    (
+        r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
+        r"argomento \1: valore non ammesso \2 (scegli tra \3)",
+    ),
     (r"argument (\S+): expected one argument", r"l'opzione \1 richiede un valore"),
     (r"invalid choice: (.*) \(choose from (.*)\)", r"comando sconosciuto \1 (scegli tra \2)"),
     (r"ambiguous option: (.*)", r"opzione ambigua: \1"),
@@ -81,73 +83,152 @@ def make_parser() -> argparse.ArgumentParser:
         "controlla le schede e genera il sito statico.",
         epilog="Codici di uscita: 0 tutto bene, 1 contenuti non validi, 2 uso errato del comando.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="{build,check,new,serve,schema,segnalazione}",
-                                     parser_class=ItalianParser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="{build,check,new,serve,schema,segnalazione}", parser_class=ItalianParser
+    )
     commands.required = True
 
-    build = commands.add_parser("build", help="controlla i contenuti e genera il sito",
-                                description="Controlla tutti i contenuti e genera il sito nella cartella di uscita.")
-    build.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
-                       help="cartella dei contenuti (predefinita: content)")
-    build.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="CARTELLA",
-                       help="cartella in cui scrivere il sito (predefinita: _site)")
-    build.add_argument("--base-url", metavar="URL",
-                       help="indirizzo a cui il sito sarà pubblicato, ad esempio "
-                       "https://example.org/catalogo/ (predefinito: base_url di content/sito.yml)")
-    build.add_argument("--repository", metavar="URL",
-                       help="repository GitHub del catalogo, ad esempio https://github.com/<proprietario>/<nome> "
-                       "(predefinito: repository di content/sito.yml); serve ai moduli e all'editor web")
-    build.add_argument("--tempi", action="store_true",
-                       help="mostra quanto tempo richiede ciascuna fase della generazione")
+    build = commands.add_parser(
+        "build",
+        help="controlla i contenuti e genera il sito",
+        description="Controlla tutti i contenuti e genera il sito nella cartella di uscita.",
+    )
+    build.add_argument(
+        "--content",
+        type=Path,
+        default=DEFAULT_CONTENT,
+        metavar="CARTELLA",
+        help="cartella dei contenuti (predefinita: content)",
+    )
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="CARTELLA",
+        help="cartella in cui scrivere il sito (predefinita: _site)",
+    )
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="indirizzo a cui il sito sarà pubblicato, ad esempio "
+        "https://example.org/catalogo/ (predefinito: base_url di content/sito.yml)",
+    )
+    build.add_argument(
+        "--repository",
+        metavar="URL",
+        help="repository GitHub del catalogo, ad esempio https://github.com/<proprietario>/<nome> "
+        "(predefinito: repository di content/sito.yml); serve ai moduli e all'editor web",
+    )
+    build.add_argument(
+        "--tempi", action="store_true", help="mostra quanto tempo richiede ciascuna fase della generazione"
+    )
 
-    check = commands.add_parser("check", help="controlla i contenuti senza scrivere nulla",
-                                description="Controlla tutte le schede e segnala ogni problema con file e riga.")
-    check.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
-                       help="cartella dei contenuti (predefinita: content)")
-    check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="formato dei problemi: text (una riga per problema) o json")
-    check.add_argument("--link-esterni", action="store_true",
-                       help="controlla anche che fonti e collegamenti esterni rispondano (serve la rete; "
-                       "richiede qualche minuto)")
+    check = commands.add_parser(
+        "check",
+        help="controlla i contenuti senza scrivere nulla",
+        description="Controlla tutte le schede e segnala ogni problema con file e riga.",
+    )
+    check.add_argument(
+        "--content",
+        type=Path,
+        default=DEFAULT_CONTENT,
+        metavar="CARTELLA",
+        help="cartella dei contenuti (predefinita: content)",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="formato dei problemi: text (una riga per problema) o json",
+    )
+    check.add_argument(
+        "--link-esterni",
+        action="store_true",
+        help="controlla anche che fonti e collegamenti esterni rispondano (serve la rete; richiede qualche minuto)",
+    )
 
-    new = commands.add_parser("new", help="crea la scheda di una nuova pratica",
-                              description="Crea content/practices/<nome>.md con tutte le chiavi, i valori "
-                              "ammessi nei commenti e lo schema del testo. Chiede ciò che manca.")
-    new.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
-                     help="cartella dei contenuti (predefinita: content)")
+    new = commands.add_parser(
+        "new",
+        help="crea la scheda di una nuova pratica",
+        description="Crea content/practices/<nome>.md con tutte le chiavi, i valori "
+        "ammessi nei commenti e lo schema del testo. Chiede ciò che manca.",
+    )
+    new.add_argument(
+        "--content",
+        type=Path,
+        default=DEFAULT_CONTENT,
+        metavar="CARTELLA",
+        help="cartella dei contenuti (predefinita: content)",
+    )
     new.add_argument("--titolo", help="titolo della pratica")
     new.add_argument("--comune", help="Comune che ha realizzato la pratica")
     new.add_argument("--ambito", help="Ambito territoriale sociale, se la pratica è dell'intero Ambito")
     new.add_argument("--area", metavar="AREA", help="area tematica dell'Avviso, ad esempio processi-organizzativi")
     new.add_argument("--slug", help="nome del file (senza .md); predefinito: ricavato da titolo e territorio")
 
-    serve = commands.add_parser("serve", help="anteprima locale che si aggiorna a ogni modifica",
-                                description="Genera il sito in memoria, lo serve su 127.0.0.1 e lo rigenera "
-                                "a ogni modifica di content/ o theme/; la pagina nel browser si ricarica da sola.")
-    serve.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
-                       help="cartella dei contenuti (predefinita: content)")
+    serve = commands.add_parser(
+        "serve",
+        help="anteprima locale che si aggiorna a ogni modifica",
+        description="Genera il sito in memoria, lo serve su 127.0.0.1 e lo rigenera "
+        "a ogni modifica di content/ o theme/; la pagina nel browser si ricarica da sola.",
+    )
+    serve.add_argument(
+        "--content",
+        type=Path,
+        default=DEFAULT_CONTENT,
+        metavar="CARTELLA",
+        help="cartella dei contenuti (predefinita: content)",
+    )
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="porta (predefinita: 8000)")
 
-    schema = commands.add_parser("schema", help="rigenera lo schema JSON e frontmatter.json",
-                                 description="Rigenera schema/pratica.schema.json e frontmatter.json dallo schema "
-                                 "del programma e dai vocabolari di content/.")
-    schema.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
-                        help="cartella dei contenuti (predefinita: content)")
-    schema.add_argument("--dest", type=Path, default=Path("."), metavar="CARTELLA",
-                        help="dove scrivere i due file (predefinita: la cartella corrente)")
+    schema = commands.add_parser(
+        "schema",
+        help="rigenera lo schema JSON e frontmatter.json",
+        description="Rigenera schema/pratica.schema.json e frontmatter.json dallo schema "
+        "del programma e dai vocabolari di content/.",
+    )
+    schema.add_argument(
+        "--content",
+        type=Path,
+        default=DEFAULT_CONTENT,
+        metavar="CARTELLA",
+        help="cartella dei contenuti (predefinita: content)",
+    )
+    schema.add_argument(
+        "--dest",
+        type=Path,
+        default=Path("."),
+        metavar="CARTELLA",
+        help="dove scrivere i due file (predefinita: la cartella corrente)",
+    )
     report = commands.add_parser(
-        "segnalazione", help="trasforma un modulo inviato su GitHub in una scheda o in una replica",
+        "segnalazione",
+        help="trasforma un modulo inviato su GitHub in una scheda o in una replica",
         description="Legge il testo di una segnalazione inviata con il modulo «Proponi una buona pratica» o «Il mio "
         "territorio vuole replicare una pratica» (come GitHub lo scrive nella issue), controlla tutto come 'check' e "
         "scrive la nuova scheda, oppure aggiunge la replica alla scheda della pratica. Se qualcosa non va elenca i "
-        "problemi, campo per campo, e non cambia nulla.")
+        "problemi, campo per campo, e non cambia nulla.",
+    )
     report.add_argument("file", type=Path, metavar="FILE", help="il testo della segnalazione")
-    report.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="CARTELLA",
-                        help="cartella dei contenuti (predefinita: content)")
-    report.add_argument("--format", choices=("text", "json"), default="text",
-                        help="formato del risultato: text o json (file modificati, problemi, riepilogo)")
-    report.add_argument("--data", type=_iso_date, metavar="AAAA-MM-GG",
-                        help="data di pubblicazione di una nuova scheda (predefinita: oggi)")
+    report.add_argument(
+        "--content",
+        type=Path,
+        default=DEFAULT_CONTENT,
+        metavar="CARTELLA",
+        help="cartella dei contenuti (predefinita: content)",
+    )
+    report.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="formato del risultato: text o json (file modificati, problemi, riepilogo)",
+    )
+    report.add_argument(
+        "--data",
+        type=_iso_date,
+        metavar="AAAA-MM-GG",
+        help="data di pubblicazione di una nuova scheda (predefinita: oggi)",
+    )
     return parser
 
 
@@ -167,9 +248,13 @@ def run_segnalazione(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
         return EXIT_USAGE
     vocabularies, problems = load_vocabularies(args.content)
     territories, more = load_territories(args.content / TERRITORIES_DIR)
-    outcome = segnalazione.process(text, args.content, display_path(args.file), vocabularies, territories,
-                                   args.data or dt.date.today()) if not errors(problems + more) \
+    outcome = (
+        segnalazione.process(
+            text, args.content, display_path(args.file), vocabularies, territories, args.data or dt.date.today()
+        )
+        if not errors(problems + more)
         else segnalazione.Outcome(problems=problems + more)
+    )
     if outcome.ok:
         try:
             segnalazione.write(outcome)
@@ -178,9 +263,18 @@ def run_segnalazione(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
             return EXIT_INVALID
     written = [display_path(p) for p in outcome.changed] if outcome.ok else []
     if args.format == "json":
-        stdout.write(json.dumps({"modificati": written, "riepilogo": outcome.summary if outcome.ok else "",
-                                 "problemi": json.loads(format_json(outcome.problems))},
-                                ensure_ascii=False, indent=2) + "\n")
+        stdout.write(
+            json.dumps(
+                {
+                    "modificati": written,
+                    "riepilogo": outcome.summary if outcome.ok else "",
+                    "problemi": json.loads(format_json(outcome.problems)),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     else:
         if outcome.problems:
             (stderr if not outcome.ok else stdout).write(format_text(outcome.problems, 1))
@@ -193,8 +287,7 @@ def run_segnalazione(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
     return EXIT_OK if outcome.ok else EXIT_INVALID
 
 
-def _report(loaded: Loaded, fmt: str, stdout: TextIO, stderr: TextIO,
-            extra: Sequence[Diagnostic] = ()) -> None:
+def _report(loaded: Loaded, fmt: str, stdout: TextIO, stderr: TextIO, extra: Sequence[Diagnostic] = ()) -> None:
     diags = list(loaded.diagnostics) + list(extra)
     if fmt == "json":
         stdout.write(format_json(diags))
@@ -220,8 +313,9 @@ def run_check(content: Path, fmt: str, stdout: TextIO, stderr: TextIO, external:
     return EXIT_OK if loaded.ok and not errors(extra) else EXIT_INVALID
 
 
-def run_build(content: Path, out: Path, options: BuildOptions, stdout: TextIO, stderr: TextIO,
-              timings: bool = False) -> int:
+def run_build(
+    content: Path, out: Path, options: BuildOptions, stdout: TextIO, stderr: TextIO, timings: bool = False
+) -> int:
     started = time.perf_counter()
     result = build(content, out, options, THEME)
     if result.problem:
@@ -229,13 +323,18 @@ def run_build(content: Path, out: Path, options: BuildOptions, stdout: TextIO, s
         return EXIT_INVALID
     if not result.built:
         _report(Loaded(None, result.diagnostics, result.files), "text", stdout, stderr)
-        reason = "ci sono collegamenti interni non validi" if result.failed == "collegamenti" else \
-            "correggi i problemi indicati"
+        reason = (
+            "ci sono collegamenti interni non validi"
+            if result.failed == "collegamenti"
+            else "correggi i problemi indicati"
+        )
         stderr.write(f"Sito non generato: {reason}. La cartella di uscita non è stata toccata.\n")
         return EXIT_INVALID
     _report(Loaded(None, result.diagnostics, result.files), "text", stdout, stderr)
-    stdout.write(f"Sito generato in {out}/: {count_it(result.pages, 'pagina', 'pagine')}, "
-                 f"{count_it(result.practices, 'pratica', 'pratiche')} ({time.perf_counter() - started:.2f} s).\n")
+    stdout.write(
+        f"Sito generato in {out}/: {count_it(result.pages, 'pagina', 'pagine')}, "
+        f"{count_it(result.practices, 'pratica', 'pratiche')} ({time.perf_counter() - started:.2f} s).\n"
+    )
     if timings:
         stdout.write("Tempi delle fasi:\n" + result.stopwatch.report())
     return EXIT_OK
@@ -283,8 +382,11 @@ def run_new(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.comune and args.ambito:
             comune, ambito = check_place(args.comune, args.ambito, territories)
         else:
-            comune, ambito = obtain(args.comune or args.ambito,  # type: ignore[misc]
-                                    "Comune (oppure «Ambito di ...» se è dell'intero Ambito): ", place)
+            comune, ambito = obtain(
+                args.comune or args.ambito,  # type: ignore[misc]
+                "Comune (oppure «Ambito di ...» se è dell'intero Ambito): ",
+                place,
+            )
         if not args.area and interactive:
             stdout.write("Aree tematiche: " + ", ".join(vocabularies["area_tematica"]) + "\n")
         area = obtain(args.area, "Area tematica: ", lambda a: check_area(a, vocabularies))
@@ -297,8 +399,9 @@ def run_new(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if interactive or str(exc).startswith("esiste"):
             stderr.write(f"errore: {exc}\n")
         return EXIT_USAGE
-    stdout.write(f"Creata {target}: completa le righe con «DA COMPLETARE», poi guarda l'anteprima con "
-                 "'python build.py serve'.\n")
+    stdout.write(
+        f"Creata {target}: completa le righe con «DA COMPLETARE», poi guarda l'anteprima con 'python build.py serve'.\n"
+    )
     return EXIT_OK
 
 
@@ -339,11 +442,15 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         return run_segnalazione(args, stdout, stderr)
     base = args.base_url
     if base is not None and not (base.startswith("/") or re.match(r"^https?://[^/]+", base)):
-        stderr.write(f"catalogo: errore: --base-url deve essere un indirizzo completo "
-                     f"(https://...) o un percorso che inizia con '/', non '{base}'\n")
+        stderr.write(
+            f"catalogo: errore: --base-url deve essere un indirizzo completo "
+            f"(https://...) o un percorso che inizia con '/', non '{base}'\n"
+        )
         return EXIT_USAGE
     if args.repository is not None and github_repo(args.repository) is None:
-        stderr.write(f"catalogo: errore: --repository deve essere l'indirizzo di un repository GitHub "
-                     f"(https://github.com/<proprietario>/<nome>), non '{args.repository}'\n")
+        stderr.write(
+            f"catalogo: errore: --repository deve essere l'indirizzo di un repository GitHub "
+            f"(https://github.com/<proprietario>/<nome>), non '{args.repository}'\n"
+        )
         return EXIT_USAGE
     return run_build(args.content, args.out, BuildOptions(base, args.repository), stdout, stderr, timings=args.tempi)

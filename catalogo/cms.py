@@ -39,10 +39,19 @@ COMUNE_KEYS = {"comune"}
 AMBITO_KEYS = {"ambito"}
 TERRITORY_KEYS = {"territorio", "enti_presentatori"}
 # One item of each list, as the "Aggiungi ..." button and the item's field call it.
-SINGULAR = {"risultati": "risultato", "condizioni": "condizione", "ostacoli": "ostacolo",
-            "miglioramenti": "miglioramento", "partner": "partner", "finanziamento": "finanziamento",
-            "repliche": "replica", "fonti": "fonte", "organizzatori": "organizzatore", "relatori": "relatore",
-            "programma": "intervento"}
+SINGULAR = {
+    "risultati": "risultato",
+    "condizioni": "condizione",
+    "ostacoli": "ostacolo",
+    "miglioramenti": "miglioramento",
+    "partner": "partner",
+    "finanziamento": "finanziamento",
+    "repliche": "replica",
+    "fonti": "fonte",
+    "organizzatori": "organizzatore",
+    "relatori": "relatore",
+    "programma": "intervento",
+}
 URL_PATTERN = [r"^https?://[^\s/]+\.[^\s]+$", "Un indirizzo web completo, che inizia con https://"]
 EMAIL_PATTERN = [r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "Un indirizzo e-mail, ad esempio ufficio@comune.esempio.it"]
 COMMIT_MESSAGES = {
@@ -70,8 +79,12 @@ class Backend:
 
     @classmethod
     def from_settings(cls, settings: SiteSettings, repository: str | None = None) -> Backend:
-        return cls(github_repo(repository or settings.repository), settings.ramo, settings.editor_auth_url,
-                   settings.editor_auth_endpoint)
+        return cls(
+            github_repo(repository or settings.repository),
+            settings.ramo,
+            settings.editor_auth_url,
+            settings.editor_auth_endpoint,
+        )
 
     def missing(self) -> list[str]:
         """What an editor's login still needs, in Italian (empty when the editor can work)."""
@@ -81,8 +94,10 @@ class Backend:
             return []
         problems = []
         if self.repo is None:
-            problems.append("l'indirizzo del repository GitHub del catalogo (chiave 'repository' di "
-                            "content/sito.yml, ad esempio https://github.com/<proprietario>/<nome>)")
+            problems.append(
+                "l'indirizzo del repository GitHub del catalogo (chiave 'repository' di "
+                "content/sito.yml, ad esempio https://github.com/<proprietario>/<nome>)"
+            )
         if self.auth_url is None:
             problems.append("il servizio di accesso con GitHub (chiave 'editor_auth_url' di content/sito.yml)")
         return problems
@@ -101,7 +116,7 @@ def github_repo(url: str | None) -> str | None:
 
 def _length_rule(spec: dict[str, Any]) -> list[str] | None:
     low, high = spec.get("minLength", 0), spec.get("maxLength")
-    if low <= 1 and high is None:
+    if high is None:
         return None
     if low <= 1:
         return [rf"^[\s\S]{{0,{high}}}$", f"Al massimo {high} caratteri"]
@@ -119,11 +134,14 @@ class _Fields:
         self.defs = defs
         t = site.territories
         self.comuni: list[Any] = [c.nome for c in sorted(t.comuni.values(), key=lambda c: fold(c.nome))]
-        self.ambiti = [{"label": a.denominazione, "value": a.nome}
-                       for a in sorted(t.ambiti.values(), key=lambda a: fold(a.nome))]
+        self.ambiti = [
+            {"label": a.denominazione, "value": a.nome} for a in sorted(t.ambiti.values(), key=lambda a: fold(a.nome))
+        ]
         # Replications and presenters name a Comune, or an Ambito as 'Ambito di X' (territory.find).
-        self.territori = self.comuni + [{"label": a.denominazione, "value": f"Ambito di {a.nome}"}
-                                        for a in sorted(t.ambiti.values(), key=lambda a: fold(a.nome))]
+        self.territori = self.comuni + [
+            {"label": a.denominazione, "value": f"Ambito di {a.nome}"}
+            for a in sorted(t.ambiti.values(), key=lambda a: fold(a.nome))
+        ]
         self.years = [{"label": str(e.anno), "value": e.anno} for e in site.editions]
 
     def field(self, name: str, raw: dict[str, Any], required: bool) -> dict[str, Any]:
@@ -144,16 +162,22 @@ class _Fields:
         elif kind == "array" and "enum" in items:
             out.update(widget="select", multiple=True, options=_options(items))
         elif kind == "array" and "oneOf" in items:
-            out.update(widget="list", typeKey="tipo", summary="{{fields.indicatore}}", collapsed=False,
-                       types=[self._variant(resolve_ref(b, self.defs)) for b in items["oneOf"]])
+            out.update(
+                widget="list",
+                typeKey="tipo",
+                summary="{{fields.indicatore}}",
+                collapsed=False,
+                types=[self._variant(resolve_ref(b, self.defs)) for b in items["oneOf"]],
+            )
             if spec.get("minItems"):  # Decap checks a required list only once it has an item (decap-cms#5381)
                 out["default"] = [{"tipo": "testo", "testo": ""}]
         elif kind == "array" and items.get("type") == "object":
             out.update(widget="list", fields=self._object_fields(items), collapsed=False)
         elif kind == "array":
             one = SINGULAR.get(name, name)
-            out.update(widget="list", collapsed=False,
-                       field=self.field(one, {**items, "title": one.capitalize()}, True))
+            out.update(
+                widget="list", collapsed=False, field=self.field(one, {**items, "title": one.capitalize()}, True)
+            )
             out["field"].pop("hint", None)
             if spec.get("minItems"):  # see above: an empty first item makes Decap check the list
                 out["default"] = [""]
@@ -174,16 +198,31 @@ class _Fields:
     def _variant(self, spec: dict[str, Any]) -> dict[str, Any]:
         """One kind of result: a sentence, or a measure (catalogo-cms.js writes the sentence as a string)."""
         if spec.get("type") == "object":
-            return {"name": "misura", "label": "Risultato misurato", "widget": "object", "collapsed": False,
-                    "fields": self._object_fields(spec)}
-        return {"name": "testo", "label": "Risultato descritto", "widget": "object", "collapsed": False,
-                "fields": [self.field("testo", {**spec, "title": "Risultato"}, True)]}
+            return {
+                "name": "misura",
+                "label": "Risultato misurato",
+                "widget": "object",
+                "collapsed": False,
+                "fields": self._object_fields(spec),
+            }
+        return {
+            "name": "testo",
+            "label": "Risultato descritto",
+            "widget": "object",
+            "collapsed": False,
+            "fields": [self.field("testo", {**spec, "title": "Risultato"}, True)],
+        }
 
     def _scalar(self, spec: dict[str, Any]) -> dict[str, Any]:
         kind = spec.get("type")
         if spec.get("format") == "date":
-            return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "DD/MM/YYYY",
-                    "time_format": False, "picker_utc": True}
+            return {
+                "widget": "datetime",
+                "format": "YYYY-MM-DD",
+                "date_format": "DD/MM/YYYY",
+                "time_format": False,
+                "picker_utc": True,
+            }
         if kind == "integer" or (kind is None and "anyOf" in spec):  # a measure's value: number or text
             if kind is None:
                 return {"widget": "string"}
@@ -201,8 +240,8 @@ class _Fields:
             out["pattern"] = URL_PATTERN
         elif spec.get("format") == "email":
             out["pattern"] = EMAIL_PATTERN
-        elif (rule := _length_rule(spec)) is not None:
-            out["pattern"] = rule
+        elif (length := _length_rule(spec)) is not None:
+            out["pattern"] = length
         return out
 
 
@@ -212,44 +251,86 @@ def _collection_fields(site: Site, schema: dict[str, Any]) -> list[dict[str, Any
     return [fields.field(name, spec, name in required) for name, spec in schema["properties"].items()]
 
 
-BODY = {"name": "body", "label": "Testo", "widget": "markdown", "required": False,
-        "buttons": ["bold", "italic", "link", "heading-two", "heading-three", "quote", "bulleted-list",
-                    "numbered-list"],
-        "editor_components": [], "modes": ["rich_text", "raw"]}
+BODY = {
+    "name": "body",
+    "label": "Testo",
+    "widget": "markdown",
+    "required": False,
+    "buttons": ["bold", "italic", "link", "heading-two", "heading-three", "quote", "bulleted-list", "numbered-list"],
+    "editor_components": [],
+    "modes": ["rich_text", "raw"],
+}
 
 
 def collections(site: Site, content_dir: str = "content") -> list[dict[str, Any]]:
     """The two collections, from the contract: practices and festival editions."""
-    body_help = ("Contesto, obiettivi, attività, metodo e risultati, in parole semplici. "
-                 "Usa i titoletti per le sezioni; ogni fatto deve trovarsi nelle fonti.")
+    body_help = (
+        "Contesto, obiettivi, attività, metodo e risultati, in parole semplici. "
+        "Usa i titoletti per le sezioni; ogni fatto deve trovarsi nelle fonti."
+    )
     return [
-        {"name": "pratiche", "label": "Pratiche", "label_singular": "Pratica",
-         "description": "Le schede delle buone pratiche. Ogni salvataggio diventa una proposta di modifica "
-                        "(pull request) che la redazione controlla prima della pubblicazione.",
-         "folder": f"{content_dir}/{PRACTICES_DIR}", "extension": "md", "format": FORMAT,
-         "create": True, "delete": False, "slug": "{{titolo}}", "identifier_field": "titolo",
-         "summary": "{{titolo}}", "sortable_fields": ["titolo", "pubblicata"],
-         "preview_path": "pratiche/{{slug}}/",
-         "fields": [*_collection_fields(site, practice_schema(site.vocabularies, site.territories)),
-                    {**BODY, "hint": body_help}]},
-        {"name": "festival", "label": "Festival", "label_singular": "Edizione del festival",
-         "description": "Le edizioni del Festival delle buone pratiche: il nome del file è l'anno.",
-         "folder": f"{content_dir}/{FESTIVAL_DIR}", "extension": "md", "format": FORMAT,
-         "create": True, "delete": False, "slug": "{{year}}", "identifier_field": "titolo",
-         "summary": "{{titolo}} {{data}}", "preview_path": "festival/{{slug}}/",
-         "fields": [*_collection_fields(site, festival_schema(site.vocabularies)),
-                    {**BODY, "hint": "Il racconto dell'edizione, con i fatti riportati nelle fonti."}]},
+        {
+            "name": "pratiche",
+            "label": "Pratiche",
+            "label_singular": "Pratica",
+            "description": "Le schede delle buone pratiche. Ogni salvataggio diventa una proposta di modifica "
+            "(pull request) che la redazione controlla prima della pubblicazione.",
+            "folder": f"{content_dir}/{PRACTICES_DIR}",
+            "extension": "md",
+            "format": FORMAT,
+            "create": True,
+            "delete": False,
+            "slug": "{{titolo}}",
+            "identifier_field": "titolo",
+            "summary": "{{titolo}}",
+            "sortable_fields": ["titolo", "pubblicata"],
+            "preview_path": "pratiche/{{slug}}/",
+            "fields": [
+                *_collection_fields(site, practice_schema(site.vocabularies, site.territories)),
+                {**BODY, "hint": body_help},
+            ],
+        },
+        {
+            "name": "festival",
+            "label": "Festival",
+            "label_singular": "Edizione del festival",
+            "description": "Le edizioni del Festival delle buone pratiche: il nome del file è l'anno.",
+            "folder": f"{content_dir}/{FESTIVAL_DIR}",
+            "extension": "md",
+            "format": FORMAT,
+            "create": True,
+            "delete": False,
+            "slug": "{{year}}",
+            "identifier_field": "titolo",
+            "summary": "{{titolo}} {{data}}",
+            "preview_path": "festival/{{slug}}/",
+            "fields": [
+                *_collection_fields(site, festival_schema(site.vocabularies)),
+                {**BODY, "hint": "Il racconto dell'edizione, con i fatti riportati nelle fonti."},
+            ],
+        },
     ]
 
 
 def cms_config(site: Site, backend: Backend, site_url: str | None = None) -> dict[str, Any]:
     """The whole Decap configuration: pull requests (editorial workflow), Open Authoring, Italian UI."""
     if backend.proxy_url:
-        remote: dict[str, Any] = {"name": "proxy", "proxy_url": backend.proxy_url, "branch": backend.branch,
-                                  "commit_messages": COMMIT_MESSAGES}
+        remote: dict[str, Any] = {
+            "name": "proxy",
+            "proxy_url": backend.proxy_url,
+            "branch": backend.branch,
+            "commit_messages": COMMIT_MESSAGES,
+        }
     else:
-        remote = {"name": "github", "repo": backend.repo or "", "branch": backend.branch, "open_authoring": True,
-                  "always_fork": False, "squash_merges": True, "commit_messages": COMMIT_MESSAGES}
+        remote = {
+            "name": "github",
+            "repo": backend.repo or "",
+            "branch": backend.branch,
+            "open_authoring": True,
+            "always_fork": False,
+            "squash_merges": True,
+            "commit_messages": COMMIT_MESSAGES,
+        }
         if backend.auth_url:
             remote["base_url"] = backend.auth_url
         if backend.auth_endpoint:
@@ -275,8 +356,10 @@ class _NoAliases(yaml.SafeDumper):
 
 
 def dump_config(config: dict[str, Any]) -> str:
-    header = ("# Generato da 'python build.py schema' dallo schema, da content/vocabolari.yml, dai territori\n"
-              "# e da content/sito.yml: non modificarlo a mano.\n")
+    header = (
+        "# Generato da 'python build.py schema' dallo schema, da content/vocabolari.yml, dai territori\n"
+        "# e da content/sito.yml: non modificarlo a mano.\n"
+    )
     return header + yaml.dump(config, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=110)
 
 
@@ -289,17 +372,22 @@ ADMIN_VENDOR = (
     ("marked/lib/marked.umd.js", "marked.umd.js"),
     ("dompurify/dist/purify.min.js", "purify.min.js"),
 )
-ADMIN_LICENCES = (("decap-cms/dist/decap-cms.js.LICENSE.txt", "LICENSE-decap-cms.txt"),
-                  ("nunjucks/LICENSE", "LICENSE-nunjucks.txt"),
-                  ("marked/LICENSE", "LICENSE-marked.txt"), ("dompurify/LICENSE", "LICENSE-dompurify.txt"),
-                  ("yaml/LICENSE", "LICENSE-yaml.txt"))
+ADMIN_LICENCES = (
+    ("decap-cms/dist/decap-cms.js.LICENSE.txt", "LICENSE-decap-cms.txt"),
+    ("nunjucks/LICENSE", "LICENSE-nunjucks.txt"),
+    ("marked/LICENSE", "LICENSE-marked.txt"),
+    ("dompurify/LICENSE", "LICENSE-dompurify.txt"),
+    ("yaml/LICENSE", "LICENSE-yaml.txt"),
+)
 # Decap compiles its config schema with 'eval' (ajv) and styles its interface with inline <style>
 # (emotion): this policy is only for /admin/; every public page keeps render.CSP.
 # No blob: (only the media library needs it, and it is not used) and only GitHub's API among other
 # hosts (Decap also polls www.githubstatus.com every five minutes: blocked, it only logs a warning).
-ADMIN_CSP = ("default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-             "img-src 'self' data:; font-src 'self'; connect-src 'self' https://api.github.com{extra}; "
-             "object-src 'none'; base-uri 'self'; form-action 'none'")
+ADMIN_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self' https://api.github.com{extra}; "
+    "object-src 'none'; base-uri 'self'; form-action 'none'"
+)
 
 
 APP_FILES = ("avvio.js", "catalogo-cms.js", "formato.js")
@@ -319,8 +407,10 @@ def _shape(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
             return {"kind": "risultato", "misura": _shape(measure, defs)}
         return _shape(items, defs)
     if spec.get("type") == "object":
-        return {"keys": list(spec["properties"]),
-                "children": {k: _shape(v, defs) for k, v in spec["properties"].items()}}
+        return {
+            "keys": list(spec["properties"]),
+            "children": {k: _shape(v, defs) for k, v in spec["properties"].items()},
+        }
     if spec.get("format") == "date":
         return {"kind": "date"}
     if spec.get("type") == "integer":
@@ -329,19 +419,30 @@ def _shape(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
 
 
 def shapes(site: Site) -> dict[str, Any]:
-    return {"pratiche": _shape(practice := practice_schema(site.vocabularies, site.territories),
-                               practice.get("$defs", {})),
-            "festival": _shape(festival := festival_schema(site.vocabularies), festival.get("$defs", {}))}
+    return {
+        "pratiche": _shape(practice := practice_schema(site.vocabularies, site.territories), practice.get("$defs", {})),
+        "festival": _shape(festival := festival_schema(site.vocabularies), festival.get("$defs", {})),
+    }
 
 
 def _territory_data(site: Site) -> dict[str, Any]:
     t = site.territories
     return {
-        "comuni": {c.nome: {"nome": c.nome, "slug": c.slug, "denominazione": c.denominazione, "ambito": c.ambito,
-                            "provincia": c.provincia, "verificata": c.ambito_verificato}
-                   for c in t.comuni.values()},
-        "ambiti": {a.nome: {"nome": a.nome, "slug": a.slug, "denominazione": a.denominazione,
-                            "provincia": a.provincia} for a in t.ambiti.values()},
+        "comuni": {
+            c.nome: {
+                "nome": c.nome,
+                "slug": c.slug,
+                "denominazione": c.denominazione,
+                "ambito": c.ambito,
+                "provincia": c.provincia,
+                "verificata": c.ambito_verificato,
+            }
+            for c in t.comuni.values()
+        },
+        "ambiti": {
+            a.nome: {"nome": a.nome, "slug": a.slug, "denominazione": a.denominazione, "provincia": a.provincia}
+            for a in t.ambiti.values()
+        },
         "province": {p.sigla: {"slug": p.slug, "denominazione": p.denominazione} for p in t.province.values()},
     }
 
@@ -355,11 +456,15 @@ def editor_data(site: Site, base_path: str, stylesheets: list[str], templates: d
         "base": base_path,
         "stili": stylesheets,
         "modelli": templates,
-        "vocabolari": {name: {slug: {"etichetta": term.etichetta, "descrizione": term.descrizione}
-                              for slug, term in terms.items()} for name, terms in site.vocabularies.items()},
+        "vocabolari": {
+            name: {slug: {"etichetta": term.etichetta, "descrizione": term.descrizione} for slug, term in terms.items()}
+            for name, terms in site.vocabularies.items()
+        },
         "territori": _territory_data(site),
-        "html": {"tag": sorted(ALLOWED_TAGS),
-                 "attributi": sorted({a for attrs in ALLOWED_ATTRIBUTES.values() for a in attrs})},
+        "html": {
+            "tag": sorted(ALLOWED_TAGS),
+            "attributi": sorted({a for attrs in ALLOWED_ATTRIBUTES.values() for a in attrs}),
+        },
     }
 
 
@@ -370,14 +475,20 @@ def editor_files(node_modules: Path, theme: Path) -> list[Output]:
         version = json.loads((node_modules / "decap-cms" / "package.json").read_text(encoding="utf-8"))["version"]
         decap = sorted(p for p in dist.iterdir() if p.name.endswith("decap-cms.js") or p.suffix == ".wasm")
         files = [Output(f"admin/decap-cms-{version}/{p.name}", p.read_bytes()) for p in decap]
-        files += [Output(f"admin/vendor/{target}", (node_modules / source).read_bytes())
-                  for source, target in (*ADMIN_VENDOR, *ADMIN_LICENCES)]
+        files += [
+            Output(f"admin/vendor/{target}", (node_modules / source).read_bytes())
+            for source, target in (*ADMIN_VENDOR, *ADMIN_LICENCES)
+        ]
         yaml_dist = node_modules / "yaml" / "browser" / "dist"
-        files += [Output(f"admin/vendor/yaml/{p.relative_to(yaml_dist).as_posix()}", p.read_bytes())
-                  for p in sorted(yaml_dist.rglob("*.js"))]
+        files += [
+            Output(f"admin/vendor/yaml/{p.relative_to(yaml_dist).as_posix()}", p.read_bytes())
+            for p in sorted(yaml_dist.rglob("*.js"))
+        ]
     except (OSError, KeyError, ValueError) as exc:
-        raise EditorMissing(f"mancano i file dell'editor web (decap-cms, nunjucks, marked, dompurify, yaml) in "
-                            f"{node_modules}: esegui 'npm ci'") from exc
+        raise EditorMissing(
+            f"mancano i file dell'editor web (decap-cms, nunjucks, marked, dompurify, yaml) in "
+            f"{node_modules}: esegui 'npm ci'"
+        ) from exc
     if not any(f.path.endswith("/decap-cms.js") for f in files):
         raise EditorMissing(f"manca decap-cms in {node_modules}: esegui 'npm ci'")
     # Our own files import each other by name: they share a folder named after their content.

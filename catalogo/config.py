@@ -14,8 +14,14 @@ from .validate import validate_model
 
 SETTINGS_FILE = "sito.yml"
 VOCABULARIES_FILE = "vocabolari.yml"
-REQUIRED_VOCABULARIES = ("area_tematica", "aree_strategiche", "destinatari", "stato",
-                         "livello_replicabilita", "stato_replica")
+REQUIRED_VOCABULARIES = (
+    "area_tematica",
+    "aree_strategiche",
+    "destinatari",
+    "stato",
+    "livello_replicabilita",
+    "stato_replica",
+)
 _TERM_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
@@ -62,8 +68,11 @@ def load_vocabularies(content: Path) -> tuple[Vocabularies, list[Diagnostic]]:
             if isinstance(spec, dict) and isinstance(spec.get("etichetta"), str):
                 extra = set(spec) - {"etichetta", "descrizione"}
                 if extra:
-                    problem((name, slug, sorted(extra)[0]), "chiave sconosciuta: ammesse "
-                            "'etichetta' e 'descrizione'", key=True)
+                    problem(
+                        (name, slug, sorted(extra)[0]),
+                        "chiave sconosciuta: ammesse 'etichetta' e 'descrizione'",
+                        key=True,
+                    )
                 parsed[slug] = Term(slug, spec["etichetta"], str(spec.get("descrizione") or ""))
             else:
                 problem((name, slug), "serve almeno 'etichetta: ...'")

@@ -12,7 +12,11 @@ def last_changes(folder: Path) -> dict[Path, dt.date]:
     try:
         proc = subprocess.run(
             ["git", "log", "--format=format:%x00%cs", "--name-only", "--relative", "--", "."],
-            cwd=folder, capture_output=True, text=True, timeout=60, check=False,
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return {}

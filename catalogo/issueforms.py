@@ -44,12 +44,14 @@ class FormField:
         if self.kind == "dropdown":
             attributes.update(options=list(self.options), multiple=self.multiple)
         elif self.kind == "checkboxes":
-            return {"type": "checkboxes", "id": self.id, "attributes": {
-                "label": self.label, "options": [{"label": o, "required": True} for o in self.options]}}
+            return {
+                "type": "checkboxes",
+                "id": self.id,
+                "attributes": {"label": self.label, "options": [{"label": o, "required": True} for o in self.options]},
+            }
         if self.placeholder:
             attributes["placeholder"] = self.placeholder
-        return {"type": self.kind, "id": self.id, "attributes": attributes,
-                "validations": {"required": self.required}}
+        return {"type": self.kind, "id": self.id, "attributes": attributes, "validations": {"required": self.required}}
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,13 @@ class IssueForm:
     fields: tuple[FormField, ...]
 
     def as_yaml(self) -> dict[str, Any]:
-        return {"name": self.name, "description": self.description, "title": self.title, "labels": [self.label],
-                "body": [{"type": "markdown", "attributes": {"value": self.intro}},
-                         *(f.as_yaml() for f in self.fields)]}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "title": self.title,
+            "labels": [self.label],
+            "body": [{"type": "markdown", "attributes": {"value": self.intro}}, *(f.as_yaml() for f in self.fields)],
+        }
 
     def by_id(self, field_id: str) -> FormField:
         return next(f for f in self.fields if f.id == field_id)
@@ -79,11 +85,26 @@ def _label(name: str) -> str:
     return Practice.model_fields[name].title or name
 
 
-def _choice(id_: str, label: str, description: str, vocabulary: Vocabularies, name: str,
-            multiple: bool = False, required: bool = True) -> FormField:
+def _choice(
+    id_: str,
+    label: str,
+    description: str,
+    vocabulary: Vocabularies,
+    name: str,
+    multiple: bool = False,
+    required: bool = True,
+) -> FormField:
     terms = vocabulary[name]
-    return FormField(id_, label, "dropdown", description, required, tuple(t.etichetta for t in terms.values()),
-                     tuple(terms), multiple)
+    return FormField(
+        id_,
+        label,
+        "dropdown",
+        description,
+        required,
+        tuple(t.etichetta for t in terms.values()),
+        tuple(terms),
+        multiple,
+    )
 
 
 ONE_PER_LINE = " Uno per riga."
@@ -93,91 +114,159 @@ def proposal_form(vocabularies: Vocabularies) -> IssueForm:
     """Every key of a practice as a field, so a valid form becomes a file ``check`` accepts."""
     from .schema import Contatti, Replicabilita, Risorse
 
-    def nested(model: Any, name: str) -> tuple[str, str]:
+    def nested(id_: str, model: Any, name: str, kind: Kind, required: bool = False, placeholder: str = "") -> FormField:
+        """A field for a key inside a group (replicabilita, risorse, contatti), with its label and help."""
         info = model.model_fields[name]
-        return info.title or name, info.description or ""
+        return FormField(id_, info.title or name, kind, info.description or "", required, placeholder=placeholder)
 
     text = [
         FormField("titolo", _label("titolo"), "input", _help("titolo"), True),
         FormField("sintesi", _label("sintesi"), "textarea", _help("sintesi"), True),
-        FormField("comune", _label("comune"), "input", _help("comune") + " Lascialo vuoto se la pratica è "
-                  "dell'intero Ambito.", placeholder="Ad esempio: Bitonto"),
+        FormField(
+            "comune",
+            _label("comune"),
+            "input",
+            _help("comune") + " Lascialo vuoto se la pratica è dell'intero Ambito.",
+            placeholder="Ad esempio: Bitonto",
+        ),
         FormField("ambito", _label("ambito"), "input", _help("ambito"), placeholder="Ad esempio: Bitonto"),
         _choice("area_tematica", _label("area_tematica"), _help("area_tematica"), vocabularies, "area_tematica"),
-        _choice("aree_strategiche", _label("aree_strategiche"), _help("aree_strategiche"), vocabularies,
-                "aree_strategiche", multiple=True),
-        _choice("destinatari", _label("destinatari"), _help("destinatari"), vocabularies, "destinatari",
-                multiple=True),
+        _choice(
+            "aree_strategiche",
+            _label("aree_strategiche"),
+            _help("aree_strategiche"),
+            vocabularies,
+            "aree_strategiche",
+            multiple=True,
+        ),
+        _choice("destinatari", _label("destinatari"), _help("destinatari"), vocabularies, "destinatari", multiple=True),
         FormField("anno_avvio", _label("anno_avvio"), "input", _help("anno_avvio"), True, placeholder="2023"),
         FormField("anno_fine", _label("anno_fine"), "input", _help("anno_fine")),
         _choice("stato", _label("stato"), _help("stato"), vocabularies, "stato"),
         FormField("risultati", _label("risultati"), "textarea", "I risultati ottenuti, una frase per riga.", True),
-        _choice("livello", *nested(Replicabilita, "livello"), vocabularies, "livello_replicabilita"),
-        FormField("condizioni", *nested(Replicabilita, "condizioni"), "textarea", True),
+        _choice(
+            "livello",
+            Replicabilita.model_fields["livello"].title or "",
+            Replicabilita.model_fields["livello"].description or "",
+            vocabularies,
+            "livello_replicabilita",
+        ),
+        nested("condizioni", Replicabilita, "condizioni", "textarea", True),
         FormField("ostacoli", _label("ostacoli"), "textarea", _help("ostacoli") + ONE_PER_LINE),
         FormField("miglioramenti", _label("miglioramenti"), "textarea", _help("miglioramenti") + ONE_PER_LINE),
         FormField("partner", _label("partner"), "textarea", _help("partner") + ONE_PER_LINE),
-        FormField("costo_euro", *nested(Risorse, "costo_euro"), "input", placeholder="100000"),
-        FormField("finanziamento", *nested(Risorse, "finanziamento"), "textarea"),
-        FormField("referente", *nested(Contatti, "referente"), "input"),
-        FormField("ruolo", *nested(Contatti, "ruolo"), "input"),
-        FormField("email", *nested(Contatti, "email"), "input"),
-        FormField("telefono", *nested(Contatti, "telefono"), "input"),
-        FormField("sito", *nested(Contatti, "sito"), "input", placeholder="https://"),
-        FormField("festival", _label("festival"), "input", _help("festival") + " Separati da virgole.",
-                  placeholder="2024"),
-        FormField("repliche", _label("repliche"), "textarea", _help("repliche") + " Una per riga: il territorio, "
-                  "lo stato (interesse, in corso o realizzata) e l'anno, separati da punto e virgola.",
-                  placeholder="Ambito di Corato; interesse; 2025"),
+        nested("costo_euro", Risorse, "costo_euro", "input", placeholder="100000"),
+        nested("finanziamento", Risorse, "finanziamento", "textarea"),
+        nested("referente", Contatti, "referente", "input"),
+        nested("ruolo", Contatti, "ruolo", "input"),
+        nested("email", Contatti, "email", "input"),
+        nested("telefono", Contatti, "telefono", "input"),
+        nested("sito", Contatti, "sito", "input", placeholder="https://"),
+        FormField(
+            "festival", _label("festival"), "input", _help("festival") + " Separati da virgole.", placeholder="2024"
+        ),
+        FormField(
+            "repliche",
+            _label("repliche"),
+            "textarea",
+            _help("repliche") + " Una per riga: il territorio, "
+            "lo stato (interesse, in corso o realizzata) e l'anno, separati da punto e virgola.",
+            placeholder="Ambito di Corato; interesse; 2025",
+        ),
         FormField("fonti", _label("fonti"), "textarea", _help("fonti") + " Una per riga.", True),
-        FormField("descrizione", "Descrizione", "textarea", "Contesto, obiettivi, attività, metodo e risultati, in "
-                  "parole semplici. Puoi usare i titoletti (## Contesto) e gli elenchi (- voce)."),
-        FormField("conferme", "Conferme", "checkboxes", options=(
-            "I fatti indicati si trovano nelle fonti pubbliche elencate.",
-            "I contatti sono istituzionali (nessun dato personale non pubblicato).")),
+        FormField(
+            "descrizione",
+            "Descrizione",
+            "textarea",
+            "Contesto, obiettivi, attività, metodo e risultati, in "
+            "parole semplici. Puoi usare i titoletti (## Contesto) e gli elenchi (- voce).",
+        ),
+        FormField(
+            "conferme",
+            "Conferme",
+            "checkboxes",
+            options=(
+                "I fatti indicati si trovano nelle fonti pubbliche elencate.",
+                "I contatti sono istituzionali (nessun dato personale non pubblicato).",
+            ),
+        ),
     ]
     return IssueForm(
-        PROPOSAL_FILE, "Proponi una buona pratica",
+        PROPOSAL_FILE,
+        "Proponi una buona pratica",
         "Segnala una pratica di welfare locale di un Comune o di un Ambito territoriale sociale della Puglia: "
         "diventa una proposta di scheda che la redazione controlla prima della pubblicazione.",
-        "Proposta: ", PROPOSAL_LABEL,
+        "Proposta: ",
+        PROPOSAL_LABEL,
         "Compila i campi: sono gli stessi della scheda del catalogo e non servono competenze tecniche. Indica solo "
         "fatti che si trovano in fonti pubbliche e contatti istituzionali. Dopo l'invio un controllo automatico "
         "risponde qui: se qualcosa non va, dice quale campo correggere (modifica la segnalazione e il controllo "
         "riparte); se è tutto in ordine, prepara la scheda per la redazione.",
-        tuple(text))
+        tuple(text),
+    )
 
 
 def interest_form(vocabularies: Vocabularies) -> IssueForm:
     """A Comune or an Ambito that wants to replicate a practice: becomes an entry of its 'repliche'."""
     replica = Replica.model_fields
     return IssueForm(
-        INTEREST_FILE, "Il mio territorio vuole replicare una pratica",
+        INTEREST_FILE,
+        "Il mio territorio vuole replicare una pratica",
         "Un Comune o un Ambito territoriale sociale dichiara l'interesse a replicare una pratica del catalogo, "
         "o racconta una replica in corso o realizzata.",
-        "Interesse a replicare: ", INTEREST_LABEL,
+        "Interesse a replicare: ",
+        INTEREST_LABEL,
         "Con questo modulo il tuo territorio entra nella rete di chi replica la pratica: dopo il controllo della "
         "redazione compare nella scheda della pratica e nella pagina del territorio. Un controllo automatico "
         "risponde qui: se qualcosa non va, dice quale campo correggere.",
         (
-            FormField("pratica", "Pratica", "input", "La pratica da replicare: l'indirizzo della sua pagina nel "
-                      "catalogo, oppure il nome in fondo all'indirizzo (/pratiche/<nome>/). È già compilato se "
-                      "arrivi dal pulsante della pagina della pratica.", True),
-            FormField("territorio", replica["territorio"].title or "", "input",
-                      (replica["territorio"].description or "") + " Usa il nome ufficiale.", True,
-                      placeholder="Ad esempio: Ambito di Corato"),
-            _choice("stato", replica["stato"].title or "", replica["stato"].description or "", vocabularies,
-                    "stato_replica"),
-            FormField("anno", replica["anno"].title or "", "input", replica["anno"].description or "",
-                      placeholder="2025"),
-            FormField("fonte", replica["fonte"].title or "", "input", replica["fonte"].description or "",
-                      placeholder="https://"),
-            FormField("contatto", "Contatto istituzionale", "input", "Un ufficio e un indirizzo istituzionale, "
-                      "per la redazione: resta in questa segnalazione (pubblica su GitHub) e non entra nella "
-                      "scheda.", True),
-            FormField("conferme", "Conferme", "checkboxes", options=(
-                "Scrivo a nome del territorio indicato, o con il suo accordo.",)),
-        ))
+            FormField(
+                "pratica",
+                "Pratica",
+                "input",
+                "La pratica da replicare: l'indirizzo della sua pagina nel "
+                "catalogo, oppure il nome in fondo all'indirizzo (/pratiche/<nome>/). È già compilato se "
+                "arrivi dal pulsante della pagina della pratica.",
+                True,
+            ),
+            FormField(
+                "territorio",
+                replica["territorio"].title or "",
+                "input",
+                (replica["territorio"].description or "") + " Usa il nome ufficiale.",
+                True,
+                placeholder="Ad esempio: Ambito di Corato",
+            ),
+            _choice(
+                "stato", replica["stato"].title or "", replica["stato"].description or "", vocabularies, "stato_replica"
+            ),
+            FormField(
+                "anno", replica["anno"].title or "", "input", replica["anno"].description or "", placeholder="2025"
+            ),
+            FormField(
+                "fonte",
+                replica["fonte"].title or "",
+                "input",
+                replica["fonte"].description or "",
+                placeholder="https://",
+            ),
+            FormField(
+                "contatto",
+                "Contatto istituzionale",
+                "input",
+                "Un ufficio e un indirizzo istituzionale, "
+                "per la redazione: resta in questa segnalazione (pubblica su GitHub) e non entra nella "
+                "scheda.",
+                True,
+            ),
+            FormField(
+                "conferme",
+                "Conferme",
+                "checkboxes",
+                options=("Scrivo a nome del territorio indicato, o con il suo accordo.",),
+            ),
+        ),
+    )
 
 
 def forms(vocabularies: Vocabularies) -> tuple[IssueForm, IssueForm]:
@@ -194,6 +283,7 @@ def form_url(repository: str, form: str, **values: str) -> str:
 
 
 # ---- reading a submitted form ----
+
 
 @dataclass
 class Answers:
@@ -220,8 +310,15 @@ def parse_body(form: IssueForm, text: str, path: str) -> tuple[Answers, list[Dia
     answers = Answers(form)
     problems: list[Diagnostic] = []
     if len(text.encode("utf-8")) > MAX_BODY:
-        return answers, [Diagnostic(path, 1, 1, "", f"la segnalazione è troppo lunga ({len(text) // 1024} KB): "
-                                    f"il limite è {MAX_BODY // 1024} KB")]
+        return answers, [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "",
+                f"la segnalazione è troppo lunga ({len(text) // 1024} KB): il limite è {MAX_BODY // 1024} KB",
+            )
+        ]
     lines = text.split("\n")
     headings = [(n, m.group(1)) for n, line in enumerate(lines) if (m := re.fullmatch(r"### (.+?)\s*", line))]
     labels = {f.label: f for f in form.fields}
@@ -237,14 +334,22 @@ def parse_body(form: IssueForm, text: str, path: str) -> tuple[Answers, list[Dia
     starts = sorted(found.values())
     for f in form.fields:
         if f.id not in found:
-            problems.append(Diagnostic(path, 1, 1, f.label, f"manca la sezione «### {f.label}» del modulo: "
-                                       "non cambiare i titoli delle sezioni quando modifichi la segnalazione"))
+            problems.append(
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    f.label,
+                    f"manca la sezione «### {f.label}» del modulo: "
+                    "non cambiare i titoli delle sezioni quando modifichi la segnalazione",
+                )
+            )
             continue
         index = found[f.id]
         line, _ = headings[index]
         later = [headings[i][0] for i in starts if i > index]
         end = later[0] if later else len(lines)
-        raw = "\n".join(lines[line + 1:end]).strip()
+        raw = "\n".join(lines[line + 1 : end]).strip()
         answers.lines[f.id] = line + 1
         value, problem = _value(f, raw)
         if problem:
@@ -255,8 +360,16 @@ def parse_body(form: IssueForm, text: str, path: str) -> tuple[Answers, list[Dia
     first = min((headings[i][0] for i in found.values()), default=len(lines))
     for line, label in headings:
         if line < first and label not in labels:
-            problems.append(Diagnostic(path, line + 1, 1, "", f"sezione sconosciuta «{label[:80]}»: questo modulo "
-                                       "non la prevede e il suo testo non viene usato", "avviso"))
+            problems.append(
+                Diagnostic(
+                    path,
+                    line + 1,
+                    1,
+                    "",
+                    f"sezione sconosciuta «{label[:80]}»: questo modulo non la prevede e il suo testo non viene usato",
+                    "avviso",
+                )
+            )
     return answers, problems
 
 
@@ -271,13 +384,20 @@ def _value(f: FormField, raw: str) -> tuple[Any, str]:
     if f.kind == "dropdown":
         chosen, rest = [], raw
         while rest:
-            match = next((o for o in sorted(f.options, key=len, reverse=True) if rest.startswith(o)
-                          and rest[len(o):len(o) + 2] in ("", ", ")), None)
+            match = next(
+                (
+                    o
+                    for o in sorted(f.options, key=len, reverse=True)
+                    if rest.startswith(o) and rest[len(o) : len(o) + 2] in ("", ", ")
+                ),
+                None,
+            )
             if match is None:
-                return ([] if f.multiple else ""), (f"«{raw[:80]}» non è tra le scelte del modulo: scegli tra "
-                                                    + ", ".join(f"«{o}»" for o in f.options))
+                return ([] if f.multiple else ""), (
+                    f"«{raw[:80]}» non è tra le scelte del modulo: scegli tra " + ", ".join(f"«{o}»" for o in f.options)
+                )
             chosen.append(f.values[f.options.index(match)])
-            rest = rest[len(match) + 2:]
+            rest = rest[len(match) + 2 :]
         if not f.multiple and len(chosen) > 1:
             return "", "scegli una sola voce"
         return (chosen if f.multiple else chosen[0]), ""

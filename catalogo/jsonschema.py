@@ -60,7 +60,7 @@ def practice_schema(vocabularies: Vocabularies, territories: Territories) -> dic
         "$id": SCHEMA_ID,
         "title": "Scheda di una buona pratica",
         "description": "Il front matter YAML di content/practices/<slug>.md nel Catalogo delle buone pratiche "
-                       "del welfare locale (Regione Puglia, ANCI Puglia).",
+        "del welfare locale (Regione Puglia, ANCI Puglia).",
         "x-versione": SCHEMA_VERSION,
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
@@ -85,8 +85,9 @@ def _cms_field(name: str, spec: dict[str, Any], defs: dict[str, Any], required: 
     if "enum" in spec:
         field.update(type="choice", choices=[{"id": v, "title": spec["x-etichette"][v]} for v in spec["enum"]])
     elif spec.get("type") == "array" and "enum" in items:
-        field.update(type="choice", multiple=True,
-                     choices=[{"id": v, "title": items["x-etichette"][v]} for v in items["enum"]])
+        field.update(
+            type="choice", multiple=True, choices=[{"id": v, "title": items["x-etichette"][v]} for v in items["enum"]]
+        )
     elif spec.get("type") == "array" and items.get("type") == "integer":
         field.update(type="list")
     elif spec.get("type") == "array" and (items.get("type") == "object" or "anyOf" in items or "oneOf" in items):
@@ -94,8 +95,10 @@ def _cms_field(name: str, spec: dict[str, Any], defs: dict[str, Any], required: 
     elif spec.get("type") == "array":
         field.update(type="list")
     elif spec.get("type") == "object":
-        field.update(type="fields", fields=[_cms_field(k, v, defs, k in spec.get("required", []))
-                                            for k, v in spec["properties"].items()])
+        field.update(
+            type="fields",
+            fields=[_cms_field(k, v, defs, k in spec.get("required", [])) for k, v in spec["properties"].items()],
+        )
     elif spec.get("format") == "date":
         field.update(type="datetime", dateFormat="yyyy-MM-dd")
     elif spec.get("type") in ("integer", "number"):
@@ -128,16 +131,22 @@ def frontmatter_cms(schema: dict[str, Any]) -> dict[str, Any]:
         items = resolve_ref(schema["properties"][name]["items"], defs)
         objects = [resolve_ref(b, defs) for b in items.get("oneOf", items.get("anyOf", [items]))]
         obj = next(o for o in objects if o.get("type") == "object")
-        groups.append({"id": f"{name}-voce", "labelField": next(iter(obj["properties"])),
-                       "fields": [_cms_field(k, v, defs, k in obj.get("required", []))
-                                  for k, v in obj["properties"].items()]})
+        groups.append(
+            {
+                "id": f"{name}-voce",
+                "labelField": next(iter(obj["properties"])),
+                "fields": [_cms_field(k, v, defs, k in obj.get("required", [])) for k, v in obj["properties"].items()],
+            }
+        )
     return {
         "$schema": "https://frontmatter.codes/frontmatter.schema.json",
         "frontMatter.framework.id": "other",
-        "frontMatter.content.pageFolders": [{"title": "Pratiche", "path": "[[workspace]]/content/practices",
-                                              "contentTypes": ["pratica"]}],
-        "frontMatter.taxonomy.contentTypes": [{"name": "pratica", "pageBundle": False, "previewPath": "pratiche",
-                                               "fields": fields}],
+        "frontMatter.content.pageFolders": [
+            {"title": "Pratiche", "path": "[[workspace]]/content/practices", "contentTypes": ["pratica"]}
+        ],
+        "frontMatter.taxonomy.contentTypes": [
+            {"name": "pratica", "pageBundle": False, "previewPath": "pratiche", "fields": fields}
+        ],
         "frontMatter.taxonomy.fieldGroups": groups,
     }
 

@@ -30,8 +30,10 @@ def _unknown_territory(value: str, territories: Territories) -> str:
     names = list(territories.comuni) + [a.denominazione for a in territories.ambiti.values()]
     found = suggest(value, names)
     hint = f" (forse intendevi '{found[0]}'?)" if found else ""
-    return (f"territorio sconosciuto '{value}'{hint}: scrivi il nome di un Comune pugliese "
-            "oppure 'Ambito di' seguito dal nome dell'Ambito")
+    return (
+        f"territorio sconosciuto '{value}'{hint}: scrivi il nome di un Comune pugliese "
+        "oppure 'Ambito di' seguito dal nome dell'Ambito"
+    )
 
 
 def _text(value: object) -> str | None:
@@ -49,15 +51,27 @@ def place_practice(doc: RawDoc, territories: Territories) -> tuple[Placement | N
     if comune_name is not None:
         comune = territories.find_comune(comune_name)
         if comune is None:
-            diags.append(_error(doc, ("comune",), f"Comune sconosciuto '{comune_name}'"
-                                f"{did_you_mean(comune_name, territories.comuni)}: usa il nome ufficiale ISTAT"))
+            diags.append(
+                _error(
+                    doc,
+                    ("comune",),
+                    f"Comune sconosciuto '{comune_name}'"
+                    f"{did_you_mean(comune_name, territories.comuni)}: usa il nome ufficiale ISTAT",
+                )
+            )
     if ambito_name is not None:
         ambito = territories.find_ambito(ambito_name)
         if ambito is None:
             found = territories.suggest_ambito(ambito_name)
             hint = f" (forse intendevi '{found[0]}'?)" if found else ""
-            diags.append(_error(doc, ("ambito",), f"Ambito sconosciuto '{ambito_name}'{hint}: "
-                                "scrivi il nome dell'Ambito territoriale sociale, ad esempio 'Bitonto'"))
+            diags.append(
+                _error(
+                    doc,
+                    ("ambito",),
+                    f"Ambito sconosciuto '{ambito_name}'{hint}: "
+                    "scrivi il nome dell'Ambito territoriale sociale, ad esempio 'Bitonto'",
+                )
+            )
     if diags or (comune is None and ambito is None):
         return None, diags
     verified = True
@@ -65,13 +79,26 @@ def place_practice(doc: RawDoc, territories: Territories) -> tuple[Placement | N
         own = territories.ambiti[comune.ambito]
         if ambito is not None and ambito.nome != own.nome:
             if comune.ambito_verificato:
-                diags.append(_error(doc, ("ambito",), f"il Comune di {comune.nome} fa parte dell'"
-                                    f"{own.denominazione}, non dell'{ambito.denominazione}"))
+                diags.append(
+                    _error(
+                        doc,
+                        ("ambito",),
+                        f"il Comune di {comune.nome} fa parte dell'"
+                        f"{own.denominazione}, non dell'{ambito.denominazione}",
+                    )
+                )
                 return None, diags
-            diags.append(_error(doc, ("ambito",), f"secondo la tabella dei territori (appartenenza "
-                                f"da verificare) il Comune di {comune.nome} fa parte dell'"
-                                f"{own.denominazione}: vale quanto scritto nella scheda, ma "
-                                "correggi content/territori/comuni.csv se serve", "avviso"))
+            diags.append(
+                _error(
+                    doc,
+                    ("ambito",),
+                    f"secondo la tabella dei territori (appartenenza "
+                    f"da verificare) il Comune di {comune.nome} fa parte dell'"
+                    f"{own.denominazione}: vale quanto scritto nella scheda, ma "
+                    "correggi content/territori/comuni.csv se serve",
+                    "avviso",
+                )
+            )
         elif ambito is None:
             ambito = own
             verified = comune.ambito_verificato
@@ -98,8 +125,13 @@ def check_replicas(doc: RawDoc, placement: Placement | None, territories: Territ
         if found is None:
             diags.append(_error(doc, where, _unknown_territory(name, territories)))
         elif found in own:
-            diags.append(_error(doc, where, f"{found.denominazione} è il territorio della pratica "
-                                "stessa: le repliche sono di altri territori"))
+            diags.append(
+                _error(
+                    doc,
+                    where,
+                    f"{found.denominazione} è il territorio della pratica stessa: le repliche sono di altri territori",
+                )
+            )
     return diags
 
 
@@ -112,18 +144,26 @@ def resolve_replicas(fm: Practice, territories: Territories) -> tuple[ResolvedRe
         resolved.append(ResolvedReplica(replica, found))
     return tuple(resolved)
 
+
 def check_festival_years(doc: RawDoc, years: set[int]) -> list[Diagnostic]:
     diags = []
     for i, year in enumerate(_raw_list(doc, "festival")):
         if isinstance(year, int) and not isinstance(year, bool) and year not in years:
             available = join_quoted(str(y) for y in sorted(years)) or "nessuno"
-            diags.append(_error(doc, ("festival", i), f"non esiste un'edizione del festival {year} "
-                                f"(manca il file festival/{year}.md); anni disponibili: {available}"))
+            diags.append(
+                _error(
+                    doc,
+                    ("festival", i),
+                    f"non esiste un'edizione del festival {year} "
+                    f"(manca il file festival/{year}.md); anni disponibili: {available}",
+                )
+            )
     return diags
 
 
-def resolve_presenters(doc: RawDoc, fm: FestivalEdition,
-                       territories: Territories) -> tuple[tuple[Territorio, ...], list[Diagnostic]]:
+def resolve_presenters(
+    doc: RawDoc, fm: FestivalEdition, territories: Territories
+) -> tuple[tuple[Territorio, ...], list[Diagnostic]]:
     found: list[Territorio] = []
     diags = []
     for i, name in enumerate(fm.enti_presentatori):
@@ -133,8 +173,14 @@ def resolve_presenters(doc: RawDoc, fm: FestivalEdition,
         else:
             found.append(territory)
     if str(fm.data.year) != doc.stem:
-        diags.append(_error(doc, ("data",), f"la data è del {fm.data.year} ma il file si chiama "
-                            f"{doc.stem}.md: il nome del file è l'anno dell'edizione"))
+        diags.append(
+            _error(
+                doc,
+                ("data",),
+                f"la data è del {fm.data.year} ma il file si chiama "
+                f"{doc.stem}.md: il nome del file è l'anno dell'edizione",
+            )
+        )
     return tuple(sorted(found, key=lambda t: (t.kind, fold(t.nome)))), diags
 
 
@@ -169,9 +215,16 @@ def check_candidacy(presented: list[Presented], area_label: str) -> list[Diagnos
             continue
         files = ", ".join(sorted(Path(i.path).name for i in items))
         for item in items:
-            diags.append(Diagnostic(
-                item.path, item.line, item.col, item.key,
-                f"{presenter} risulta avere {len(items)} pratiche presentate al festival {year} ({files}): "
-                f"l'Avviso ammetteva una pratica per ente, più una seconda solo nell'area «{area_label}». "
-                "Controlla anni e territori delle schede", "avviso"))
+            diags.append(
+                Diagnostic(
+                    item.path,
+                    item.line,
+                    item.col,
+                    item.key,
+                    f"{presenter} risulta avere {len(items)} pratiche presentate al festival {year} ({files}): "
+                    f"l'Avviso ammetteva una pratica per ente, più una seconda solo nell'area «{area_label}». "
+                    "Controlla anni e territori delle schede",
+                    "avviso",
+                )
+            )
     return diags

@@ -59,10 +59,10 @@ class LinkIndex:
             return None
         if href.startswith("#"):  # this page's own anchor: no need to resolve it against the page
             key = (page_url, "")
-            found = self._resolved.get(key, False)
-            if found is False:
-                found = self._resolved[key] = self._resolve(page_url, page_url)
-            return (found[0], href[1:], found[2]) if found else None
+            own = self._resolved.get(key, False)
+            if own is False:
+                own = self._resolved[key] = self._resolve(page_url, page_url)
+            return (own[0], href[1:], own[2]) if isinstance(own, tuple) else None
         key = ("", href) if href.startswith("/") and not href.startswith("//") else (page_url, href)
         found = self._resolved.get(key, False)
         if found is False:
@@ -75,7 +75,7 @@ class LinkIndex:
                 if not target_path.startswith(self.urls.base_path):
                     found = ("", "", "fuori")
                 else:
-                    found = (_target_file(target_path[len(self.urls.base_path):]), absolute.fragment, "")
+                    found = (_target_file(target_path[len(self.urls.base_path) :]), absolute.fragment, "")
             self._resolved[key] = found
         return found  # type: ignore[return-value]
 
@@ -160,8 +160,7 @@ class LinkIndex:
         return sorted(diags)
 
 
-def locate_in_sources(diags: list[Diagnostic], out_label: str,
-                      sources: dict[str, str]) -> list[Diagnostic]:
+def locate_in_sources(diags: list[Diagnostic], out_label: str, sources: dict[str, str]) -> list[Diagnostic]:
     """Point a broken link at the content file and line where an editor wrote it, when one did.
 
     ``sources`` maps an output page (``pratiche/x/index.html``) to its content file.

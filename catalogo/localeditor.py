@@ -27,8 +27,9 @@ STARTUP_SECONDS = 15.0
 
 def _git(folder: Path, *args: str) -> str | None:
     try:
-        proc = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=30,
-                              check=False)
+        proc = subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return proc.stdout.strip() if proc.returncode == 0 else None
@@ -68,8 +69,10 @@ class LocalEditor:
             return f"manca decap-server in {node_modules}: esegui 'npm ci'"
         root = _git(content, "rev-parse", "--show-toplevel")
         if root is None:
-            return (f"la cartella {content} non è in un repository git: l'editor web salva ogni scheda "
-                    "in un ramo git, come una proposta di modifica")
+            return (
+                f"la cartella {content} non è in un repository git: l'editor web salva ogni scheda "
+                "in un ramo git, come una proposta di modifica"
+            )
         branch = _git(content, "rev-parse", "--abbrev-ref", "HEAD")
         if not branch or branch == "HEAD":
             return "il repository non è su un ramo (HEAD staccato): passa a un ramo con 'git switch main'"
@@ -78,16 +81,25 @@ class LocalEditor:
             return f"la cartella {content} non è dentro il repository {root}"
         warning = ""
         if _git(content, "status", "--porcelain", "--untracked-files=no"):
-            warning = ("ci sono modifiche non ancora registrate con git: l'editor web le includerebbe nelle "
-                       "schede che salva. Fai commit (o 'git stash') prima di salvare dall'editor")
+            warning = (
+                "ci sono modifiche non ancora registrate con git: l'editor web le includerebbe nelle "
+                "schede che salva. Fai commit (o 'git stash') prima di salvare dall'editor"
+            )
         port = _free_port()
-        env = {"MODE": "git", "GIT_REPO_DIRECTORY": root, "PORT": str(port), "BIND_HOST": "127.0.0.1",
-               "LOG_LEVEL": "warn", "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-               "HOME": os.environ.get("HOME", root)}
+        env = {
+            "MODE": "git",
+            "GIT_REPO_DIRECTORY": root,
+            "PORT": str(port),
+            "BIND_HOST": "127.0.0.1",
+            "LOG_LEVEL": "warn",
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", root),
+        }
         log = tempfile.TemporaryFile()  # a file, not a pipe: nobody reads it while serve runs
         try:
-            process = subprocess.Popen([node, str(script)], env=env, cwd=root, stdin=subprocess.DEVNULL,
-                                       stdout=log, stderr=log)
+            process = subprocess.Popen(
+                [node, str(script)], env=env, cwd=root, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            )
         except OSError as exc:
             log.close()
             return f"non riesco ad avviare decap-server ({exc.strerror})"
@@ -104,8 +116,9 @@ class LocalEditor:
         return cls(process, port, branch, relative.replace(os.sep, "/") or ".", warning, log)
 
     def backend(self) -> Backend:
-        return Backend(branch=self.branch, proxy_url=f"http://127.0.0.1:{self.port}/api/v1",
-                       content_dir=self.content_dir)
+        return Backend(
+            branch=self.branch, proxy_url=f"http://127.0.0.1:{self.port}/api/v1", content_dir=self.content_dir
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:

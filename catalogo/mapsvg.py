@@ -44,8 +44,10 @@ def _rings(geometry: dict[str, Any]) -> Iterable[list[list[float]]]:
 def load_map(content: Path) -> MapData | None:
     """Project both layers to one SVG frame (equirectangular, scaled by the mean latitude)."""
     try:
-        layers = {name: json.loads((content / MAP_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
-                  for name in ("ambiti", "province")}
+        layers = {
+            name: json.loads((content / MAP_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
+            for name in ("ambiti", "province")
+        }
     except (OSError, ValueError):
         return None
     points = [pt for f in layers["province"]["features"] for ring in _rings(f["geometry"]) for pt in ring]
@@ -60,12 +62,14 @@ def load_map(content: Path) -> MapData | None:
         return "M" + "L".join(coords) + "Z"
 
     def shapes(layer: dict[str, Any], field: str) -> tuple[Shape, ...]:
-        out = [Shape(f["properties"][field], "".join(project(r) for r in _rings(f["geometry"])))
-               for f in layer["features"]]
+        out = [
+            Shape(f["properties"][field], "".join(project(r) for r in _rings(f["geometry"]))) for f in layer["features"]
+        ]
         return tuple(sorted(out, key=lambda s: s.key))
 
-    return MapData(int(WIDTH), int(math.ceil(height)), shapes(layers["ambiti"], "ambito"),
-                   shapes(layers["province"], "provincia"))
+    return MapData(
+        int(WIDTH), int(math.ceil(height)), shapes(layers["ambiti"], "ambito"), shapes(layers["province"], "provincia")
+    )
 
 
 def shade(count: int) -> int:

@@ -102,8 +102,7 @@ class Site:
     def _facet(self, vocabulary: str, values: Callable[[PracticeRecord], Iterable[str]]) -> tuple[Facet, ...]:
         """Every vocabulary value in vocabulary order, with its practices sorted by title."""
         return tuple(
-            Facet(t.slug, t.etichetta, t.descrizione,
-                  tuple(p for p in self.by_title if t.slug in values(p)))
+            Facet(t.slug, t.etichetta, t.descrizione, tuple(p for p in self.by_title if t.slug in values(p)))
             for t in self.terms(vocabulary)
         )
 
@@ -140,8 +139,10 @@ class Site:
             for r in p.repliche:
                 places[r.territorio.slug] = r.territorio
                 replicating.setdefault(r.territorio.slug, []).append((p, r))
-        return tuple(TerritoryPage(places[slug], tuple(own.get(slug, ())), tuple(replicating.get(slug, ())))
-                     for slug in sorted(places))
+        return tuple(
+            TerritoryPage(places[slug], tuple(own.get(slug, ())), tuple(replicating.get(slug, ())))
+            for slug in sorted(places)
+        )
 
     @cached_property
     def territory_slugs(self) -> frozenset[str]:

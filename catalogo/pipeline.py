@@ -45,8 +45,7 @@ class BuildCache:
     parsed: dict[str, Any] = field(default_factory=dict)
     # Keyed on everything a validation depends on: the file, its text, the lines already reported
     # for it, and the vocabularies (a term renamed in vocabolari.yml changes every result).
-    validated: dict[tuple[str, str, frozenset[int], object], tuple[Any, list[Diagnostic]]] = field(
-        default_factory=dict)
+    validated: dict[tuple[str, str, frozenset[int], object], tuple[Any, list[Diagnostic]]] = field(default_factory=dict)
     terms: object = None  # the vocabularies' names and values, at this rebuild
 
 
@@ -67,14 +66,24 @@ def _lines(diags: list[Diagnostic], doc: RawDoc) -> set[int]:
 
 def placeholders(doc: RawDoc, severity: str) -> list[Diagnostic]:
     """Lines still holding the scaffold's 'DA COMPLETARE' markers (see scaffold.py)."""
-    return [Diagnostic(doc.path, number, line.index(PLACEHOLDER) + 1, "",
-                       "segnaposto da completare: scrivi il contenuto vero al posto di 'DA COMPLETARE' "
-                       "(e togli il commento, se c'è)", severity)  # type: ignore[arg-type]
-            for number, line in enumerate(doc.text.split("\n"), start=1) if PLACEHOLDER in line]
+    return [
+        Diagnostic(
+            doc.path,
+            number,
+            line.index(PLACEHOLDER) + 1,
+            "",
+            "segnaposto da completare: scrivi il contenuto vero al posto di 'DA COMPLETARE' "
+            "(e togli il commento, se c'è)",
+            severity,  # type: ignore[arg-type]
+        )
+        for number, line in enumerate(doc.text.split("\n"), start=1)
+        if PLACEHOLDER in line
+    ]
 
 
-def _validate(doc: RawDoc, model: type[Any], vocabularies: Any, reported: set[int],
-              cache: BuildCache | None) -> tuple[Any, list[Diagnostic]]:
+def _validate(
+    doc: RawDoc, model: type[Any], vocabularies: Any, reported: set[int], cache: BuildCache | None
+) -> tuple[Any, list[Diagnostic]]:
     if cache is None:
         return validate_model(doc, model, vocabularies, reported)
     key = (doc.path, doc.text, frozenset(reported), cache.terms)
@@ -88,8 +97,9 @@ def _terms(vocabularies: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((name, tuple(terms)) for name, terms in vocabularies.items())
 
 
-def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None = None,
-              pending: Mapping[str, bytes] | None = None) -> Loaded:
+def load_site(
+    content: Path, *, drafts: bool = False, cache: BuildCache | None = None, pending: Mapping[str, bytes] | None = None
+) -> Loaded:
     """Read and check the whole content folder; the Site is None when anything is wrong.
 
     ``drafts`` (the dev server) turns unfilled 'DA COMPLETARE' markers into warnings, so a
@@ -113,30 +123,44 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
     dates = last_changes(content)
 
     parsed = cache.parsed if cache is not None else None
-    festival = load_folder(content / FESTIVAL_DIR, slug_re=YEAR_RE, cache=parsed, pending=waiting(FESTIVAL_DIR),
-                           slug_hint="il nome è l'anno dell'edizione, ad esempio 2024.md")
+    festival = load_folder(
+        content / FESTIVAL_DIR,
+        slug_re=YEAR_RE,
+        cache=parsed,
+        pending=waiting(FESTIVAL_DIR),
+        slug_hint="il nome è l'anno dell'edizione, ad esempio 2024.md",
+    )
     diags += festival.diagnostics
     files = festival.files + 2
 
     editions: list[EditionRecord] = []
     for doc in festival.docs:
-        edition, problems = _validate(doc, FestivalEdition, vocabularies,
-                                      _lines(festival.diagnostics, doc), cache)
+        edition, problems = _validate(doc, FestivalEdition, vocabularies, _lines(festival.diagnostics, doc), cache)
         diags += problems
         if edition is None:
             continue
         enti, problems = resolve_presenters(doc, edition, territories)
         diags += problems
-        editions.append(EditionRecord(int(doc.stem) if doc.stem.isdigit() else edition.data.year,
-                                      doc.path, edition, render_markdown(doc.body), enti,
-                                      _updated(doc, dates, edition.data)))
+        editions.append(
+            EditionRecord(
+                int(doc.stem) if doc.stem.isdigit() else edition.data.year,
+                doc.path,
+                edition,
+                render_markdown(doc.body),
+                enti,
+                _updated(doc, dates, edition.data),
+            )
+        )
     years = {e.anno for e in editions} | {int(d.stem) for d in festival.docs if d.stem.isdigit()}
 
     records: list[PracticeRecord] = []
     presented: list[Presented] = []
-    for scanned in scan_folder(content / PRACTICES_DIR, cache=parsed, pending=waiting(PRACTICES_DIR),
-                               slug_hint="usa solo lettere minuscole senza accenti, cifre e trattini, "
-                               "ad esempio 'centro-famiglie-bitonto.md'"):
+    for scanned in scan_folder(
+        content / PRACTICES_DIR,
+        cache=parsed,
+        pending=waiting(PRACTICES_DIR),
+        slug_hint="usa solo lettere minuscole senza accenti, cifre e trattini, ad esempio 'centro-famiglie-bitonto.md'",
+    ):
         diags += scanned.diagnostics
         files += scanned.counted
         if scanned.doc is None:
@@ -154,14 +178,21 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
         presenter = (placement.comune or placement.ambito).denominazione
         for i, year in enumerate(fm.festival):
             line, col = doc.pos(("festival", i))
-            presented.append(Presented(doc.path, line, col, f"festival[{i + 1}]", presenter, year,
-                                       fm.area_tematica))
-        records.append(PracticeRecord(
-            slug=doc.stem, source=doc.path, data=fm,
-            comune=placement.comune, ambito=placement.ambito,
-            ambito_verificato=placement.ambito_verificato, provincia=placement.provincia,
-            repliche=repliche, aggiornata=_updated(doc, dates, fm.pubblicata), body=doc.body,
-        ))
+            presented.append(Presented(doc.path, line, col, f"festival[{i + 1}]", presenter, year, fm.area_tematica))
+        records.append(
+            PracticeRecord(
+                slug=doc.stem,
+                source=doc.path,
+                data=fm,
+                comune=placement.comune,
+                ambito=placement.ambito,
+                ambito_verificato=placement.ambito_verificato,
+                provincia=placement.provincia,
+                repliche=repliche,
+                aggiornata=_updated(doc, dates, fm.pubblicata),
+                body=doc.body,
+            )
+        )
 
     if "area_tematica" in vocabularies and SECOND_PRACTICE_AREA in vocabularies["area_tematica"]:
         diags += check_candidacy(presented, vocabularies["area_tematica"][SECOND_PRACTICE_AREA].etichetta)
@@ -169,9 +200,14 @@ def load_site(content: Path, *, drafts: bool = False, cache: BuildCache | None =
         return Loaded(None, diags, files)
     newest = [r.aggiornata for r in records] + [e.aggiornata for e in editions]
     newest += [d for p, d in dates.items() if p.parent.name == TERRITORIES_DIR or p.parent == content.resolve()]
-    site = Site(settings, vocabularies, territories, tuple(records),
-                tuple(sorted(editions, key=lambda e: e.anno)),
-                max(newest) if newest else None)
+    site = Site(
+        settings,
+        vocabularies,
+        territories,
+        tuple(records),
+        tuple(sorted(editions, key=lambda e: e.anno)),
+        max(newest) if newest else None,
+    )
     return Loaded(site, diags, files)
 
 

@@ -37,15 +37,23 @@ def _mask(values: tuple[str, ...], positions: dict[str, int]) -> int:
     return mask
 
 
-def related_practices(site: Site, stop_words: frozenset[str],
-                      pairs: list[int] | None = None) -> dict[str, tuple[Related, ...]]:
+def related_practices(
+    site: Site, stop_words: frozenset[str], pairs: list[int] | None = None
+) -> dict[str, tuple[Related, ...]]:
     """Memoized on what the choice depends on, so the dev server does not redo it after a body edit.
     ``pairs`` receives how many pairs were scored one by one (near-linear, tests/test_related.py)."""
-    key = (stop_words, tuple((p.slug, p.data.area_tematica, p.data.aree_strategiche, p.data.destinatari,
-                              p.titolo, p.data.sintesi) for p in site.practices))
+    key = (
+        stop_words,
+        tuple(
+            (p.slug, p.data.area_tematica, p.data.aree_strategiche, p.data.destinatari, p.titolo, p.data.sintesi)
+            for p in site.practices
+        ),
+    )
     by_slug = {p.slug: p for p in site.practices}
-    return {slug: tuple(Related(by_slug[other], reason) for other, reason in chosen)
-            for slug, chosen in _related_slugs(key, site, pairs).items()}
+    return {
+        slug: tuple(Related(by_slug[other], reason) for other, reason in chosen)
+        for slug, chosen in _related_slugs(key, site, pairs).items()
+    }
 
 
 _memo: dict[object, dict[str, tuple[tuple[str, str], ...]]] = {}
@@ -229,9 +237,13 @@ def _compute(site: Site, stop_words: frozenset[str], pairs: list[int] | None = N
             if found == MAX_RELATED:
                 break
         best = heapq.nsmallest(MAX_RELATED, scored)
-        out[p.slug] = tuple(Related(practices[j], _reason(p, practices[j], plan_masks[i] & plan_masks[j],
-                                                            audience_masks[i] & audience_masks[j], overlap))
-                            for _, _, j, overlap in best)
+        out[p.slug] = tuple(
+            Related(
+                practices[j],
+                _reason(p, practices[j], plan_masks[i] & plan_masks[j], audience_masks[i] & audience_masks[j], overlap),
+            )
+            for _, _, j, overlap in best
+        )
     return out
 
 

@@ -41,8 +41,10 @@ from .urls import Urls
 
 # Everything the site loads is its own; no inline script or style can run (JSON-LD is data, not script).
 # 'data:' images only for the small SVG icons inside Bootstrap Italia's CSS (checkboxes, selects).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 
 PUBLICATION = "pubblicazione/index.html"
 SITEMAP = "sitemap.xml"
@@ -55,8 +57,20 @@ Related_ = Mapping[str, tuple[Related, ...]]
 # would be a 6 MB download before the search could even start).
 LIST_PAGE = 100
 
-MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-          "settembre", "ottobre", "novembre", "dicembre")
+MONTHS = (
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+)
 
 
 def italian_date(value: dt.date) -> str:
@@ -92,8 +106,15 @@ _COMPILED = _CompiledTemplates()
 
 
 class Renderer:
-    def __init__(self, site: Site, theme: Path, base_url: str, search: CatalogueAssets | None = None,
-                 map_data: MapData | None = None, editor: Backend | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        theme: Path,
+        base_url: str,
+        search: CatalogueAssets | None = None,
+        map_data: MapData | None = None,
+        editor: Backend | None = None,
+    ) -> None:
         self.site = site
         self.theme = theme
         # Where the web editor at /admin/ saves (None: from the settings, as a plain build does).
@@ -157,18 +178,42 @@ class Renderer:
     def asset(self, name: str) -> str:
         return self.urls.url(self.assets[name].path)
 
-    def _context(self, path: str, title: str, description: str, breadcrumbs: Iterable[tuple[str, str | None]],
-                 updated: dt.date | None, context: dict[str, Any]) -> dict[str, Any]:
+    def _context(
+        self,
+        path: str,
+        title: str,
+        description: str,
+        breadcrumbs: Iterable[tuple[str, str | None]],
+        updated: dt.date | None,
+        context: dict[str, Any],
+    ) -> dict[str, Any]:
         crumbs = [("Home", self.urls.url())] + [(name, href) for name, href in breadcrumbs]
-        return {"json_ld": None, "og_type": "website", **context, "page_title": title, "description": description,
-                "breadcrumbs": crumbs, "updated": updated or self.site.aggiornato, "page_path": path,
-                "canonical": self.urls.absolute(path.removesuffix("index.html"))}
+        return {
+            "json_ld": None,
+            "og_type": "website",
+            **context,
+            "page_title": title,
+            "description": description,
+            "breadcrumbs": crumbs,
+            "updated": updated or self.site.aggiornato,
+            "page_path": path,
+            "canonical": self.urls.absolute(path.removesuffix("index.html")),
+        }
 
-    def page(self, path: str, template: str, *, title: str, description: str,
-             breadcrumbs: Iterable[tuple[str, str | None]] = (), updated: dt.date | None = None,
-             **context: Any) -> Output:
+    def page(
+        self,
+        path: str,
+        template: str,
+        *,
+        title: str,
+        description: str,
+        breadcrumbs: Iterable[tuple[str, str | None]] = (),
+        updated: dt.date | None = None,
+        **context: Any,
+    ) -> Output:
         html = self.env.get_template(template).render(
-            self._context(path, title, description, breadcrumbs, updated, context))
+            self._context(path, title, description, breadcrumbs, updated, context)
+        )
         return Output(path, html.encode("utf-8"))
 
     def render(self, search: CatalogueAssets | None = None) -> list[Output]:
@@ -181,17 +226,26 @@ class Renderer:
         """Every file of the site as a job that makes it: the dev server runs those the browser asks
         for. (The build runs the same jobs in parts, see build.py.)"""
         jobs = {**self.plan_without_search(related), **self.search_jobs(search)}
-        jobs[PUBLICATION] = functools.partial(self.publication, lambda: (self.publication_section(p)
-                                                                          for p in self.site.by_title))
+        jobs[PUBLICATION] = functools.partial(
+            self.publication, lambda: (self.publication_section(p) for p in self.site.by_title)
+        )
         jobs[SITEMAP] = functools.partial(self.sitemap, list(jobs))
         return jobs
 
     def practice_page(self, p: PracticeRecord, related: tuple[Related, ...]) -> Output:
         path = f"pratiche/{p.slug}/index.html"
-        return self.page(path, "practice.html", title=p.titolo, description=p.data.sintesi,
-                         breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)],
-                         updated=p.aggiornata, p=p, related=related, json_ld=practice_ld(self.site, p, self.urls),
-                         og_type="article")
+        return self.page(
+            path,
+            "practice.html",
+            title=p.titolo,
+            description=p.data.sintesi,
+            breadcrumbs=[("Pratiche", self.urls.url("pratiche/")), (p.titolo, None)],
+            updated=p.aggiornata,
+            p=p,
+            related=related,
+            json_ld=practice_ld(self.site, p, self.urls),
+            og_type="article",
+        )
 
     def publication_section(self, p: PracticeRecord) -> str:
         """One practice of the printable publication (a worker makes it with the practice's page:
@@ -201,9 +255,14 @@ class Renderer:
     def publication(self, sections: Callable[[], Iterable[str]]) -> Output:
         """The printable publication: cover and table of contents, every practice's section, the
         footer; written in pieces of about 64 KB (100 MB at 10,000 practices)."""
-        html = self.page(PUBLICATION, "publication.html", title="Pubblicazione",
-                         description="Tutte le pratiche del catalogo in un unico documento da stampare o salvare "
-                         "in PDF.", breadcrumbs=[("Pubblicazione", None)], sections=SECTIONS_MARK).data
+        html = self.page(
+            PUBLICATION,
+            "publication.html",
+            title="Pubblicazione",
+            description="Tutte le pratiche del catalogo in un unico documento da stampare o salvare in PDF.",
+            breadcrumbs=[("Pubblicazione", None)],
+            sections=SECTIONS_MARK,
+        ).data
         head, tail = html.split(SECTIONS_MARK.encode("utf-8"), 1)
 
         def pieces() -> Iterator[bytes]:
@@ -224,31 +283,42 @@ class Renderer:
     def sitemap(self, paths: Iterable[str]) -> Output:
         """Every page but the 404 and the web editor, with its date."""
         site = self.site
-        pages = [path.removesuffix("index.html") for path in paths
-                 if path.endswith(".html") and path != "404.html" and not path.startswith("admin/")]
+        pages = [
+            path.removesuffix("index.html")
+            for path in paths
+            if path.endswith(".html") and path != "404.html" and not path.startswith("admin/")
+        ]
         dated = {f"pratiche/{p.slug}/": p.aggiornata for p in site.practices}
         return Output(SITEMAP, sitemap(sorted((path, dated.get(path, site.aggiornato)) for path in pages), self.urls))
 
     def search_jobs(self, search: CatalogueAssets) -> dict[str, Callable[[], Output]]:
         """The files that need the search index: the index itself and the catalogue's list pages."""
         site = self.site
-        jobs: dict[str, Callable[[], Output]] = {ready.path: functools.partial(_ready, ready)
-                                                 for ready in search.outputs}
+        jobs: dict[str, Callable[[], Output]] = {
+            ready.path: functools.partial(_ready, ready) for ready in search.outputs
+        }
         listing = list(site.by_title)
-        pages = [listing[i:i + LIST_PAGE] for i in range(0, len(listing), LIST_PAGE)] or [[]]
+        pages = [listing[i : i + LIST_PAGE] for i in range(0, len(listing), LIST_PAGE)] or [[]]
         page_paths = ["pratiche/"] + [f"pratiche/pagina/{n}/" for n in range(2, len(pages) + 1)]
         for number, (chunk, path) in enumerate(zip(pages, page_paths, strict=True), start=1):
             first = number == 1
             jobs[path + "index.html"] = functools.partial(
-                self.page, path + "index.html", "practices.html",
+                self.page,
+                path + "index.html",
+                "practices.html",
                 title="Pratiche" if first else f"Pratiche, pagina {number}",
                 description=f"Cerca e filtra le {len(site.practices)} buone pratiche del catalogo "
                 "per area, territorio, destinatari, stato e replicabilità."
                 + ("" if first else f" Elenco alfabetico, pagina {number} di {len(pages)}."),
-                breadcrumbs=[("Pratiche", None)] if first else
-                [("Pratiche", self.urls.url("pratiche/")), (f"Pagina {number}", None)],
-                search=search, listed=chunk, page_number=number, page_count=len(pages),
-                page_urls=[self.urls.url(p) for p in page_paths])
+                breadcrumbs=[("Pratiche", None)]
+                if first
+                else [("Pratiche", self.urls.url("pratiche/")), (f"Pagina {number}", None)],
+                search=search,
+                listed=chunk,
+                page_number=number,
+                page_count=len(pages),
+                page_urls=[self.urls.url(p) for p in page_paths],
+            )
         return jobs
 
     def plan_without_search(self, related: Related_) -> dict[str, Callable[[], Output]]:
@@ -269,8 +339,9 @@ class Renderer:
 
         for ready in (*self.assets.values(), *self.styles.outputs):
             jobs[ready.path] = functools.partial(_ready, ready)
-        page("index.html", "home.html", title=site.settings.titolo,
-             description=site.settings.descrizione, breadcrumbs=[])
+        page(
+            "index.html", "home.html", title=site.settings.titolo, description=site.settings.descrizione, breadcrumbs=[]
+        )
         for p in site.practices:
             jobs[f"pratiche/{p.slug}/index.html"] = functools.partial(self.practice_page, p, related[p.slug])
             data(f"pratiche/{p.slug}/index.json", practice_json, site, p, self.urls)
@@ -282,71 +353,130 @@ class Renderer:
         counts: dict[str, int] = {}
         for p in site.practices:
             counts[p.ambito.nome] = counts.get(p.ambito.nome, 0) + 1
-        page("mappa/index.html", "map.html", title="Mappa delle pratiche",
-             description="La Puglia divisa nei 45 Ambiti territoriali sociali, colorati secondo il "
-             "numero di pratiche del catalogo.", breadcrumbs=[("Mappa", None)],
-             map=self._map_of_known_ambiti(), counts=counts, classes=CLASSES, shade=shade,
-             ambiti=sorted(site.territories.ambiti.values(), key=lambda a: fold(a.nome)))
-        page("dati/index.html", "data.html", title="Dati aperti",
-             description="Le pratiche del catalogo come dati aperti: JSON, CSV, schema JSON e "
-             "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
-             breadcrumbs=[("Dati aperti", None)], columns=CSV_COLUMNS)
-        page("aree/index.html", "areas.html", title="Aree tematiche",
-             description="Le pratiche per area tematica dell'Avviso e per area "
-             "strategica del V Piano regionale delle Politiche sociali.",
-             breadcrumbs=[("Aree", None)])
-        for kind, facets in (("Area tematica dell'Avviso", site.aree_tematiche),
-                             ("Area strategica del V Piano", site.aree_strategiche)):
+        page(
+            "mappa/index.html",
+            "map.html",
+            title="Mappa delle pratiche",
+            description="La Puglia divisa nei 45 Ambiti territoriali sociali, colorati secondo il "
+            "numero di pratiche del catalogo.",
+            breadcrumbs=[("Mappa", None)],
+            map=self._map_of_known_ambiti(),
+            counts=counts,
+            classes=CLASSES,
+            shade=shade,
+            ambiti=sorted(site.territories.ambiti.values(), key=lambda a: fold(a.nome)),
+        )
+        page(
+            "dati/index.html",
+            "data.html",
+            title="Dati aperti",
+            description="Le pratiche del catalogo come dati aperti: JSON, CSV, schema JSON e "
+            "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
+            breadcrumbs=[("Dati aperti", None)],
+            columns=CSV_COLUMNS,
+        )
+        page(
+            "aree/index.html",
+            "areas.html",
+            title="Aree tematiche",
+            description="Le pratiche per area tematica dell'Avviso e per area "
+            "strategica del V Piano regionale delle Politiche sociali.",
+            breadcrumbs=[("Aree", None)],
+        )
+        for kind, facets in (
+            ("Area tematica dell'Avviso", site.aree_tematiche),
+            ("Area strategica del V Piano", site.aree_strategiche),
+        ):
             for facet in facets:
-                page(f"aree/{facet.slug}/index.html", "area.html", title=facet.etichetta,
-                     description=f"{kind}: {facet.descrizione or facet.etichetta}",
-                     breadcrumbs=[("Aree", self.urls.url("aree/")), (facet.etichetta, None)],
-                     facet=facet, kind=kind)
-        page("territori/index.html", "territories.html", title="Territori",
-             description="I Comuni, gli Ambiti territoriali sociali e le province "
-             "che hanno pratiche nel catalogo.", breadcrumbs=[("Territori", None)])
+                page(
+                    f"aree/{facet.slug}/index.html",
+                    "area.html",
+                    title=facet.etichetta,
+                    description=f"{kind}: {facet.descrizione or facet.etichetta}",
+                    breadcrumbs=[("Aree", self.urls.url("aree/")), (facet.etichetta, None)],
+                    facet=facet,
+                    kind=kind,
+                )
+        page(
+            "territori/index.html",
+            "territories.html",
+            title="Territori",
+            description="I Comuni, gli Ambiti territoriali sociali e le province che hanno pratiche nel catalogo.",
+            breadcrumbs=[("Territori", None)],
+        )
         # How many practices each Ambito replicates or wants to (the catalogue's 'replica' facet).
         replicated = Counter(value for p in site.practices for value in EXTRACTORS["replica"](p))
         for tp in site.territory_pages:
             name = tp.territory.denominazione
             own = getattr(tp.territory, "ambito", None) or getattr(tp.territory, "nome", "")
-            page(territory_path(tp.territory) + "index.html", "territory.html",
-                 title=name, description=f"Le buone pratiche di welfare locale: {name}.",
-                 breadcrumbs=[("Territori", self.urls.url("territori/")), (name, None)],
-                 territory=tp.territory, practices=tp.practices, replicating=tp.replicating,
-                 replicated_by_ambito=replicated.get(slugify(own), 0))
-        page("festival/index.html", "festival_index.html",
-             title="Festival delle buone pratiche",
-             description="Le edizioni del Festival delle buone pratiche del welfare locale.",
-             breadcrumbs=[("Festival", None)])
+            page(
+                territory_path(tp.territory) + "index.html",
+                "territory.html",
+                title=name,
+                description=f"Le buone pratiche di welfare locale: {name}.",
+                breadcrumbs=[("Territori", self.urls.url("territori/")), (name, None)],
+                territory=tp.territory,
+                practices=tp.practices,
+                replicating=tp.replicating,
+                replicated_by_ambito=replicated.get(slugify(str(own)), 0),
+            )
+        page(
+            "festival/index.html",
+            "festival_index.html",
+            title="Festival delle buone pratiche",
+            description="Le edizioni del Festival delle buone pratiche del welfare locale.",
+            breadcrumbs=[("Festival", None)],
+        )
         for edition in site.editions:
-            page(f"festival/{edition.anno}/index.html", "festival_edition.html",
-                 title=f"{edition.data.titolo} {edition.anno}",
-                 description=f"{edition.data.edizione}ª edizione, {edition.data.citta}, "
-                 f"{italian_date(edition.data.data)}.",
-                 breadcrumbs=[("Festival", self.urls.url("festival/")), (str(edition.anno), None)],
-                 updated=edition.aggiornata, edition=edition,
-                 practices=site.practices_in(edition.anno))
+            page(
+                f"festival/{edition.anno}/index.html",
+                "festival_edition.html",
+                title=f"{edition.data.titolo} {edition.anno}",
+                description=f"{edition.data.edizione}ª edizione, {edition.data.citta}, "
+                f"{italian_date(edition.data.data)}.",
+                breadcrumbs=[("Festival", self.urls.url("festival/")), (str(edition.anno), None)],
+                updated=edition.aggiornata,
+                edition=edition,
+                practices=site.practices_in(edition.anno),
+            )
         schema = practice_schema(site.vocabularies, site.territories)
         data("dati/schema/pratica.schema.json", _json_bytes, schema)
-        vocabulary_of = {"area_tematica": "area_tematica", "aree_strategiche": "aree_strategiche",
-                         "destinatari": "destinatari", "stato": "stato", "replicabilita": "livello_replicabilita"}
-        page("proponi/index.html", "proponi.html", title="Come proporre una pratica",
-             description="Come segnalare al catalogo una buona pratica di welfare locale di un "
-             "Comune o di un Ambito territoriale sociale della Puglia.",
-             breadcrumbs=[("Proponi una pratica", None)],
-             fields=list(FIELD_HELP.items()), required=set(schema.get("required", [])),
-             editor=not self.editor.missing(),
-             vocabularies={name: [t.etichetta for t in site.terms(vocab)]
-             for name, vocab in vocabulary_of.items()})
-        page("accessibilita/index.html", "accessibility.html", title="Accessibilità",
-             description="Come il catalogo rispetta le regole di accessibilità (WCAG 2.1 AA) e come "
-             "segnalare un problema.", breadcrumbs=[("Accessibilità", None)])
+        vocabulary_of = {
+            "area_tematica": "area_tematica",
+            "aree_strategiche": "aree_strategiche",
+            "destinatari": "destinatari",
+            "stato": "stato",
+            "replicabilita": "livello_replicabilita",
+        }
+        page(
+            "proponi/index.html",
+            "proponi.html",
+            title="Come proporre una pratica",
+            description="Come segnalare al catalogo una buona pratica di welfare locale di un "
+            "Comune o di un Ambito territoriale sociale della Puglia.",
+            breadcrumbs=[("Proponi una pratica", None)],
+            fields=list(FIELD_HELP.items()),
+            required=set(schema.get("required", [])),
+            editor=not self.editor.missing(),
+            vocabularies={name: [t.etichetta for t in site.terms(vocab)] for name, vocab in vocabulary_of.items()},
+        )
+        page(
+            "accessibilita/index.html",
+            "accessibility.html",
+            title="Accessibilità",
+            description="Come il catalogo rispetta le regole di accessibilità (WCAG 2.1 AA) e come "
+            "segnalare un problema.",
+            breadcrumbs=[("Accessibilità", None)],
+        )
         self._plan_editor(jobs)
-        page("404.html", "404.html", title="Pagina non trovata",
-             description="La pagina cercata non esiste.", breadcrumbs=[("Pagina non trovata", None)])
+        page(
+            "404.html",
+            "404.html",
+            title="Pagina non trovata",
+            description="La pagina cercata non esiste.",
+            breadcrumbs=[("Pagina non trovata", None)],
+        )
         return jobs
-
 
     def _plan_editor(self, jobs: dict[str, Callable[[], Output]]) -> None:
         """/admin/: the web editor when it can log in, otherwise a page that says what is missing."""
@@ -358,8 +488,15 @@ class Renderer:
         except EditorMissing as exc:
             missing = [str(exc)]
         if missing:
-            jobs[path] = functools.partial(self.page, path, "admin/non-configurato.html", title=title,
-                                           description=description, breadcrumbs=[(title, None)], missing=missing)
+            jobs[path] = functools.partial(
+                self.page,
+                path,
+                "admin/non-configurato.html",
+                title=title,
+                description=description,
+                breadcrumbs=[(title, None)],
+                missing=missing,
+            )
             return
         for ready in files:
             jobs[ready.path] = functools.partial(_ready, ready)
@@ -373,12 +510,24 @@ class Renderer:
         proxy = urlsplit(self.editor.proxy_url or "")
         extra = f" {proxy.scheme}://{proxy.netloc}" if proxy.netloc else ""
         jobs[path] = functools.partial(
-            self.page, path, "admin/editor.html", title=title, description=description,
-            csp=ADMIN_CSP.format(extra=extra), data=data, config_url=self.urls.url("admin/config.yml"),
-            scripts=[app["avvio.js"], self.urls.url(decap),
-                     *(self.urls.url(f"admin/vendor/{name}") for name in ("nunjucks.min.js", "marked.umd.js",
-                                                                           "purify.min.js"))],
-            module=app["catalogo-cms.js"])
+            self.page,
+            path,
+            "admin/editor.html",
+            title=title,
+            description=description,
+            csp=ADMIN_CSP.format(extra=extra),
+            data=data,
+            config_url=self.urls.url("admin/config.yml"),
+            scripts=[
+                app["avvio.js"],
+                self.urls.url(decap),
+                *(
+                    self.urls.url(f"admin/vendor/{name}")
+                    for name in ("nunjucks.min.js", "marked.umd.js", "purify.min.js")
+                ),
+            ],
+            module=app["catalogo-cms.js"],
+        )
 
 
 def _yaml_bytes(config: dict[str, Any]) -> bytes:

@@ -68,8 +68,9 @@ def check_place(comune: str | None, ambito: str | None, territories: Territories
 def check_area(area: str, vocabularies: Vocabularies) -> str:
     areas = vocabularies["area_tematica"]
     if area not in areas:
-        raise ScaffoldError(f"area tematica '{area}' non ammessa{did_you_mean(area, areas)}; "
-                            f"valori ammessi: {', '.join(areas)}")
+        raise ScaffoldError(
+            f"area tematica '{area}' non ammessa{did_you_mean(area, areas)}; valori ammessi: {', '.join(areas)}"
+        )
     return area
 
 
@@ -97,20 +98,24 @@ def _choices(vocabularies: Vocabularies, name: str) -> str:
 def render(answers: Answers, vocabularies: Vocabularies, territories: Territories, today: dt.date) -> str:
     """The text of the new practice file."""
     todo = PLACEHOLDER
-    first = {name: next(iter(vocabularies[name])) for name in
-             ("aree_strategiche", "destinatari", "stato", "livello_replicabilita")}
+    first = {
+        name: next(iter(vocabularies[name]))
+        for name in ("aree_strategiche", "destinatari", "stato", "livello_replicabilita")
+    }
     if answers.comune:
         own = territories.ambiti[territories.comuni[answers.comune].ambito]
-        place = (f"comune: {_quote(answers.comune)}\n"
-                 f"# ambito: si ricava dal Comune ({own.denominazione}); scrivilo solo se la pratica è "
-                 "dell'intero Ambito\n")
+        place = (
+            f"comune: {_quote(answers.comune)}\n"
+            f"# ambito: si ricava dal Comune ({own.denominazione}); scrivilo solo se la pratica è "
+            "dell'intero Ambito\n"
+        )
     else:
         place = f"ambito: {_quote(answers.ambito or '')}\n"
     lines = [
         "---",
         f"titolo: {_quote(answers.titolo)}",
         "# sintesi: da 40 a 500 caratteri, testo semplice",
-        f"sintesi: \"{todo}: che cosa fa la pratica, per chi e con quali risultati.\"",
+        f'sintesi: "{todo}: che cosa fa la pratica, per chi e con quali risultati."',
         place.rstrip("\n"),
         f"# area_tematica: {_choices(vocabularies, 'area_tematica')}",
         f"area_tematica: {answers.area}",
@@ -127,7 +132,7 @@ def render(answers: Answers, vocabularies: Vocabularies, territories: Territorie
         f"stato: {first['stato']}  # {todo}",
         "# risultati: una frase per risultato, oppure indicatore, valore e note",
         "risultati:",
-        f"  - \"{todo}: un risultato ottenuto.\"",
+        f'  - "{todo}: un risultato ottenuto."',
         "  # - indicatore: Famiglie coinvolte",
         "  #   valore: 120",
         "  #   note: nel primo anno",
@@ -135,7 +140,7 @@ def render(answers: Answers, vocabularies: Vocabularies, territories: Territorie
         f"  # livello: {_choices(vocabularies, 'livello_replicabilita')}",
         f"  livello: {first['livello_replicabilita']}  # {todo}",
         "  condizioni:",
-        f"    - \"{todo}: che cosa serve a un altro territorio per replicarla.\"",
+        f'    - "{todo}: che cosa serve a un altro territorio per replicarla."',
         "# ostacoli: gli ostacoli incontrati e come sono stati superati",
         "ostacoli: []",
         "# miglioramenti: che cosa si potrebbe migliorare",
@@ -195,8 +200,9 @@ def practice_text(values: Mapping[str, Any], body: str) -> str:
     """A complete practice file: the given keys in the contract's order (the order ``new`` writes
     them in), strings quoted only where YAML would read them as something else."""
     ordered = {key: values[key] for key in Practice.model_fields if key in values}
-    front = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000,
-                      default_flow_style=False)
+    front = yaml.dump(
+        ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=False
+    )
     text = body.strip("\n")
     return f"---\n{front}---\n" + (text + "\n" if text else "")
 
@@ -212,8 +218,14 @@ def write_new_file(target: Path, text: str) -> None:
         fh.write(text)
 
 
-def write_practice(content: Path, answers: Answers, vocabularies: Vocabularies, territories: Territories,
-                   today: dt.date, slug: str | None = None) -> Path:
+def write_practice(
+    content: Path,
+    answers: Answers,
+    vocabularies: Vocabularies,
+    territories: Territories,
+    today: dt.date,
+    slug: str | None = None,
+) -> Path:
     slug = slug or slug_for(answers)
     target = practice_path(content, slug)
     if target.exists():

@@ -31,8 +31,10 @@ from pydantic_core import PydanticCustomError, core_schema
 SCHEMA_VERSION = "1.0"
 FIRST_YEAR = 1990
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ./-]{4,20}[0-9]$")
 
 
@@ -56,14 +58,16 @@ class Vocab:
         def check(value: str, info: ValidationInfo) -> str:
             vocab = (info.context or {}).get("vocabolari", {}).get(self.name)
             if vocab is not None and value not in vocab:
-                raise PydanticCustomError("vocabolario", "valore non ammesso",
-                                          {"vocabolario": self.name, "valore": value})
+                raise PydanticCustomError(
+                    "vocabolario", "valore non ammesso", {"vocabolario": self.name, "valore": value}
+                )
             return value
 
         return core_schema.with_info_after_validator_function(check, handler(source))
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
         out = handler(schema)
         out["x-vocabolario"] = self.name  # replaced by the real enum in jsonschema.py
         return out
@@ -96,10 +100,12 @@ def _check_year(value: int) -> int:
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]
-Url = Annotated[str, Field(min_length=1, max_length=2000, json_schema_extra={"format": "uri"}),
-                AfterValidator(_check_url)]
-Email = Annotated[str, Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}),
-                  AfterValidator(_check_email)]
+Url = Annotated[
+    str, Field(min_length=1, max_length=2000, json_schema_extra={"format": "uri"}), AfterValidator(_check_url)
+]
+Email = Annotated[
+    str, Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_check_email)
+]
 Phone = Annotated[str, Field(min_length=5, max_length=30), AfterValidator(_check_phone)]
 Year = Annotated[int, Field(ge=FIRST_YEAR), AfterValidator(_check_year)]
 
@@ -134,21 +140,26 @@ Risultato = Annotated[
 
 class Replicabilita(_Record):
     livello: Annotated[str, Vocab("livello_replicabilita")] = about(
-        "Livello di replicabilità", "Quanto è facile per un altro territorio replicare la pratica.")
+        "Livello di replicabilità", "Quanto è facile per un altro territorio replicare la pratica."
+    )
     condizioni: Annotated[tuple[Text, ...], Field(min_length=1)] = about(
-        "Condizioni per replicarla", "Che cosa serve a un altro territorio per replicarla: una condizione per voce.")
+        "Condizioni per replicarla", "Che cosa serve a un altro territorio per replicarla: una condizione per voce."
+    )
 
 
 class Risorse(_Record):
-    costo_euro: Annotated[float, Field(ge=0)] | None = about("Costo in euro", "Il costo complessivo della pratica.",
-                                                             None)
-    finanziamento: tuple[Text, ...] = about("Fonti di finanziamento", "Da dove vengono le risorse: una fonte per voce.",
-                                            ())
+    costo_euro: Annotated[float, Field(ge=0)] | None = about(
+        "Costo in euro", "Il costo complessivo della pratica.", None
+    )
+    finanziamento: tuple[Text, ...] = about(
+        "Fonti di finanziamento", "Da dove vengono le risorse: una fonte per voce.", ()
+    )
 
 
 class Contatti(_Record):
-    referente: ShortText | None = about("Referente", "L'ufficio o la persona indicata pubblicamente come referente.",
-                                        None)
+    referente: ShortText | None = about(
+        "Referente", "L'ufficio o la persona indicata pubblicamente come referente.", None
+    )
     ruolo: ShortText | None = about("Ruolo", "Il ruolo del referente.", None)
     email: Email | None = about("E-mail", "Un indirizzo istituzionale.", None)
     telefono: Phone | None = about("Telefono", "Un numero istituzionale.", None)
@@ -158,59 +169,77 @@ class Contatti(_Record):
 class Replica(_Record):
     territorio: ShortText = about("Territorio", "Il Comune, oppure «Ambito di» e il nome dell'Ambito.")
     stato: Annotated[str, Vocab("stato_replica")] = about(
-        "Stato della replica", "Interesse espresso, replica in corso o replica realizzata.")
+        "Stato della replica", "Interesse espresso, replica in corso o replica realizzata."
+    )
     anno: Year | None = about("Anno", "L'anno dell'interesse o della replica.", None)
-    fonte: Url | None = about("Fonte", "Una fonte pubblica dell'interesse o della replica (delibera, notizia), "
-                              "se c'è.", None)
+    fonte: Url | None = about(
+        "Fonte", "Una fonte pubblica dell'interesse o della replica (delibera, notizia), se c'è.", None
+    )
 
 
 class Practice(_Record):
     """Front matter of ``content/practices/<slug>.md``."""
 
     titolo: Annotated[str, Field(min_length=5, max_length=160)] = about(
-        "Titolo", "Il nome della pratica, come la chiamano il Comune o l'Ambito (5-160 caratteri).")
+        "Titolo", "Il nome della pratica, come la chiamano il Comune o l'Ambito (5-160 caratteri)."
+    )
     sintesi: Annotated[str, Field(min_length=40, max_length=500)] = about(
-        "Sintesi", "Che cosa fa la pratica, per chi e con quali risultati, in 40-500 caratteri, senza formattazione.")
-    comune: ShortText | None = about("Comune", "Il Comune che ha realizzato la pratica, con il nome ufficiale ISTAT.",
-                                     None)
+        "Sintesi", "Che cosa fa la pratica, per chi e con quali risultati, in 40-500 caratteri, senza formattazione."
+    )
+    comune: ShortText | None = about(
+        "Comune", "Il Comune che ha realizzato la pratica, con il nome ufficiale ISTAT.", None
+    )
     ambito: ShortText | None = about(
         "Ambito territoriale sociale",
-        "L'Ambito territoriale sociale, se la pratica è dell'intero Ambito. Per un Comune si ricava da solo.", None)
+        "L'Ambito territoriale sociale, se la pratica è dell'intero Ambito. Per un Comune si ricava da solo.",
+        None,
+    )
     area_tematica: Annotated[str, Vocab("area_tematica")] = about(
-        "Area tematica dell'Avviso", "L'area tematica dell'Avviso in cui la pratica è stata candidata.")
+        "Area tematica dell'Avviso", "L'area tematica dell'Avviso in cui la pratica è stata candidata."
+    )
     aree_strategiche: Annotated[tuple[Annotated[str, Vocab("aree_strategiche")], ...], Field(min_length=1)] = about(
-        "Aree strategiche del V Piano", "Una o più aree strategiche del V Piano regionale delle Politiche sociali.")
+        "Aree strategiche del V Piano", "Una o più aree strategiche del V Piano regionale delle Politiche sociali."
+    )
     destinatari: Annotated[tuple[Annotated[str, Vocab("destinatari")], ...], Field(min_length=1)] = about(
-        "Destinatari", "A chi si rivolge la pratica.")
+        "Destinatari", "A chi si rivolge la pratica."
+    )
     anno_avvio: Year = about("Anno di avvio", "Anno di avvio della pratica.")
     anno_fine: Year | None = about("Anno di conclusione", "Anno di conclusione, se la pratica è conclusa.", None)
     stato: Annotated[str, Vocab("stato")] = about(
-        "Stato", "Se la pratica è attiva, conclusa o diventata un servizio stabile.")
+        "Stato", "Se la pratica è attiva, conclusa o diventata un servizio stabile."
+    )
     risultati: Annotated[tuple[Risultato, ...], Field(min_length=1)] = about(
-        "Risultati", "I risultati ottenuti: una frase, oppure indicatore, valore e note.")
+        "Risultati", "I risultati ottenuti: una frase, oppure indicatore, valore e note."
+    )
     replicabilita: Replicabilita = about(
-        "Replicabilità", "Quanto è replicabile la pratica e che cosa serve a un altro territorio per farlo.")
+        "Replicabilità", "Quanto è replicabile la pratica e che cosa serve a un altro territorio per farlo."
+    )
     ostacoli: tuple[Text, ...] = about("Ostacoli superati", "Gli ostacoli incontrati e come sono stati superati.", ())
     miglioramenti: tuple[Text, ...] = about("Spazio di miglioramento", "Che cosa si potrebbe migliorare.", ())
     partner: tuple[ShortText, ...] = about("Partner", "Enti, associazioni e servizi che hanno collaborato.", ())
     risorse: Risorse | None = about("Risorse", "Costo complessivo in euro e fonti di finanziamento.", None)
     contatti: Contatti | None = about("Contatti", "Contatti istituzionali per chi vuole saperne di più.", None)
     festival: tuple[Annotated[int, Field(ge=2000, le=2100)], ...] = about(
-        "Festival", "Gli anni delle edizioni del Festival in cui la pratica è stata presentata.", ())
+        "Festival", "Gli anni delle edizioni del Festival in cui la pratica è stata presentata.", ()
+    )
     repliche: tuple[Replica, ...] = about(
-        "Repliche", "I territori che hanno replicato la pratica o hanno espresso interesse.", ())
+        "Repliche", "I territori che hanno replicato la pratica o hanno espresso interesse.", ()
+    )
     fonti: Annotated[tuple[Url, ...], Field(min_length=1)] = about(
-        "Fonti", "Le fonti pubbliche (indirizzi web) dei fatti riportati nella scheda.")
-    pubblicata: dt.date = about("Data di pubblicazione",
-                                "La data in cui la scheda è entrata nel catalogo (AAAA-MM-GG).")
+        "Fonti", "Le fonti pubbliche (indirizzi web) dei fatti riportati nella scheda."
+    )
+    pubblicata: dt.date = about(
+        "Data di pubblicazione", "La data in cui la scheda è entrata nel catalogo (AAAA-MM-GG)."
+    )
 
     @model_validator(mode="after")
     def _coherence(self) -> Practice:
         if self.comune is None and self.ambito is None:
             raise PydanticCustomError("territorio_mancante", "manca il territorio", {})
         if self.anno_fine is not None and self.anno_fine < self.anno_avvio:
-            raise PydanticCustomError("anno_fine", "anno di fine prima dell'avvio",
-                                      {"chiave": "anno_fine", "avvio": self.anno_avvio})
+            raise PydanticCustomError(
+                "anno_fine", "anno di fine prima dell'avvio", {"chiave": "anno_fine", "avvio": self.anno_avvio}
+            )
         if len(set(self.festival)) != len(self.festival):
             raise PydanticCustomError("ripetuto", "valore ripetuto", {"chiave": "festival"})
         if len(set(self.aree_strategiche)) != len(self.aree_strategiche):
@@ -235,7 +264,8 @@ class FestivalEdition(_Record):
     """Front matter of ``content/festival/<anno>.md``."""
 
     titolo: Annotated[str, Field(min_length=5, max_length=160)] = about(
-        "Titolo", "Il nome del festival, ad esempio «Festival delle buone pratiche del welfare locale».")
+        "Titolo", "Il nome del festival, ad esempio «Festival delle buone pratiche del welfare locale»."
+    )
     edizione: Annotated[int, Field(ge=1)] = about("Edizione", "Il numero dell'edizione: 1 per la prima.")
     data: dt.date = about("Data", "Il giorno del festival (AAAA-MM-GG): il nome del file è il suo anno.")
     ora_inizio: ShortText = about("Ora di inizio", "Ad esempio 9:30.")
@@ -243,16 +273,20 @@ class FestivalEdition(_Record):
     indirizzo: ShortText = about("Indirizzo", "Via, padiglione o sala.")
     citta: ShortText = about("Città", "La città che ospita il festival.")
     organizzatori: Annotated[tuple[ShortText, ...], Field(min_length=1)] = about(
-        "Organizzatori", "Gli enti che promuovono e organizzano il festival.")
+        "Organizzatori", "Gli enti che promuovono e organizzano il festival."
+    )
     relatori: tuple[Relatore, ...] = about("Relatori", "Chi interviene, con il ruolo pubblico.", ())
     programma: tuple[Intervento, ...] = about("Programma", "Gli interventi in ordine di orario.", ())
     enti_presentatori: tuple[ShortText, ...] = about(
-        "Enti presentatori", "I Comuni e gli Ambiti che presentano le pratiche («Ambito di ...» per un Ambito).", ())
+        "Enti presentatori", "I Comuni e gli Ambiti che presentano le pratiche («Ambito di ...» per un Ambito).", ()
+    )
     pratiche_selezionate: Annotated[int, Field(ge=0)] = about(
-        "Pratiche selezionate", "Quante pratiche sono state annunciate per l'edizione.")
+        "Pratiche selezionate", "Quante pratiche sono state annunciate per l'edizione."
+    )
     iscrizione: Url | None = about("Pagina di iscrizione", "L'indirizzo web per iscriversi, se c'è.", None)
     fonti: Annotated[tuple[Url, ...], Field(min_length=1)] = about(
-        "Fonti", "Le fonti pubbliche (indirizzi web) dei fatti riportati.")
+        "Fonti", "Le fonti pubbliche (indirizzi web) dei fatti riportati."
+    )
 
 
 class SiteSettings(_Record):

@@ -124,10 +124,6 @@ class SearchDoc:
     testo: str
 
 
-
-
-
-
 def query_words(query: str, stop_words: Iterable[str]) -> list[str]:
     """The words of a visitor's query that take part in the search (no stop words, no syntax)."""
     stops = set(stop_words)
@@ -182,7 +178,7 @@ class DocTerms:
         packed = self.packed
         for _ in FIELDS:
             length, n = packed[k], packed[k + 1]
-            out.append((packed[k + 2:k + 2 + n], packed[k + 2 + n:k + 2 + 2 * n], length))
+            out.append((packed[k + 2 : k + 2 + n], packed[k + 2 + n : k + 2 + 2 * n], length))
             k += 2 + 2 * n
         return out
 
@@ -317,8 +313,14 @@ def weigh(refs: Sequence[str], docs: Sequence[DocTerms], analyser: Analyser) -> 
     for code_array in code_arrays:
         for k, code in enumerate(code_array):
             code_array[k] = remap[code]
-    return Weights(tuple(refs), tuple(analyser.terms[t] for t in order), tuple(table), tuple(starts),
-                   tuple(doc_arrays), tuple(code_arrays))
+    return Weights(
+        tuple(refs),
+        tuple(analyser.terms[t] for t in order),
+        tuple(table),
+        tuple(starts),
+        tuple(doc_arrays),
+        tuple(code_arrays),
+    )
 
 
 def lunr_index(w: Weights) -> dict[str, Any]:
@@ -340,8 +342,9 @@ def lunr_index(w: Weights) -> dict[str, Any]:
     return {
         "version": LUNR_VERSION,
         "fields": names,
-        "fieldVectors": [[f"{name}/{ref}", vectors[d][f]] for d, ref in enumerate(w.refs)
-                         for f, name in enumerate(names)],
+        "fieldVectors": [
+            [f"{name}/{ref}", vectors[d][f]] for d, ref in enumerate(w.refs) for f, name in enumerate(names)
+        ],
         "invertedIndex": inverted,
         "pipeline": list(QUERY_PIPELINE),
     }

@@ -30,13 +30,23 @@ from .territory import Territories, Territorio
 from .text import did_you_mean, fold
 
 # Which form field a problem of the written file belongs to, by its key (or key prefix).
-PROPOSAL_FIELDS = {"replicabilita.livello": "livello", "replicabilita.condizioni": "condizioni",
-                   "replicabilita": "condizioni", "risorse.costo_euro": "costo_euro",
-                   "risorse.finanziamento": "finanziamento", **{f"contatti.{k}": k for k in
-                                                                ("referente", "ruolo", "email", "telefono", "sito")}}
-REPLICA_STATES = {"interesse": "interesse", "interesse espresso": "interesse", "in corso": "in_corso",
-                  "in_corso": "in_corso", "replica in corso": "in_corso", "realizzata": "realizzata",
-                  "replica realizzata": "realizzata"}
+PROPOSAL_FIELDS = {
+    "replicabilita.livello": "livello",
+    "replicabilita.condizioni": "condizioni",
+    "replicabilita": "condizioni",
+    "risorse.costo_euro": "costo_euro",
+    "risorse.finanziamento": "finanziamento",
+    **{f"contatti.{k}": k for k in ("referente", "ruolo", "email", "telefono", "sito")},
+}
+REPLICA_STATES = {
+    "interesse": "interesse",
+    "interesse espresso": "interesse",
+    "in corso": "in_corso",
+    "in_corso": "in_corso",
+    "replica in corso": "in_corso",
+    "realizzata": "realizzata",
+    "replica realizzata": "realizzata",
+}
 
 
 @dataclass
@@ -85,12 +95,19 @@ def _proposal(answers: Answers, territories: Territories, today: dt.date) -> tup
         if v[key]:
             found = find(v[key])
             values[key] = found.nome if found is not None else v[key]
-    values.update(area_tematica=v["area_tematica"], aree_strategiche=v["aree_strategiche"],
-                  destinatari=v["destinatari"], anno_avvio=_number(v["anno_avvio"]))
+    values.update(
+        area_tematica=v["area_tematica"],
+        aree_strategiche=v["aree_strategiche"],
+        destinatari=v["destinatari"],
+        anno_avvio=_number(v["anno_avvio"]),
+    )
     if v["anno_fine"]:
         values["anno_fine"] = _number(v["anno_fine"])
-    values.update(stato=v["stato"], risultati=_lines(v["risultati"]),
-                  replicabilita={"livello": v["livello"], "condizioni": _lines(v["condizioni"])})
+    values.update(
+        stato=v["stato"],
+        risultati=_lines(v["risultati"]),
+        replicabilita={"livello": v["livello"], "condizioni": _lines(v["condizioni"])},
+    )
     for key in ("ostacoli", "miglioramenti", "partner"):
         if _lines(v[key]):
             values[key] = _lines(v[key])
@@ -113,8 +130,9 @@ def _proposal(answers: Answers, territories: Territories, today: dt.date) -> tup
         found = territories.find(parts[0])
         if found is not None:
             entry["territorio"] = _territory_name(found)
-        entry["stato"] = REPLICA_STATES.get(fold(parts[1]) if len(parts) > 1 else "", parts[1] if len(parts) > 1
-                                            else "interesse")
+        entry["stato"] = REPLICA_STATES.get(
+            fold(parts[1]) if len(parts) > 1 else "", parts[1] if len(parts) > 1 else "interesse"
+        )
         if len(parts) > 2 and parts[2]:
             entry["anno"] = _number(parts[2])
         repliche.append(entry)
@@ -124,8 +142,9 @@ def _proposal(answers: Answers, territories: Territories, today: dt.date) -> tup
     return values, v["descrizione"]
 
 
-def _form_problems(problems: list[Diagnostic], answers: Answers, form: IssueForm, source: str,
-                   key_to_field: Mapping[str, str]) -> list[Diagnostic]:
+def _form_problems(
+    problems: list[Diagnostic], answers: Answers, form: IssueForm, source: str, key_to_field: Mapping[str, str]
+) -> list[Diagnostic]:
     """Problems of the written file, told as the form's fields (label and line of the body)."""
     out = []
     for d in problems:
@@ -140,14 +159,25 @@ def _form_problems(problems: list[Diagnostic], answers: Answers, form: IssueForm
     return out
 
 
-def process(text: str, content: Path, source: str, vocabularies: Vocabularies, territories: Territories,
-            today: dt.date) -> Outcome:
+def process(
+    text: str, content: Path, source: str, vocabularies: Vocabularies, territories: Territories, today: dt.date
+) -> Outcome:
     """Read a submitted form, make the change in memory and check it; nothing is written here."""
     form = which_form(text, vocabularies)
     if form is None:
-        return Outcome(problems=[Diagnostic(source, 1, 1, "", "non è una segnalazione inviata con uno dei moduli "
-                                            "del catalogo (proposta di pratica o interesse a replicare): non "
-                                            "cambiare i titoli delle sezioni")])
+        return Outcome(
+            problems=[
+                Diagnostic(
+                    source,
+                    1,
+                    1,
+                    "",
+                    "non è una segnalazione inviata con uno dei moduli "
+                    "del catalogo (proposta di pratica o interesse a replicare): non "
+                    "cambiare i titoli delle sezioni",
+                )
+            ]
+        )
     answers, problems = parse_body(form, text, source)
     if errors(problems):
         return Outcome(problems=problems)
@@ -167,17 +197,33 @@ def _check(content: Path, target: Path, text: str) -> list[Diagnostic]:
     return [d for d in loaded.diagnostics if d.path == shown or d.severity == "errore"]
 
 
-def _propose(answers: Answers, form: IssueForm, content: Path, source: str, territories: Territories,
-             today: dt.date) -> Outcome:
+def _propose(
+    answers: Answers, form: IssueForm, content: Path, source: str, territories: Territories, today: dt.date
+) -> Outcome:
     values, body = _proposal(answers, territories, today)
     comune, ambito = values.get("comune"), values.get("ambito")
-    slug = slug_for(Draft(values["titolo"], comune if isinstance(comune, str) else None,
-                          ambito if isinstance(ambito, str) else None, values["area_tematica"]))
+    slug = slug_for(
+        Draft(
+            values["titolo"],
+            comune if isinstance(comune, str) else None,
+            ambito if isinstance(ambito, str) else None,
+            values["area_tematica"],
+        )
+    )
     target = practice_path(content, slug or "pratica")
     if target.exists():
-        return Outcome(problems=[Diagnostic(source, answers.lines["titolo"], 1, form.by_id("titolo").label,
-                                            f"esiste già la scheda {display_path(target)}: se è la stessa pratica, "
-                                            "la redazione la aggiornerà; altrimenti cambia il titolo")])
+        return Outcome(
+            problems=[
+                Diagnostic(
+                    source,
+                    answers.lines["titolo"],
+                    1,
+                    form.by_id("titolo").label,
+                    f"esiste già la scheda {display_path(target)}: se è la stessa pratica, "
+                    "la redazione la aggiornerà; altrimenti cambia il titolo",
+                )
+            ]
+        )
     text = practice_text(values, body)
     problems = _form_problems(_check(content, target, text), answers, form, source, PROPOSAL_FIELDS)
     place = comune or (f"Ambito di {ambito}" if ambito else "")
@@ -194,27 +240,35 @@ def _interest(answers: Answers, form: IssueForm, content: Path, source: str, ter
     v = answers.values
 
     def problem(field_id: str, message: str) -> Outcome:
-        return Outcome(problems=[Diagnostic(source, answers.lines[field_id], 1, form.by_id(field_id).label,
-                                            message)])
+        return Outcome(problems=[Diagnostic(source, answers.lines[field_id], 1, form.by_id(field_id).label, message)])
 
     slug = practice_slug(v["pratica"])
     target = practice_path(content, slug)
     if not re.fullmatch(r"[a-z0-9-]+", slug) or not target.is_file():
         known = [p.stem for p in (content / PRACTICES_DIR).glob("*.md")]
-        return problem("pratica", f"non c'è nel catalogo una pratica «{v['pratica'][:120]}»"
-                       f"{did_you_mean(slug, known)}: copia l'indirizzo della pagina della pratica")
+        return problem(
+            "pratica",
+            f"non c'è nel catalogo una pratica «{v['pratica'][:120]}»"
+            f"{did_you_mean(slug, known)}: copia l'indirizzo della pagina della pratica",
+        )
     found = territories.find(v["territorio"])
     if found is None:
         names = list(territories.comuni) + [f"Ambito di {a.nome}" for a in territories.ambiti.values()]
-        return problem("territorio", f"territorio sconosciuto «{v['territorio'][:120]}»"
-                       f"{did_you_mean(v['territorio'], names)}: scrivi il nome di un Comune pugliese oppure "
-                       "«Ambito di» e il nome dell'Ambito")
+        return problem(
+            "territorio",
+            f"territorio sconosciuto «{v['territorio'][:120]}»"
+            f"{did_you_mean(v['territorio'], names)}: scrivi il nome di un Comune pugliese oppure "
+            "«Ambito di» e il nome dell'Ambito",
+        )
     old = target.read_text(encoding="utf-8")
     front = _front_matter(old)
     for existing in front.get("repliche") or []:
         if isinstance(existing, dict) and territories.find(str(existing.get("territorio", ""))) == found:
-            return problem("territorio", f"{found.denominazione} è già tra le repliche di questa pratica "
-                           f"(stato: {existing.get('stato')}): per aggiornarla lo fa la redazione nella scheda")
+            return problem(
+                "territorio",
+                f"{found.denominazione} è già tra le repliche di questa pratica "
+                f"(stato: {existing.get('stato')}): per aggiornarla lo fa la redazione nella scheda",
+            )
     entry: dict[str, Any] = {"territorio": _territory_name(found), "stato": v["stato"]}
     if v["anno"]:
         entry["anno"] = _number(v["anno"])
@@ -223,28 +277,38 @@ def _interest(answers: Answers, form: IssueForm, content: Path, source: str, ter
     text = add_replica(old, entry)
     keys = {"repliche": "territorio", **{f"repliche.{k}": k for k in ("territorio", "stato", "anno", "fonte")}}
     new_index = len(front.get("repliche") or [])
-    checked = [d for d in _check(content, target, text) if d.key.startswith(f"repliche[{new_index + 1}]")
-               or d.severity == "errore" and not d.key.startswith("repliche[")]
+    checked = [
+        d
+        for d in _check(content, target, text)
+        if d.key.startswith(f"repliche[{new_index + 1}]")
+        or d.severity == "errore"
+        and not d.key.startswith("repliche[")
+    ]
     problems = _form_problems(checked, answers, form, source, keys)
     titolo = front.get("titolo", slug)
-    return Outcome({target: text}, problems, f"{found.denominazione}: {v['stato'].replace('_', ' ')} a replicare "
-                   f"«{titolo}» ({display_path(target)})")
+    return Outcome(
+        {target: text},
+        problems,
+        f"{found.denominazione}: {v['stato'].replace('_', ' ')} a replicare «{titolo}» ({display_path(target)})",
+    )
 
 
 # ---- one more entry in 'repliche', every other byte as the editor wrote it ----
+
 
 def _front_matter(text: str) -> dict[str, Any]:
     match = FM_BOUNDARY.match(text)
     closing = FM_BOUNDARY.search(text, match.end()) if match else None
     if not match or not closing:
         return {}
-    data = yaml.safe_load(text[match.end():closing.start()])
+    data = yaml.safe_load(text[match.end() : closing.start()])
     return data if isinstance(data, dict) else {}
 
 
 def _scalar_dump(value: Any, flow: bool) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100_000,
-                          default_flow_style=flow).rstrip("\n")
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=flow).rstrip(
+        "\n"
+    )
 
 
 def add_replica(text: str, entry: dict[str, Any]) -> str:
@@ -265,7 +329,7 @@ def add_replica(text: str, entry: dict[str, Any]) -> str:
 def _body(text: str) -> str:
     match = FM_BOUNDARY.match(text)
     closing = FM_BOUNDARY.search(text, match.end()) if match else None
-    return text[closing.end():] if closing else text
+    return text[closing.end() :] if closing else text
 
 
 def _inserted(text: str, entry: dict[str, Any]) -> str:
@@ -290,7 +354,7 @@ def _inserted(text: str, entry: dict[str, Any]) -> str:
         from .schema import Practice
 
         order = list(Practice.model_fields)
-        after = [k for k in order[order.index("repliche") + 1:] if k in keys]
+        after = [k for k in order[order.index("repliche") + 1 :] if k in keys]
         if after:
             node = next(k for k, _ in root.value if k.value == after[0])
             at = start + node.start_mark.index - node.start_mark.column

@@ -47,10 +47,19 @@ RELOAD_SCRIPT = b"""/* Dev server only: reloads the page when the site is rebuil
   check();
 })();
 """
-TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript",
-         ".json": "application/json", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8",
-         ".xml": "application/xml", ".csv": "text/csv; charset=utf-8", ".woff2": "font/woff2",
-         ".yml": "text/yaml; charset=utf-8", ".wasm": "application/wasm"}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".xml": "application/xml",
+    ".csv": "text/csv; charset=utf-8",
+    ".woff2": "font/woff2",
+    ".yml": "text/yaml; charset=utf-8",
+    ".wasm": "application/wasm",
+}
 
 
 class LazyFiles(Mapping[str, bytes]):
@@ -95,7 +104,9 @@ class State:
 def error_page(problems: list[Diagnostic]) -> bytes:
     items = "\n".join(
         f"<li><code>{html.escape(d.path)}:{d.line}:{d.col}</code> <strong>{html.escape(d.severity)}</strong>"
-        f"{': ' + html.escape(d.key) if d.key else ''}: {html.escape(d.message)}</li>" for d in sorted(problems))
+        f"{': ' + html.escape(d.key) if d.key else ''}: {html.escape(d.message)}</li>"
+        for d in sorted(problems)
+    )
     return f"""<!doctype html>
 <html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Contenuti da correggere</title>
@@ -137,8 +148,9 @@ class Builder:
         reported = False
         if self.search is not None:
             try:
-                renderer = Renderer(site, self.theme, "/", search=self.search, map_data=load_map(self.content),
-                                    editor=self.editor)
+                renderer = Renderer(
+                    site, self.theme, "/", search=self.search, map_data=load_map(self.content), editor=self.editor
+                )
             except StylesMissing:
                 pass  # the full render below reports it
             else:
@@ -157,14 +169,23 @@ class Builder:
             self._report([problem], started, "mancano i file di lunr")
             return
         self.search = search
-        self._render(site, search, loaded.diagnostics, started, "indice di ricerca, pagine e collegamenti",
-                     quiet=reported)
+        self._render(
+            site, search, loaded.diagnostics, started, "indice di ricerca, pagine e collegamenti", quiet=reported
+        )
 
-    def _render(self, site: Site, search: CatalogueAssets, problems: list[Diagnostic], started: float,
-                what: str, quiet: bool = False) -> bool:
+    def _render(
+        self,
+        site: Site,
+        search: CatalogueAssets,
+        problems: list[Diagnostic],
+        started: float,
+        what: str,
+        quiet: bool = False,
+    ) -> bool:
         try:
-            outputs = Renderer(site, self.theme, "/", search=search, map_data=load_map(self.content),
-                               editor=self.editor).render(search)
+            outputs = Renderer(
+                site, self.theme, "/", search=search, map_data=load_map(self.content), editor=self.editor
+            ).render(search)
         except StylesMissing as exc:
             problem = Diagnostic("node_modules", 1, 1, "", str(exc))
             self.state.publish(None, [problem])
@@ -176,9 +197,11 @@ class Builder:
             self._report(problems + broken, started, "collegamenti interni non validi")
             return False
         self.state.publish({o.path: o.content() for o in outputs}, problems + broken)
-        self._report([] if quiet else problems + broken, started,
-                     f"{what}: {count_it(len(site.practices), 'pratica', 'pratiche')}, "
-                     f"{count_it(len(outputs), 'file', 'file')}")
+        self._report(
+            [] if quiet else problems + broken,
+            started,
+            f"{what}: {count_it(len(site.practices), 'pratica', 'pratiche')}, {count_it(len(outputs), 'file', 'file')}",
+        )
         return True
 
     def _report(self, problems: list[Diagnostic], started: float, what: str) -> None:
@@ -258,8 +281,9 @@ def serve(content: Path, theme: Path, port: int, out: TextIO) -> int:
             editor.stop()
 
 
-def _serve(builder: Builder, content: Path, theme: Path, port: int, state: State, out: TextIO,
-           editor: LocalEditor | str) -> int:
+def _serve(
+    builder: Builder, content: Path, theme: Path, port: int, state: State, out: TextIO, editor: LocalEditor | str
+) -> int:
     from watchfiles import watch
 
     builder.rebuild()
@@ -274,8 +298,10 @@ def _serve(builder: Builder, content: Path, theme: Path, port: int, state: State
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     out.write(f"Anteprima su {origin}/ (Ctrl+C per fermare). Osservo {content} e {theme}.\n")
     if not isinstance(editor, str):
-        out.write(f"Editor web su {origin}/admin/: ogni scheda salvata diventa un ramo '{CMS_BRANCH}/...' "
-                  f"del repository locale (decap-server sulla porta {editor.port}).\n")
+        out.write(
+            f"Editor web su {origin}/admin/: ogni scheda salvata diventa un ramo '{CMS_BRANCH}/...' "
+            f"del repository locale (decap-server sulla porta {editor.port}).\n"
+        )
     out.flush()
     stop = threading.Event()
     try:

@@ -72,8 +72,10 @@ def display_path(path: Path) -> str:
 
 
 _YAML_PROBLEMS = [
-    ("mapping values are not allowed", "qui non può iniziare una coppia 'chiave: valore': "
-     "se il valore contiene ':' mettilo tra virgolette"),
+    (
+        "mapping values are not allowed",
+        "qui non può iniziare una coppia 'chiave: valore': se il valore contiene ':' mettilo tra virgolette",
+    ),
     ("could not find expected ':'", "manca ':' dopo la chiave, oppure il rientro non è coerente"),
     ("found unexpected end of stream", "virgolette o parentesi non chiuse"),
     ("expected <block end>", "rientro non coerente con le righe precedenti"),
@@ -82,8 +84,10 @@ _YAML_PROBLEMS = [
     ("expected ',' or ']'", "elenco tra parentesi quadre non chiuso"),
     ("expected ',' or '}'", "gruppo tra parentesi graffe non chiuso"),
     ("found unknown escape character", "sequenza di escape non valida: usa le virgolette singole"),
-    ("found character that cannot start any token", "carattere non ammesso a inizio valore: "
-     "metti il valore tra virgolette"),
+    (
+        "found character that cannot start any token",
+        "carattere non ammesso a inizio valore: metti il valore tra virgolette",
+    ),
     ("expected a single document", "il front matter deve contenere un solo documento YAML"),
     ("found unexpected ':'", "':' inatteso: metti il valore tra virgolette"),
     ("found undefined", "valore non valido: mettilo tra virgolette"),
@@ -126,15 +130,21 @@ class _Builder:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                     shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
-                    self.error(key_node, format_key(path), f"chiave non valida '{shown}': "
-                               "le chiavi sono parole minuscole seguite da ':'")
+                    self.error(
+                        key_node,
+                        format_key(path),
+                        f"chiave non valida '{shown}': le chiavi sono parole minuscole seguite da ':'",
+                    )
                     continue
                 name = key_node.value
                 child = path + (name,)
                 if name in result:
                     first = self.keys[child][0]
-                    self.error(key_node, format_key(child),
-                               f"chiave ripetuta (già presente alla riga {first}): tienine una sola")
+                    self.error(
+                        key_node,
+                        format_key(child),
+                        f"chiave ripetuta (già presente alla riga {first}): tienine una sola",
+                    )
                     continue
                 self.keys[child] = self.at(key_node)
                 result[name] = self.build(value_node, child)
@@ -146,8 +156,11 @@ class _Builder:
         try:
             return self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
-            self.error(node, format_key(path), f"valore non valido '{node.value}': "
-                       "se è un testo mettilo tra virgolette, se è una data usa AAAA-MM-GG")
+            self.error(
+                node,
+                format_key(path),
+                f"valore non valido '{node.value}': se è un testo mettilo tra virgolette, se è una data usa AAAA-MM-GG",
+            )
             return node.value
 
 
@@ -170,34 +183,50 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Diagnostic(path, line, col, "", "il file non è in UTF-8: salvalo con "
-                                 "codifica UTF-8 (in genere l'opzione «UTF-8» di «Salva con nome»)")]
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                col,
+                "",
+                "il file non è in UTF-8: salvalo con codifica UTF-8 (in genere l'opzione «UTF-8» di «Salva con nome»)",
+            )
+        ]
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        return None, [Diagnostic(path, line, 1, "", "il file contiene caratteri nulli: "
-                                 "non sembra un file di testo")]
+        return None, [Diagnostic(path, line, 1, "", "il file contiene caratteri nulli: non sembra un file di testo")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
 def parse_document(raw: bytes, path: str, stem: str) -> tuple[RawDoc | None, list[Diagnostic]]:
     """Parse one file; returns the document or the reasons it could not be read."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, [Diagnostic(path, 1, 1, "", f"file troppo grande ({len(raw) // 1024} KB): "
-                                 f"il limite è {MAX_FILE_BYTES // 1024} KB")]
+        return None, [
+            Diagnostic(
+                path, 1, 1, "", f"file troppo grande ({len(raw) // 1024} KB): il limite è {MAX_FILE_BYTES // 1024} KB"
+            )
+        ]
     text, problems = _decode(raw, path)
     if text is None:
         return None, problems
     opening = FM_BOUNDARY.match(text)
     if not opening:
-        return None, [Diagnostic(path, 1, 1, "", "manca il front matter: il file deve iniziare "
-                                 "con una riga '---', poi le chiavi, poi un'altra riga '---'")]
+        return None, [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "",
+                "manca il front matter: il file deve iniziare "
+                "con una riga '---', poi le chiavi, poi un'altra riga '---'",
+            )
+        ]
     closing = FM_BOUNDARY.search(text, opening.end())
     if not closing:
-        return None, [Diagnostic(path, 1, 1, "", "front matter non chiuso: manca la riga '---' "
-                                 "dopo l'ultima chiave")]
-    fm = text[opening.end(): closing.start()]
+        return None, [Diagnostic(path, 1, 1, "", "front matter non chiuso: manca la riga '---' dopo l'ultima chiave")]
+    fm = text[opening.end() : closing.start()]
     line0 = text.count("\n", 0, opening.end()) + 1
-    body_start = closing.end() + (1 if text[closing.end(): closing.end() + 1] == "\n" else 0)
+    body_start = closing.end() + (1 if text[closing.end() : closing.end() + 1] == "\n" else 0)
     body_line = text.count("\n", 0, body_start) + 1
 
     parsed, diags = _parse_yaml(fm, path, line0)
@@ -208,13 +237,15 @@ def parse_document(raw: bytes, path: str, stem: str) -> tuple[RawDoc | None, lis
     return doc, diags
 
 
-def _parse_yaml(text: str, path: str, line0: int) -> tuple[tuple[dict[str, Any], _Builder] | None,
-                                                            list[Diagnostic]]:
+def _parse_yaml(text: str, path: str, line0: int) -> tuple[tuple[dict[str, Any], _Builder] | None, list[Diagnostic]]:
     diags = []
     for offset, row in enumerate(text.split("\n")):
         if "\t" in row:
-            diags.append(Diagnostic(path, line0 + offset, row.index("\t") + 1, "",
-                                    "carattere di tabulazione: nel YAML usa gli spazi"))
+            diags.append(
+                Diagnostic(
+                    path, line0 + offset, row.index("\t") + 1, "", "carattere di tabulazione: nel YAML usa gli spazi"
+                )
+            )
     if diags:
         return None, diags
     if not text.strip():
@@ -226,9 +257,15 @@ def _parse_yaml(text: str, path: str, line0: int) -> tuple[tuple[dict[str, Any],
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent) or anchor is not None:
                 line = line0 + event.start_mark.line
-                diags.append(Diagnostic(path, line, event.start_mark.column + 1, "",
-                                        "ancore e alias YAML ('&' e '*') non sono ammessi: "
-                                        "scrivi il valore per intero"))
+                diags.append(
+                    Diagnostic(
+                        path,
+                        line,
+                        event.start_mark.column + 1,
+                        "",
+                        "ancore e alias YAML ('&' e '*') non sono ammessi: scrivi il valore per intero",
+                    )
+                )
         if diags:
             return None, diags
         root = yaml.compose(text, Loader=_LOADER)
@@ -243,8 +280,7 @@ def _parse_yaml(text: str, path: str, line0: int) -> tuple[tuple[dict[str, Any],
         return None, [Diagnostic(path, 1, 1, "", "il front matter è vuoto: mancano tutte le chiavi")]
     builder = _Builder(path, line0)
     if not isinstance(root, yaml.MappingNode):
-        builder.error(root, "", "il contenuto deve essere un elenco di coppie "
-                      "'chiave: valore', una per riga")
+        builder.error(root, "", "il contenuto deve essere un elenco di coppie 'chiave: valore', una per riga")
         return None, builder.diagnostics
     data = builder.build(root, ())
     return (data, builder), builder.diagnostics
@@ -272,8 +308,14 @@ class Scanned:
     counted: bool  # a content file (.md), as opposed to a stray file that was only reported
 
 
-def scan_folder(folder: Path, *, slug_re: re.Pattern[str] = SLUG_RE, slug_hint: str = "",
-                cache: ParseCache | None = None, pending: Mapping[str, bytes] | None = None) -> Iterator[Scanned]:
+def scan_folder(
+    folder: Path,
+    *,
+    slug_re: re.Pattern[str] = SLUG_RE,
+    slug_hint: str = "",
+    cache: ParseCache | None = None,
+    pending: Mapping[str, bytes] | None = None,
+) -> Iterator[Scanned]:
     """Every ``*.md`` of a folder, sorted by name so the build is deterministic, one at a time:
     a document can be checked and let go before the next is read (10,000 files in flat memory).
 
@@ -295,8 +337,11 @@ def scan_folder(folder: Path, *, slug_re: re.Pattern[str] = SLUG_RE, slug_hint: 
         if file.name.startswith(".") or not file.is_file():
             continue
         if file.suffix != ".md":
-            yield Scanned(None, [Diagnostic(path, 1, 1, "", "file ignorato: le schede devono "
-                                            "avere estensione .md", "avviso")], False)
+            yield Scanned(
+                None,
+                [Diagnostic(path, 1, 1, "", "file ignorato: le schede devono avere estensione .md", "avviso")],
+                False,
+            )
             continue
         raw = file.read_bytes()
         cached = cache.get(path) if cache is not None else None
@@ -313,8 +358,14 @@ def _slug_problems(file: Path, path: str, slug_re: re.Pattern[str], slug_hint: s
     return [Diagnostic(path, 1, 1, "", f"nome del file non valido '{file.name}': {slug_hint}")]
 
 
-def load_folder(folder: Path, *, slug_re: re.Pattern[str] = SLUG_RE, slug_hint: str = "",
-                cache: ParseCache | None = None, pending: Mapping[str, bytes] | None = None) -> LoadResult:
+def load_folder(
+    folder: Path,
+    *,
+    slug_re: re.Pattern[str] = SLUG_RE,
+    slug_hint: str = "",
+    cache: ParseCache | None = None,
+    pending: Mapping[str, bytes] | None = None,
+) -> LoadResult:
     """scan_folder, all at once."""
     result = LoadResult()
     for scanned in scan_folder(folder, slug_re=slug_re, slug_hint=slug_hint, cache=cache, pending=pending):

@@ -59,12 +59,18 @@ class _Purge:
         request = json.dumps({"css": css, "content": json.loads(content_json), "safelist": SAFELIST})
         try:
             self._proc = subprocess.Popen(
-                [node, str(PURGE_SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True, encoding="utf-8",
-                env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"})
+                [node, str(PURGE_SCRIPT)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+            )
         except OSError as exc:
-            self._error = StylesMissing(f"non riesco ad avviare Node.js ({exc.strerror}): "
-                                        "installalo ed esegui 'npm ci'")
+            self._error = StylesMissing(
+                f"non riesco ad avviare Node.js ({exc.strerror}): installalo ed esegui 'npm ci'"
+            )
             return
         stdin, self._proc.stdin = self._proc.stdin, None  # written and closed here, not by communicate()
         assert stdin is not None
@@ -117,11 +123,13 @@ def start_styles(theme: Path, node_modules: Path = NODE_MODULES) -> None:
 def build_styles(theme: Path, node_modules: Path = NODE_MODULES) -> Styles:
     try:
         css = (node_modules / BOOTSTRAP_ITALIA).read_text(encoding="utf-8")
-        fonts = {w: (node_modules / FONT_DIR / f"titillium-web-latin-{w}-normal.woff2").read_bytes()
-                 for w in FONT_WEIGHTS}
+        fonts = {
+            w: (node_modules / FONT_DIR / f"titillium-web-latin-{w}-normal.woff2").read_bytes() for w in FONT_WEIGHTS
+        }
     except OSError as exc:
-        raise StylesMissing(f"mancano bootstrap-italia o @fontsource/titillium-web in {node_modules}: "
-                            "esegui 'npm ci'") from exc
+        raise StylesMissing(
+            f"mancano bootstrap-italia o @fontsource/titillium-web in {node_modules}: esegui 'npm ci'"
+        ) from exc
     purged = _purge(css, json.dumps(_content(theme))).encode("utf-8")
     outputs = []
     faces = []
@@ -129,15 +137,20 @@ def build_styles(theme: Path, node_modules: Path = NODE_MODULES) -> Styles:
         font = fingerprinted(f"static/fonts/titillium-web-latin-{weight}-normal.woff2", data)
         outputs.append(font)
         path = font.path
-        faces.append(f"@font-face{{font-family:\"Titillium Web\";font-style:normal;font-weight:{weight};"
-                     f"font-display:swap;src:url(\"../{path.removeprefix('static/')}\") format(\"woff2\");"
-                     "unicode-range:U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,"
-                     "U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD}\n")
+        faces.append(
+            f'@font-face{{font-family:"Titillium Web";font-style:normal;font-weight:{weight};'
+            f'font-display:swap;src:url("../{path.removeprefix("static/")}") format("woff2");'
+            "unicode-range:U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,"
+            "U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD}\n"
+        )
     fonts_css = "".join(faces).encode("utf-8")
     italia = fingerprinted("static/css/bootstrap-italia.css", purged)
     faces_out = fingerprinted("static/css/titillium-web.css", fonts_css)
-    licences = [Output("static/fonts/LICENSE-titillium-web.txt",
-                       (node_modules / "@fontsource" / "titillium-web" / "LICENSE").read_bytes()),
-                Output("static/css/LICENSE-bootstrap-italia.txt",
-                       (node_modules / "bootstrap-italia" / "LICENSE").read_bytes())]
+    licences = [
+        Output(
+            "static/fonts/LICENSE-titillium-web.txt",
+            (node_modules / "@fontsource" / "titillium-web" / "LICENSE").read_bytes(),
+        ),
+        Output("static/css/LICENSE-bootstrap-italia.txt", (node_modules / "bootstrap-italia" / "LICENSE").read_bytes()),
+    ]
     return Styles((italia, faces_out, *outputs, *licences), (faces_out.path, italia.path))

@@ -87,14 +87,25 @@ class Territories:
     _ambito_index: dict[str, Ambito] = field(repr=False, default_factory=dict)
 
     @classmethod
-    def create(cls, province: dict[str, Provincia], comuni: dict[str, Comune],
-               ambiti: dict[str, Ambito]) -> Territories:
+    def create(
+        cls, province: dict[str, Provincia], comuni: dict[str, Comune], ambiti: dict[str, Ambito]
+    ) -> Territories:
         members: dict[str, list[str]] = {}
         for c in comuni.values():
             members.setdefault(c.ambito, []).append(c.nome)
-        full = {name: Ambito(a.nome, a.altri_nomi, a.capofila, a.provincia, a.verifica, a.fonte,
-                             a.note, tuple(sorted(members.get(name, []), key=fold)))
-                for name, a in ambiti.items()}
+        full = {
+            name: Ambito(
+                a.nome,
+                a.altri_nomi,
+                a.capofila,
+                a.provincia,
+                a.verifica,
+                a.fonte,
+                a.note,
+                tuple(sorted(members.get(name, []), key=fold)),
+            )
+            for name, a in ambiti.items()
+        }
         comune_index = {fold(c.nome): c for c in comuni.values()}
         ambito_index: dict[str, Ambito] = {}
         for a in full.values():
@@ -109,7 +120,7 @@ class Territories:
         key = fold(text.strip())
         for prefix in ("ambito territoriale sociale di ", "ambito territoriale di ", "ambito di ", "ambito "):
             if key.startswith(prefix):
-                key = key[len(prefix):]
+                key = key[len(prefix) :]
                 break
         return self._ambito_index.get(key)
 
@@ -167,13 +178,24 @@ def load_territories(folder: Path) -> tuple[Territories, list[Diagnostic]]:
         if row.get("provincia") not in province:
             problem(path, line, "provincia", f"provincia sconosciuta '{row.get('provincia')}'")
         if row.get("verifica") not in VERIFICATION_LEVELS:
-            problem(path, line, "verifica", f"'{row.get('verifica')}' non è ammesso: "
-                    "usa 'verificata', 'parziale' o 'dedotta'")
+            problem(
+                path,
+                line,
+                "verifica",
+                f"'{row.get('verifica')}' non è ammesso: usa 'verificata', 'parziale' o 'dedotta'",
+            )
         if row["nome"] in ambiti:
             problem(path, line, "nome", f"Ambito ripetuto '{row['nome']}'")
         aliases = tuple(a.strip() for a in (row.get("altri_nomi") or "").split(";") if a.strip())
-        ambiti[row["nome"]] = Ambito(row["nome"], aliases, row["capofila"], row["provincia"],
-                                     row["verifica"], row.get("fonte") or "", row.get("note") or "")
+        ambiti[row["nome"]] = Ambito(
+            row["nome"],
+            aliases,
+            row["capofila"],
+            row["provincia"],
+            row["verifica"],
+            row.get("fonte") or "",
+            row.get("note") or "",
+        )
 
     path = folder / "comuni.csv"
     rows, errs = _rows(path)
@@ -186,8 +208,12 @@ def load_territories(folder: Path) -> tuple[Territories, list[Diagnostic]]:
         if row.get("provincia") not in province:
             problem(path, line, "provincia", f"provincia sconosciuta '{row.get('provincia')}'")
         if row.get("verifica_ambito") not in VERIFICATION_LEVELS:
-            problem(path, line, "verifica_ambito", f"'{row.get('verifica_ambito')}' non è ammesso: "
-                    "usa 'verificata', 'parziale' o 'dedotta'")
+            problem(
+                path,
+                line,
+                "verifica_ambito",
+                f"'{row.get('verifica_ambito')}' non è ammesso: usa 'verificata', 'parziale' o 'dedotta'",
+            )
         if row["nome"] in comuni:
             problem(path, line, "nome", f"Comune ripetuto '{row['nome']}'")
         try:
@@ -195,6 +221,7 @@ def load_territories(folder: Path) -> tuple[Territories, list[Diagnostic]]:
         except (TypeError, ValueError):
             problem(path, line, "lat", "coordinate non valide")
             lat = lon = 0.0
-        comuni[row["nome"]] = Comune(row["codice_istat"], row["nome"], row["provincia"],
-                                     row["ambito"], row["verifica_ambito"], lat, lon)
+        comuni[row["nome"]] = Comune(
+            row["codice_istat"], row["nome"], row["provincia"], row["ambito"], row["verifica_ambito"], lat, lon
+        )
     return Territories.create(province, comuni, ambiti), diags

@@ -58,8 +58,7 @@ def _find_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _message(err: Any, key_path: KeyPath, model: type[BaseModel],
-             vocabularies: Vocabularies) -> str:
+def _message(err: Any, key_path: KeyPath, model: type[BaseModel], vocabularies: Vocabularies) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
@@ -92,8 +91,7 @@ def _message(err: Any, key_path: KeyPath, model: type[BaseModel],
     if kind == "less_than_equal":
         return f"deve essere al massimo {ctx['le']}"
     if kind in ("list_type", "tuple_type", "set_type"):
-        return (f"deve essere un elenco, non {describe(value)}: una voce per riga, "
-                "ognuna preceduta da '- '")
+        return f"deve essere un elenco, non {describe(value)}: una voce per riga, ognuna preceduta da '- '"
     if kind == "too_short":
         n = ctx.get("min_length", 1)
         return "serve almeno una voce" if n == 1 else f"servono almeno {n} voci"
@@ -104,11 +102,9 @@ def _message(err: Any, key_path: KeyPath, model: type[BaseModel],
         keys = f" ({join_quoted(sub.model_fields)})" if sub else ""
         return f"deve essere un gruppo di chiavi{keys}, non {describe(value)}"
     if kind.startswith("date") or kind.startswith("datetime"):
-        return (f"deve essere una data nel formato AAAA-MM-GG (ad esempio 2024-03-27), "
-                f"non {describe(value)}")
+        return f"deve essere una data nel formato AAAA-MM-GG (ad esempio 2024-03-27), non {describe(value)}"
     if kind == "url":
-        return (f"'{ctx['valore']}' non è un indirizzo web valido: scrivilo per intero, "
-                "a partire da https://")
+        return f"'{ctx['valore']}' non è un indirizzo web valido: scrivilo per intero, a partire da https://"
     if kind == "email":
         return f"'{ctx['valore']}' non è un indirizzo e-mail valido"
     if kind == "telefono":
@@ -128,12 +124,14 @@ def _message(err: Any, key_path: KeyPath, model: type[BaseModel],
 
 def _yaml_path(loc: tuple[Any, ...]) -> KeyPath:
     """Drop the union tags pydantic puts after a list index: they are not YAML keys."""
-    return tuple(part for i, part in enumerate(loc)
-                 if not (part in _UNION_TAGS and i > 0 and isinstance(loc[i - 1], int)))
+    return tuple(
+        part for i, part in enumerate(loc) if not (part in _UNION_TAGS and i > 0 and isinstance(loc[i - 1], int))
+    )
 
 
-def validate_model(doc: RawDoc, model: type[M], vocabularies: Vocabularies,
-                   already_reported: set[int] | None = None) -> tuple[M | None, list[Diagnostic]]:
+def validate_model(
+    doc: RawDoc, model: type[M], vocabularies: Vocabularies, already_reported: set[int] | None = None
+) -> tuple[M | None, list[Diagnostic]]:
     """Validate one document; every problem becomes a diagnostic at its line."""
     try:
         record = model.model_validate(doc.data, context={"vocabolari": vocabularies})
@@ -147,8 +145,11 @@ def validate_model(doc: RawDoc, model: type[M], vocabularies: Vocabularies,
         loc = tuple(err["loc"]) + ((ctx["chiave"],) if "chiave" in ctx else ())
         path = _yaml_path(loc)
         kind = err["type"]
-        if kind == "too_short" and isinstance(err.get("input"), (list, tuple)) \
-                and len(err["input"]) >= ctx.get("min_length", 1):
+        if (
+            kind == "too_short"
+            and isinstance(err.get("input"), (list, tuple))
+            and len(err["input"]) >= ctx.get("min_length", 1)
+        ):
             continue  # only a consequence of invalid items, each reported on its own
         if kind == "missing":
             line, col = doc.pos(path[:-1]) if len(path) > 1 else (doc.fm_line, 1)

@@ -87,9 +87,11 @@ class Staging:
                 if out.is_symlink() or not out.is_dir():
                     raise WriteError(f"{out} esiste e non è una cartella: scegli un'altra destinazione")
                 if any(out.iterdir()) and not is_previous_build(out):
-                    raise WriteError(f"la cartella {out} non è vuota e non contiene un sito generato "
-                                     "da questo programma: non la sostituisco. Scegli una cartella "
-                                     "vuota o nuova con --out")
+                    raise WriteError(
+                        f"la cartella {out} non è vuota e non contiene un sito generato "
+                        "da questo programma: non la sostituisco. Scegli una cartella "
+                        "vuota o nuova con --out"
+                    )
             self.path = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
             os.chmod(self.path, 0o755)
         except BaseException:

@@ -34,9 +34,23 @@ def main() -> int:
         joined = Path(tmp) / "comuni.json"
         joined.write_text(json.dumps(data), encoding="utf-8")
         for field, name in (("ambito", "ambiti"), ("provincia", "province")):
-            subprocess.run([*MAPSHAPER, str(joined), "-dissolve", field, "-simplify", "visvalingam", "4%",
-                            "keep-shapes", "-o", "format=geojson", "precision=0.001",
-                            str(TARGET / f"{name}.geojson")], check=True)
+            subprocess.run(
+                [
+                    *MAPSHAPER,
+                    str(joined),
+                    "-dissolve",
+                    field,
+                    "-simplify",
+                    "visvalingam",
+                    "4%",
+                    "keep-shapes",
+                    "-o",
+                    "format=geojson",
+                    "precision=0.001",
+                    str(TARGET / f"{name}.geojson"),
+                ],
+                check=True,
+            )
     return 0
 
 

@@ -49,12 +49,38 @@ def main() -> int:
         return RENAMED.get(ambito, (ambito, ""))[0]
 
     write("province.csv", ["sigla", "nome", "denominazione"], [list(p) for p in PROVINCES])
-    write("ambiti.csv", ["nome", "altri_nomi", "capofila", "provincia", "verifica", "fonte", "note"],
-          [[name_of(a["ambito"]), RENAMED.get(a["ambito"], ("", ""))[1], a["capofila"], a["province"],
-            VERIFICATION[a["verification"]], a["source"], a["note"]] for a in ambiti])
-    write("comuni.csv", ["codice_istat", "nome", "provincia", "ambito", "verifica_ambito", "lat", "lon"],
-          [[c["istat_code"], c["name"], c["province_code"], name_of(lookup[c["istat_code"]]["ambito"]),
-            VERIFICATION[lookup[c["istat_code"]]["ambito_verification"]], c["lat"], c["lon"]] for c in comuni])
+    write(
+        "ambiti.csv",
+        ["nome", "altri_nomi", "capofila", "provincia", "verifica", "fonte", "note"],
+        [
+            [
+                name_of(a["ambito"]),
+                RENAMED.get(a["ambito"], ("", ""))[1],
+                a["capofila"],
+                a["province"],
+                VERIFICATION[a["verification"]],
+                a["source"],
+                a["note"],
+            ]
+            for a in ambiti
+        ],
+    )
+    write(
+        "comuni.csv",
+        ["codice_istat", "nome", "provincia", "ambito", "verifica_ambito", "lat", "lon"],
+        [
+            [
+                c["istat_code"],
+                c["name"],
+                c["province_code"],
+                name_of(lookup[c["istat_code"]]["ambito"]),
+                VERIFICATION[lookup[c["istat_code"]]["ambito_verification"]],
+                c["lat"],
+                c["lon"],
+            ]
+            for c in comuni
+        ],
+    )
     return 0
 
 

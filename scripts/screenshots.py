@@ -24,9 +24,18 @@ from browser import chromium, serve  # noqa: E402
 from catalogo.cli import main  # noqa: E402
 
 PAGES = {
-    "home": "", "catalogo": "pratiche/", "pratica": None, "area": "aree/", "territori": "territori/",
-    "festival": "festival/", "edizione": "festival/2024/", "mappa": "mappa/", "pubblicazione": "pubblicazione/",
-    "dati": "dati/", "proponi": "proponi/", "404": "pagina-inesistente/",
+    "home": "",
+    "catalogo": "pratiche/",
+    "pratica": None,
+    "area": "aree/",
+    "territori": "territori/",
+    "festival": "festival/",
+    "edizione": "festival/2024/",
+    "mappa": "mappa/",
+    "pubblicazione": "pubblicazione/",
+    "dati": "dati/",
+    "proponi": "proponi/",
+    "404": "pagina-inesistente/",
 }
 
 
@@ -34,8 +43,14 @@ def run(content: Path, target: Path) -> None:
     target.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "catalogo"
-        assert main(["build", "--content", str(content), "--out", str(out), "--base-url", "/catalogo/"],
-                    stdout=io.StringIO(), stderr=sys.stderr) == 0
+        assert (
+            main(
+                ["build", "--content", str(content), "--out", str(out), "--base-url", "/catalogo/"],
+                stdout=io.StringIO(),
+                stderr=sys.stderr,
+            )
+            == 0
+        )
         practice = sorted((out / "pratiche").glob("*/index.html"))[0].parent.name
         with serve(Path(tmp)) as origin, chromium() as browser:
             for name, path in PAGES.items():
@@ -55,14 +70,22 @@ def editor(content: Path, target: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp)
         shutil.copytree(content, repo / "content")
-        for args in (["init", "-q", "-b", "main"], ["add", "-A"],
-                     ["-c", "user.name=Redazione", "-c", "user.email=redazione@example.org", "commit", "-qm", "x"]):
+        for args in (
+            ["init", "-q", "-b", "main"],
+            ["add", "-A"],
+            ["-c", "user.name=Redazione", "-c", "user.email=redazione@example.org", "commit", "-qm", "x"],
+        ):
             subprocess.run(["git", "-C", str(repo), *args], check=True)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", "content", "--port",
-                                 str(port)], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--content", "content", "--port", str(port)],
+            cwd=repo,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
@@ -76,9 +99,14 @@ def editor(content: Path, target: Path) -> None:
                 page.goto(base)
                 page.get_by_role("button", name="Accedi").click()
                 page.locator('a[href^="#/collections/pratiche/entries/"] h2').first.wait_for()
-                shots = [("editor-elenco.png", None), ("editor-modulo.png", "#/collections/pratiche/new"),
-                         ("editor-anteprima.png", "#/collections/pratiche/entries/"
-                          + sorted((content / "practices").glob("*.md"))[0].stem)]
+                shots = [
+                    ("editor-elenco.png", None),
+                    ("editor-modulo.png", "#/collections/pratiche/new"),
+                    (
+                        "editor-anteprima.png",
+                        "#/collections/pratiche/entries/" + sorted((content / "practices").glob("*.md"))[0].stem,
+                    ),
+                ]
                 for name, route in shots:
                     if route:  # a page of its own: a change of the address's '#' part alone keeps the old form
                         page = context.new_page()

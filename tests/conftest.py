@@ -20,8 +20,12 @@ FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/golden/ from the fixture site instead of comparing")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/ from the fixture site instead of comparing",
+    )
 
 
 @pytest.fixture

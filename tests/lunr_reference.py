@@ -101,11 +101,17 @@ def search(index: Index, query: str, stop_words: Iterable[str]) -> list[tuple[st
     """Refs with scores, best first: every word must match, stemmed or as a prefix (ricerca.js)."""
     scores: dict[str, float] | None = None
     for word in query_words(query, stop_words):
+
         def build(q: Query, word: str = word) -> None:
             q.term(word, presence=QueryPresence.OPTIONAL)
             if len(word) >= MIN_PREFIX:
-                q.term(fold(word), use_pipeline=False, wildcard=Query.WILDCARD_TRAILING,
-                       boost=PREFIX_BOOST, presence=QueryPresence.OPTIONAL)
+                q.term(
+                    fold(word),
+                    use_pipeline=False,
+                    wildcard=Query.WILDCARD_TRAILING,
+                    boost=PREFIX_BOOST,
+                    presence=QueryPresence.OPTIONAL,
+                )
 
         found = {r["ref"]: r["score"] for r in index.query(callback=build)}
         scores = found if scores is None else {ref: scores[ref] + s for ref, s in found.items() if ref in scores}

@@ -46,8 +46,14 @@ def build(root: Path) -> Path:
     out = root / "catalogo"
     page_size, render.LIST_PAGE = render.LIST_PAGE, 2  # the alphabetical list in pages, as at scale
     try:
-        assert main(["build", "--content", str(root / "content"), "--out", str(out), "--base-url", "/catalogo/"],
-                    stdout=io.StringIO(), stderr=io.StringIO()) == 0
+        assert (
+            main(
+                ["build", "--content", str(root / "content"), "--out", str(out), "--base-url", "/catalogo/"],
+                stdout=io.StringIO(),
+                stderr=io.StringIO(),
+            )
+            == 0
+        )
     finally:
         render.LIST_PAGE = page_size
     return out
@@ -113,8 +119,10 @@ def test_keyboard_only_search_and_facets(browser, site) -> None:
     page.keyboard.press("Space")
     page.wait_for_function("t => document.getElementById(t).checked", arg=first)
     page.wait_for_function("() => !document.getElementById('conteggio').textContent.startsWith('3 pratiche')")
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + ' ' + "
-                            "getComputedStyle(document.activeElement.nextElementSibling, '::before').content")
+    outline = page.evaluate(
+        "getComputedStyle(document.activeElement).outlineStyle + ' ' + "
+        "getComputedStyle(document.activeElement.nextElementSibling, '::before').content"
+    )
     assert outline  # focus is drawn (native outline or the label's box)
     page.close()
 
@@ -141,8 +149,9 @@ def test_practice_page_fits_the_budget(site) -> None:
 
 def test_real_practice_page_fits_the_budget(tmp_path) -> None:
     out = tmp_path / "catalogo"
-    assert main(["build", "--out", str(out), "--base-url", "/catalogo/"], stdout=io.StringIO(),
-                stderr=io.StringIO()) == 0
+    assert (
+        main(["build", "--out", str(out), "--base-url", "/catalogo/"], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    )
     total, sizes = transfer_size(out, "pratiche/in-con-tra-bitonto")
     assert total < BUDGET, sizes
     assert not [k for k in sizes if k.endswith(".js")]  # no JavaScript at all on a practice page
@@ -151,8 +160,10 @@ def test_real_practice_page_fits_the_budget(tmp_path) -> None:
 def test_the_axe_harness_reports_violations(browser) -> None:
     """The zero above is meaningful: the same harness catches a missing label and a low contrast."""
     page = browser.new_page()
-    page.set_content('<html lang="it"><head><title>x</title></head><body><main><h1>x</h1>'
-                     '<input type="text"><p style="color:#bbb;background:#fff">poco contrasto</p></main></body></html>')
+    page.set_content(
+        '<html lang="it"><head><title>x</title></head><body><main><h1>x</h1>'
+        '<input type="text"><p style="color:#bbb;background:#fff">poco contrasto</p></main></body></html>'
+    )
     found = " ".join(axe_violations(page))
     assert "label" in found and "color-contrast" in found
     page.close()

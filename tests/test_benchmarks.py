@@ -12,11 +12,27 @@ def test_the_benchmark_runner_produces_its_table(tmp_path: Path) -> None:
     import run
 
     out = tmp_path / "RESULTS.md"
-    run.main(["--sizes", "5", "--rounds", "1", "--no-references", "--no-browser", "--out", str(out),
-              "--corpus", str(tmp_path / "corpus")])
+    run.main(
+        [
+            "--sizes",
+            "5",
+            "--rounds",
+            "1",
+            "--no-references",
+            "--no-browser",
+            "--out",
+            str(out),
+            "--corpus",
+            str(tmp_path / "corpus"),
+        ]
+    )
     table = out.read_text(encoding="utf-8")
     assert "| | 5 practices |" in table
-    for row in ("Full build, cold (wall)", "`check` alone", "`serve`: one practice edited",
-                "Search index, all shards: raw / gzip"):
+    for row in (
+        "Full build, cold (wall)",
+        "`check` alone",
+        "`serve`: one practice edited",
+        "Search index, all shards: raw / gzip",
+    ):
         assert row in table
     assert "Machine: " in table

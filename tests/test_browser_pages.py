@@ -20,9 +20,24 @@ def origin(tmp_path_factory):
     root = tmp_path_factory.mktemp("pagine")
     shutil.copytree(FIXTURE_SITE, root / "content")
     shutil.copytree(ROOT / "content" / "territori" / "mappa", root / "content" / "territori" / "mappa")
-    assert main(["build", "--content", str(root / "content"), "--out", str(root / "catalogo"), "--base-url",
-                 "/catalogo/", "--repository", "https://github.com/esempio/catalogo"],
-                stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(root / "content"),
+                "--out",
+                str(root / "catalogo"),
+                "--base-url",
+                "/catalogo/",
+                "--repository",
+                "https://github.com/esempio/catalogo",
+            ],
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
     with serve(root) as url:
         yield url + "/catalogo/"
 
@@ -82,6 +97,9 @@ def test_a_practice_page_opens_the_interest_form_filled_in(browser, origin) -> N
     (url,) = requested
     parts = urlsplit(url)
     assert parts.path == "/esempio/catalogo/issues/new"
-    assert parse_qs(parts.query) == {"template": ["interesse-replica.yml"], "pratica": ["sportello-prova"],
-                                     "title": ["Interesse a replicare: Sportello unico di prova"]}
+    assert parse_qs(parts.query) == {
+        "template": ["interesse-replica.yml"],
+        "pratica": ["sportello-prova"],
+        "title": ["Interesse a replicare: Sportello unico di prova"],
+    }
     page.close()

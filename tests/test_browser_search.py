@@ -24,8 +24,14 @@ BASE = "/catalogo/"
 
 def build_site(content: Path, root: Path) -> Path:
     out = root / "catalogo"
-    assert main(["build", "--content", str(content), "--out", str(out), "--base-url", f"https://example.org{BASE}"],
-                stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert (
+        main(
+            ["build", "--content", str(content), "--out", str(out), "--base-url", f"https://example.org{BASE}"],
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
     return out
 
 
@@ -94,14 +100,14 @@ def test_facets_combine_with_the_query_and_show_live_counts(page, fixture_site) 
     page.goto(fixture_site + "pratiche/")
     page.fill("#q", "prova")
     wait_for_count(page, "3 pratiche trovate")
-    page.click("label[for=\'f-provincia-BT\']")
+    page.click("label[for='f-provincia-BT']")
     wait_for_count(page, "1 pratica trovata")
     assert titles(page) == ["Pratica di prova ad Andria"]
     assert page.inner_text("label[for='f-provincia-BA'] [data-conteggio]") == "(2)"  # what choosing it would add
     assert page.inner_text("label[for='f-stato-conclusa'] [data-conteggio]") == "(1)"
-    page.click("label[for=\'f-provincia-BA\']")
+    page.click("label[for='f-provincia-BA']")
     wait_for_count(page, "3 pratiche trovate")
-    page.click("label[for=\'f-stato-attiva\']")
+    page.click("label[for='f-stato-attiva']")
     wait_for_count(page, "1 pratica trovata")
     assert titles(page) == ["Sportello unico di prova"]
     query = parse_qs(urlsplit(page.url).query)
@@ -117,7 +123,7 @@ def test_url_state_round_trips_and_the_back_button_works(page, fixture_site) -> 
     assert page.input_value("#q") == "famiglie"
     assert page.is_checked("#f-area-modalita-erogazione")
     assert page.input_value("#ordine") == "data"
-    page.click("label[for=\'f-area-modalita-erogazione\']")
+    page.click("label[for='f-area-modalita-erogazione']")
     wait_for_count(page, "2 pratiche trovate")
     assert "area=" not in page.url
     page.go_back()
@@ -153,7 +159,7 @@ def test_index_loads_once_and_only_when_needed(page, fixture_site) -> None:
     page.on("request", lambda r: requested.append(urlsplit(r.url).path))
     page.goto(fixture_site + "pratiche/")
     assert not [p for p in requested if "/static/search/" in p]
-    page.click("label[for=\'f-stato-attiva\']")  # facets need the documents, not the index
+    page.click("label[for='f-stato-attiva']")  # facets need the documents, not the index
     wait_for_count(page, "1 pratica trovata")
     assert not [p for p in requested if "/indice." in p]
     for word in ("prova", "sportello", "famiglie"):
@@ -199,7 +205,9 @@ def _browser_results(page, queries: list[str]) -> dict[str, list[str]]:
           const out = {};
           for (const q of queries) out[q] = core.search(await shards.prepare(q), q).map(r => r.ref);
           return out;
-        }""", queries)
+        }""",
+        queries,
+    )
 
 
 def _python_results(content: Path, queries: list[str]) -> dict[str, list[str]]:
@@ -209,8 +217,25 @@ def _python_results(content: Path, queries: list[str]) -> dict[str, list[str]]:
     return {q: [ref for ref, _ in search(index, q, assets.stop_words)] for q in queries}
 
 
-QUERIES = ["prova", "poverta", "povertà", "l'apostrofo", "famiglie", "welfare accesso", "bitonto", "2024", "sabato",
-           "frazioni", "palombaio", "in.con.tra", "comunità", "comunita", "associazioni", "zona", "xyz"]
+QUERIES = [
+    "prova",
+    "poverta",
+    "povertà",
+    "l'apostrofo",
+    "famiglie",
+    "welfare accesso",
+    "bitonto",
+    "2024",
+    "sabato",
+    "frazioni",
+    "palombaio",
+    "in.con.tra",
+    "comunità",
+    "comunita",
+    "associazioni",
+    "zona",
+    "xyz",
+]
 
 
 @pytest.mark.parametrize("which", ["fixture", "real", "synthetic-1000"])

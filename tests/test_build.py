@@ -117,8 +117,7 @@ def _broken_theme(tmp_path: Path) -> tuple[Path, int]:
     return theme, at + 1
 
 
-def test_a_template_error_points_at_the_template_line_from_a_worker_as_from_one_process(make_content,
-                                                                                         tmp_path) -> None:
+def test_a_template_error_points_at_the_template_line_from_a_worker_as_from_one_process(make_content, tmp_path) -> None:
     content = make_content()
     theme, line = _broken_theme(tmp_path)
     found = []
@@ -130,12 +129,12 @@ def test_a_template_error_points_at_the_template_line_from_a_worker_as_from_one_
     assert found[0] == found[1] and len(found[0]) == 1
     (problem,) = found[0]
     assert problem.path.endswith("tema/templates/practice_content.html") and problem.line == line
-    assert problem.message.startswith("errore nel modello: UndefinedError: ") and "(pagina pratiche/" in \
-        problem.message
+    assert problem.message.startswith("errore nel modello: UndefinedError: ") and "(pagina pratiche/" in problem.message
 
 
-def test_the_command_line_shows_the_template_line_without_a_traceback(run_cli, make_content, tmp_path,
-                                                                      monkeypatch) -> None:
+def test_the_command_line_shows_the_template_line_without_a_traceback(
+    run_cli, make_content, tmp_path, monkeypatch
+) -> None:
     theme, line = _broken_theme(tmp_path)
     monkeypatch.setattr(cli, "THEME", theme)  # the public name the command reads its theme from
     result = run_cli("build", "--content", make_content(), "--out", tmp_path / "sito")
@@ -224,15 +223,19 @@ def test_every_internal_link_works_under_a_sub_path(run_cli, make_content, tmp_p
             target = out / path / "index.html" if path == "" or path.endswith("/") else out / path
             assert target.is_file(), (page, url)
     assert internal > 300
-    assert '<link rel="canonical" href="https://example.org/catalogo/pratiche/sportello-prova/">' in \
-        (out / "pratiche/sportello-prova/index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/catalogo/pratiche/sportello-prova/">' in (
+        out / "pratiche/sportello-prova/index.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_link_checker_finds_missing_pages_and_anchors() -> None:
     urls = Urls.from_base_url("/sub/")
     pages = [
-        Output("index.html", b'<a href="/sub/manca/">x</a>\n<a href="/sub/b/#nessuna">y</a>\n<a href="b/#ok">z</a>'
-                             b'<a href="/altro/">w</a><a href="https://example.org/x">e</a>'),
+        Output(
+            "index.html",
+            b'<a href="/sub/manca/">x</a>\n<a href="/sub/b/#nessuna">y</a>\n<a href="b/#ok">z</a>'
+            b'<a href="/altro/">w</a><a href="https://example.org/x">e</a>',
+        ),
         Output("b/index.html", b'<h2 id="ok">ok</h2>'),
     ]
     found = [(d.line, d.message) for d in check_links(pages, urls, "_site")]
@@ -246,8 +249,10 @@ def test_link_checker_finds_missing_pages_and_anchors() -> None:
 def test_links_of_a_page_written_in_pieces_are_found_wherever_the_pieces_are_cut() -> None:
     urls = Urls.from_base_url("/sub/")
     page = b'<p>\n<a href="/sub/manca/">x</a>\n<h2 id="qui">t</h2><a href="#qui">y</a><a href="#via">z</a>\n'
-    expected = [(2, "collegamento interno non valido: '/sub/manca/' non porta a nessuna pagina del sito"),
-                (3, "collegamento interno non valido: la pagina di '#via' non ha l'ancora '#via'")]
+    expected = [
+        (2, "collegamento interno non valido: '/sub/manca/' non porta a nessuna pagina del sito"),
+        (3, "collegamento interno non valido: la pagina di '#via' non ha l'ancora '#via'"),
+    ]
     for cut in range(len(page)):
         pieces = (page[:cut], page[cut:])
         found = check_links([Output("index.html", stream=lambda pieces=pieces: iter(pieces))], urls, "_site")
@@ -257,8 +262,9 @@ def test_links_of_a_page_written_in_pieces_are_found_wherever_the_pieces_are_cut
 def test_a_broken_link_in_a_body_fails_the_build(run_cli, make_content, tmp_path) -> None:
     content = make_content()
     practice = content / "practices" / "andria-prova.md"
-    practice.write_text(practice.read_text(encoding="utf-8") + "\nVedi [la scheda](/pratiche/non-esiste/).\n",
-                        encoding="utf-8")
+    practice.write_text(
+        practice.read_text(encoding="utf-8") + "\nVedi [la scheda](/pratiche/non-esiste/).\n", encoding="utf-8"
+    )
     result = run_cli("build", "--content", content, "--out", tmp_path / "sito")
     assert result.code == 1
     lines = practice.read_text(encoding="utf-8").splitlines()

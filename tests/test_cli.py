@@ -13,8 +13,9 @@ BROKEN = "---\ntitolo: x\n---\n"
 
 
 def run_script(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_help_is_in_italian() -> None:
@@ -56,8 +57,10 @@ def test_check_invalid_content_lists_problems_then_summary(run_cli, make_content
     result = run_cli("check", "--content", folder)
     assert result.code == 1
     lines = result.err.splitlines()
-    assert lines[0] == f"{folder}/practices/altra.md:2:4: errore: il file non è in UTF-8: salvalo con codifica " \
-                       "UTF-8 (in genere l'opzione «UTF-8» di «Salva con nome»)"
+    assert (
+        lines[0] == f"{folder}/practices/altra.md:2:4: errore: il file non è in UTF-8: salvalo con codifica "
+        "UTF-8 (in genere l'opzione «UTF-8» di «Salva con nome»)"
+    )
     assert lines[1].startswith(f"{folder}/practices/rotta.md:1:1: errore: ")
     assert lines[-1] == f"{len(lines) - 1} errori in 8 file."
     assert "Traceback" not in result.err
@@ -69,8 +72,10 @@ def test_json_format_has_the_same_problems(run_cli, make_content) -> None:
     as_json = run_cli("check", "--content", folder, "--format", "json")
     assert as_json.code == 1
     items = json.loads(as_json.out)
-    assert [f"{i['path']}:{i['line']}:{i['col']}: {i['severity']}: {i['key']}: {i['message']}".replace(": : ", ": ")
-            for i in items] == text.err.splitlines()[:-1]
+    assert [
+        f"{i['path']}:{i['line']}:{i['col']}: {i['severity']}: {i['key']}: {i['message']}".replace(": : ", ": ")
+        for i in items
+    ] == text.err.splitlines()[:-1]
     assert set(items[0]) == {"path", "line", "col", "key", "message", "severity"}
 
 
@@ -94,8 +99,9 @@ def test_build_refuses_invalid_content_and_leaves_output_alone(run_cli, make_con
     out = tmp_path / "sito"
     result = run_cli("build", "--content", make_content({"practices/rotta.md": BROKEN}), "--out", out)
     assert result.code == 1
-    assert result.err.endswith("Sito non generato: correggi i problemi indicati. La cartella di uscita non è stata "
-                               "toccata.\n")
+    assert result.err.endswith(
+        "Sito non generato: correggi i problemi indicati. La cartella di uscita non è stata toccata.\n"
+    )
     assert not out.exists()
 
 

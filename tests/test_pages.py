@@ -53,8 +53,14 @@ def site(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("pages")
     shutil.copytree(FIXTURE_SITE, root / "content")
-    assert main(["build", "--content", str(root / "content"), "--out", str(root / "sito")],
-                stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert (
+        main(
+            ["build", "--content", str(root / "content"), "--out", str(root / "sito")],
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
     return root / "sito"
 
 
@@ -108,15 +114,27 @@ def test_practice_page_shows_every_field_of_the_contract(site: Path) -> None:
         "anno_avvio": ["dal 2021 al 2023"],
         "anno_fine": ["dal 2021 al 2023"],
         "stato": ["Stato Diventata servizio stabile"],
-        "risultati": ["Un risultato descritto a parole.", "Famiglie seguite: 1.250 (in due anni)",
-                      "Tempo medio di attesa: 7 giorni"],
-        "replicabilita": ["Livello di replicabilità: Alta", "Un'équipe di assistenti sociali.", "Una sede accessibile."],
+        "risultati": [
+            "Un risultato descritto a parole.",
+            "Famiglie seguite: 1.250 (in due anni)",
+            "Tempo medio di attesa: 7 giorni",
+        ],
+        "replicabilita": [
+            "Livello di replicabilità: Alta",
+            "Un'équipe di assistenti sociali.",
+            "Una sede accessibile.",
+        ],
         "ostacoli": ["Ostacoli superati Poca conoscenza del servizio"],
         "miglioramenti": ["Spazio di miglioramento Aprire anche il sabato."],
         "partner": ["Partner Associazione di prova"],
         "risorse": ["Costo 45.000,50 euro", "Finanziamento Fondo di prova"],
-        "contatti": ["Referente Ufficio di piano di prova", "Ruolo Ufficio", "E-mail ufficio@example.org",
-                     "Telefono +39 080 000 0000", "Sito https://example.org/ufficio"],
+        "contatti": [
+            "Referente Ufficio di piano di prova",
+            "Ruolo Ufficio",
+            "E-mail ufficio@example.org",
+            "Telefono +39 080 000 0000",
+            "Sito https://example.org/ufficio",
+        ],
         "festival": ["Presentata al Festival delle buone pratiche 2024"],
         "repliche": ["Ambito di Corato : interesse espresso (2024)", "Comune di Andria : replica realizzata"],
         "fonti": ["https://example.org/fonte-1", "https://example.org/fonte-2?a=1&b=2"],
@@ -138,9 +156,11 @@ def test_markdown_body_is_sanitized(site: Path) -> None:
 
 def test_listing_area_territory_and_festival_pages(site: Path) -> None:
     listing = page(site, "pratiche/index.html")
-    assert [a["href"] for a in listing.find("a") if (a.get("href") or "").startswith("/pratiche/") and
-            a["href"] != "/pratiche/"] == ["/pratiche/centro-famiglie-prova/", "/pratiche/andria-prova/",
-                                           "/pratiche/sportello-prova/"]
+    assert [
+        a["href"]
+        for a in listing.find("a")
+        if (a.get("href") or "").startswith("/pratiche/") and a["href"] != "/pratiche/"
+    ] == ["/pratiche/centro-famiglie-prova/", "/pratiche/andria-prova/", "/pratiche/sportello-prova/"]
     assert "Ambito di Corato" in listing.text and "Procedure amministrative e gare d'appalto" in listing.text
     area = page(site, "aree/famiglie-minori/index.html")
     assert "2 pratiche." in area.text
@@ -161,8 +181,12 @@ def test_listing_area_territory_and_festival_pages(site: Path) -> None:
 def test_escaping_of_front_matter_text(make_content, run_cli, tmp_path) -> None:
     content = make_content()
     practice = content / "practices" / "sportello-prova.md"
-    practice.write_text(practice.read_text(encoding="utf-8").replace(
-        "titolo: Sportello unico di prova", 'titolo: "<img src=x onerror=alert(1)> & co"'), encoding="utf-8")
+    practice.write_text(
+        practice.read_text(encoding="utf-8").replace(
+            "titolo: Sportello unico di prova", 'titolo: "<img src=x onerror=alert(1)> & co"'
+        ),
+        encoding="utf-8",
+    )
     assert run_cli("build", "--content", content, "--out", tmp_path / "sito").code == 0
     html = (tmp_path / "sito/pratiche/sportello-prova/index.html").read_text(encoding="utf-8")
     assert "<img" not in html
@@ -179,7 +203,7 @@ def test_the_alphabetical_list_comes_in_pages(make_content, run_cli, tmp_path, m
     second = (out / "pratiche/pagina/2/index.html").read_text(encoding="utf-8")
     assert first.count('<article class="card') == 2 and second.count('<article class="card') == 1
     assert "Pagina 1 di 2 dell'elenco" in first and 'href="/catalogo/pratiche/pagina/2/" rel="next"' in first
-    assert '<title>Pratiche, pagina 2' in second and 'href="/catalogo/pratiche/" rel="prev"' in second
+    assert "<title>Pratiche, pagina 2" in second and 'href="/catalogo/pratiche/" rel="prev"' in second
     assert 'aria-current="page">2</a>' in second and 'id="ricerca"' in second  # search works from any page
     assert "/catalogo/pratiche/pagina/2/" in (out / "sitemap.xml").read_text(encoding="utf-8")
     assert not (out / "pratiche/pagina/3").exists()

@@ -43,10 +43,30 @@ def test_festival_2024_matches_the_sources(site) -> None:
     assert [r.nome for r in e.relatori] == ["Fiorenza Pascazio", "Rosa Barone", "Valentina Romano"]
     comuni = sorted(t.nome for t in edition.enti if t.kind == "comune")
     ambiti = sorted(t.nome for t in edition.enti if t.kind == "ambito")
-    assert comuni == ["Andria", "Bari", "Bitonto", "Cerignola", "Matino", "Molfetta", "Putignano",
-                      "Ruvo di Puglia", "San Severo", "Taranto", "Trani", "Troia"]
-    assert ambiti == ["Conversano", "Corato", "Fasano", "Francavilla Fontana", "Galatina", "Gioia del Colle",
-                      "Maglie", "Modugno"]
+    assert comuni == [
+        "Andria",
+        "Bari",
+        "Bitonto",
+        "Cerignola",
+        "Matino",
+        "Molfetta",
+        "Putignano",
+        "Ruvo di Puglia",
+        "San Severo",
+        "Taranto",
+        "Trani",
+        "Troia",
+    ]
+    assert ambiti == [
+        "Conversano",
+        "Corato",
+        "Fasano",
+        "Francavilla Fontana",
+        "Galatina",
+        "Gioia del Colle",
+        "Maglie",
+        "Modugno",
+    ]
 
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -60,9 +80,14 @@ def test_the_real_site_builds_and_names_no_address_without_a_source(run_cli, tmp
     site = tmp_path / "sito"
     assert (site / "pratiche/in-con-tra-bitonto/index.html").is_file()
     assert (site / "festival/2024/index.html").is_file()
-    sources = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "content").rglob("*")
-                       if p.suffix in (".md", ".yml", ".csv"))
-    shown = {address for page in site.rglob("*") if page.suffix in (".html", ".json", ".csv", ".xml", ".jsonld")
-             for address in EMAIL.findall(page.read_text(encoding="utf-8"))}
+    sources = " ".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "content").rglob("*") if p.suffix in (".md", ".yml", ".csv")
+    )
+    shown = {
+        address
+        for page in site.rglob("*")
+        if page.suffix in (".html", ".json", ".csv", ".xml", ".jsonld")
+        for address in EMAIL.findall(page.read_text(encoding="utf-8"))
+    }
     assert {address for address in shown if address not in sources} == set()
     assert "mailto:" not in (site / "index.html").read_text(encoding="utf-8")  # no address is set today

@@ -70,8 +70,9 @@ def _with_similar_summaries(content: Path) -> Path:
         words = source["sintesi"].split()
         data["sintesi"] = " ".join(words[: len(words) * (k % 5 + 1) // 6]) + " " + data["sintesi"]
         data["sintesi"] = data["sintesi"][:480]
-        target.write_text("---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body,
-                          encoding="utf-8")
+        target.write_text(
+            "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body, encoding="utf-8"
+        )
     return content
 
 

@@ -22,12 +22,53 @@ CORE_JS = ROOT / "theme" / "static" / "js" / "ricerca.js"
 JS_DIR = Path(__file__).resolve().parent / "js"
 
 QUERIES = [
-    "bitonto", "Bitonto", "frazioni", "frazione", "palombaio mariotto", "l'inclusione", "l’inclusione", "inclusione",
-    "dell'ambito", "welfare", "zona", "2024", "poverta", "povertà", "poverta'", "sanita", "attivita", "attività",
-    "comunità", "comunita", "accoglienza", "autosufficienza", "associazione", "asso", "In.Con.Tra", "co-progettazione",
-    "famiglie laboratori", "la famiglia", "centro per le famiglie", "sportello", "scuole", "équipe", "prova",
-    "ambito di corato", "welfare: accesso", "+famiglie -minori", "servizi~2", "titolo:centro", "^", "*", "xyz",
-    "", "   ", "a", "di", "Città metropolitana", "replicabilità alta",
+    "bitonto",
+    "Bitonto",
+    "frazioni",
+    "frazione",
+    "palombaio mariotto",
+    "l'inclusione",
+    "l’inclusione",
+    "inclusione",
+    "dell'ambito",
+    "welfare",
+    "zona",
+    "2024",
+    "poverta",
+    "povertà",
+    "poverta'",
+    "sanita",
+    "attivita",
+    "attività",
+    "comunità",
+    "comunita",
+    "accoglienza",
+    "autosufficienza",
+    "associazione",
+    "asso",
+    "In.Con.Tra",
+    "co-progettazione",
+    "famiglie laboratori",
+    "la famiglia",
+    "centro per le famiglie",
+    "sportello",
+    "scuole",
+    "équipe",
+    "prova",
+    "ambito di corato",
+    "welfare: accesso",
+    "+famiglie -minori",
+    "servizi~2",
+    "titolo:centro",
+    "^",
+    "*",
+    "xyz",
+    "",
+    "   ",
+    "a",
+    "di",
+    "Città metropolitana",
+    "replicabilità alta",
 ]
 
 
@@ -47,10 +88,15 @@ def _node(assets, tmp_path: Path, queries: list[str], mode: str) -> dict:
         index.write_text(json.dumps(lunr_index(assets.weights), ensure_ascii=False), encoding="utf-8")
     else:
         index = site / assets.index
-    proc = subprocess.run([node, str(JS_DIR / "search.js"), str(site), str(site / assets.documents), str(CORE_JS),
-                           mode, str(index)],
-                          input="\n".join(queries), capture_output=True, text=True, check=True, timeout=300,
-                          env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [node, str(JS_DIR / "search.js"), str(site), str(site / assets.documents), str(CORE_JS), mode, str(index)],
+        input="\n".join(queries),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+        env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"},
+    )
     assert proc.stderr == ""
     return json.loads(proc.stdout)
 
@@ -75,7 +121,16 @@ def assert_same(py: dict[str, list[list]], js: dict[str, list[list]]) -> None:
 
 def test_tokens_keep_every_letter_and_digit_and_split_elisions() -> None:
     assert tokenize("L'inclusione dell’Ambito, welfare di zona 2024: «città»") == [
-        "l", "inclusione", "dell", "ambito,", "welfare", "di", "zona", "2024", "città"]
+        "l",
+        "inclusione",
+        "dell",
+        "ambito,",
+        "welfare",
+        "di",
+        "zona",
+        "2024",
+        "città",
+    ]
     assert [trim(t) for t in ("ambito,", "(zona)", "k-way", "x.", "1.000")] == ["ambito", "zona", "k-way", "x", "1.000"]
     assert stem("accoglienza") == "accoglient" and stem("autosufficienza") == "autosufficient"
 
@@ -88,9 +143,11 @@ def test_lunr_py_targets_the_installed_lunr_js() -> None:
 
 def test_the_build_needs_neither_lunr_py_nor_nltk(make_content, tmp_path: Path) -> None:
     """lunr.py is the tests' reference only: a build never imports it (nor NLTK, nor the network)."""
-    script = ("import sys; from catalogo.cli import main; "
-              f"code = main(['build', '--content', {str(make_content())!r}, '--out', {str(tmp_path / 'sito')!r}]); "
-              "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('lunr', 'nltk')))")
+    script = (
+        "import sys; from catalogo.cli import main; "
+        f"code = main(['build', '--content', {str(make_content())!r}, '--out', {str(tmp_path / 'sito')!r}]); "
+        "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('lunr', 'nltk')))"
+    )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
     assert proc.stdout.strip().splitlines()[-1] == "0 []"
 
@@ -106,8 +163,10 @@ def test_lunr_js_in_node_finds_what_lunr_py_finds(content: Path, tmp_path: Path)
 
 def test_findability_in_the_fixture() -> None:
     assets = catalogue_assets(load_site(FIXTURE_SITE).site)
-    results = python_results(assets, ["poverta", "equipe", "l'apostrofo", "apostrofo", "sabato", "2024", "welfare",
-                                      "Bitonto", "corato", "zzz"])
+    results = python_results(
+        assets,
+        ["poverta", "equipe", "l'apostrofo", "apostrofo", "sabato", "2024", "welfare", "Bitonto", "corato", "zzz"],
+    )
     refs = {q: {r[0] for r in hits} for q, hits in results.items()}
     # refs follow title order: 0 centro-famiglie, 1 andria, 2 sportello
     assert refs["poverta"] == {"0", "1"}  # 'povertà' in an area label and in the Andria practice's area
@@ -119,8 +178,15 @@ def test_every_italian_word_stems_the_same_in_python_and_the_browser(tmp_path: P
     require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
     node = require_node()
     words = [w.lower() for w in ITALIAN_WORDS.read_text(encoding="utf-8").split("\n") if w]
-    proc = subprocess.run([node, str(JS_DIR / "stem.js")], input="\n".join(words), capture_output=True, text=True,
-                          check=True, timeout=300, env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [node, str(JS_DIR / "stem.js")],
+        input="\n".join(words),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+        env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin"},
+    )
     browser = proc.stdout.split("\n")[: len(words)]
     different = [(w, stem(w), b) for w, b in zip(words, browser, strict=True) if stem(w) != b]
     assert len(words) > 100_000
@@ -137,7 +203,9 @@ def synthetic_assets(synthetic_content):
 def _synthetic_queries(assets) -> list[str]:
     docs = json.loads(next(o.data for o in assets.outputs if o.path == assets.documents))
     titles = [d["t"] for d in docs["pratiche"][:25]]
-    queries = [q for q in QUERIES if q.strip()] + [t.split()[0] for t in titles] + [" ".join(t.split()[:2]) for t in titles]
+    queries = (
+        [q for q in QUERIES if q.strip()] + [t.split()[0] for t in titles] + [" ".join(t.split()[:2]) for t in titles]
+    )
     return queries + [t.split()[0][:4] for t in titles]  # prefixes, as typed
 
 

@@ -23,16 +23,31 @@ DATE = "2026-05-10"
 GOOD_PROPOSAL = {
     "titolo": "Sportello di prossimità per le famiglie",
     "sintesi": "Uno sportello comunale che accoglie, orienta e accompagna le famiglie\nverso i servizi del territorio.",
-    "comune": "palo del colle", "ambito": "",
+    "comune": "palo del colle",
+    "ambito": "",
     "area_tematica": ["Modalità di erogazione dei servizi"],
-    "aree_strategiche": ["Welfare d'accesso", "Famiglie e minori"], "destinatari": ["Famiglie"],
-    "anno_avvio": "2023", "anno_fine": "", "stato": ["Attiva"],
+    "aree_strategiche": ["Welfare d'accesso", "Famiglie e minori"],
+    "destinatari": ["Famiglie"],
+    "anno_avvio": "2023",
+    "anno_fine": "",
+    "stato": ["Attiva"],
     "risultati": "- Oltre 300 famiglie accolte nel primo anno.\n- Tempi di risposta dimezzati.",
-    "livello": ["Alta"], "condizioni": "Un ufficio comunale dedicato.\nUn'équipe di due assistenti sociali.",
-    "ostacoli": "", "miglioramenti": "", "partner": "Parrocchia del quartiere",
-    "costo_euro": "25.000", "finanziamento": "Fondi comunali", "referente": "Ufficio servizi sociali",
-    "ruolo": "", "email": "", "telefono": "", "sito": "", "festival": "", "repliche": "",
-    "fonti": "https://example.org/notizia-sportello", "descrizione": "## Contesto\n\nUn quartiere *periferico*.",
+    "livello": ["Alta"],
+    "condizioni": "Un ufficio comunale dedicato.\nUn'équipe di due assistenti sociali.",
+    "ostacoli": "",
+    "miglioramenti": "",
+    "partner": "Parrocchia del quartiere",
+    "costo_euro": "25.000",
+    "finanziamento": "Fondi comunali",
+    "referente": "Ufficio servizi sociali",
+    "ruolo": "",
+    "email": "",
+    "telefono": "",
+    "sito": "",
+    "festival": "",
+    "repliche": "",
+    "fonti": "https://example.org/notizia-sportello",
+    "descrizione": "## Contesto\n\nUn quartiere *periferico*.",
     "conferme": [True, True],
 }
 EXPECTED_PRACTICE = """---
@@ -71,9 +86,15 @@ pubblicata: 2026-05-10
 
 Un quartiere *periferico*.
 """
-GOOD_INTEREST = {"pratica": "https://example.org/catalogo/pratiche/sportello-prova/", "territorio": "ambito di andria",
-                 "stato": ["Interesse espresso"], "anno": "2025", "fonte": "",
-                 "contatto": "Ufficio di piano, ufficio.piano@example.org", "conferme": [True]}
+GOOD_INTEREST = {
+    "pratica": "https://example.org/catalogo/pratiche/sportello-prova/",
+    "territorio": "ambito di andria",
+    "stato": ["Interesse espresso"],
+    "anno": "2025",
+    "fonte": "",
+    "contatto": "Ufficio di piano, ufficio.piano@example.org",
+    "conferme": [True],
+}
 
 
 def body(form: IssueForm, answers: dict, drop: tuple[str, ...] = ()) -> str:
@@ -84,8 +105,9 @@ def body(form: IssueForm, answers: dict, drop: tuple[str, ...] = ()) -> str:
             continue
         value = answers.get(f.id, "")
         if f.kind == "checkboxes":
-            text = "\n".join(f"- [{'X' if ticked else ' '}] {option}" for option, ticked in zip(f.options, value,
-                                                                                                 strict=True))
+            text = "\n".join(
+                f"- [{'X' if ticked else ' '}] {option}" for option, ticked in zip(f.options, value, strict=True)
+            )
         elif f.kind == "dropdown":
             text = ", ".join(value) or NO_RESPONSE
         else:
@@ -137,24 +159,34 @@ def test_an_interest_adds_one_entry_and_touches_no_other_byte(submit) -> None:
 def test_a_second_interest_of_the_same_territory_is_refused(submit) -> None:
     practice = (ROOT / "tests/fixtures/site/practices/centro-famiglie-prova.md").read_text(encoding="utf-8")
     assert "territorio: Andria" in practice  # a replication the fixture already has
-    result, content, before = submit(body(INTEREST, {**GOOD_INTEREST, "pratica": "centro-famiglie-prova",
-                                                     "territorio": "andria"}))
+    result, content, before = submit(
+        body(INTEREST, {**GOOD_INTEREST, "pratica": "centro-famiglie-prova", "territorio": "andria"})
+    )
     assert result.code == 1
     assert "Territorio: Comune di Andria è già tra le repliche di questa pratica (stato: realizzata)" in result.err
     assert tree(content) == before
 
 
-@pytest.mark.parametrize(("shape", "after"), [
-    ("repliche: []\n", "repliche:\n  - territorio: Ambito di Andria\n    stato: interesse\n"),
-    ("repliche:\n  - territorio: Bitonto\n    stato: realizzata  # nota\n\n",
-     "repliche:\n  - territorio: Bitonto\n    stato: realizzata  # nota\n"
-     "  - territorio: Ambito di Andria\n    stato: interesse\n\n"),
-    ("repliche:\n- territorio: Bitonto\n  stato: in_corso\n",
-     "repliche:\n- territorio: Bitonto\n  stato: in_corso\n- territorio: Ambito di Andria\n  stato: interesse\n"),
-    ("repliche: [{territorio: Bitonto, stato: interesse}]\n",
-     "repliche: [{territorio: Bitonto, stato: interesse}, {territorio: Ambito di Andria, stato: interesse}]\n"),
-    ("", "repliche:\n  - territorio: Ambito di Andria\n    stato: interesse\n"),
-])
+@pytest.mark.parametrize(
+    ("shape", "after"),
+    [
+        ("repliche: []\n", "repliche:\n  - territorio: Ambito di Andria\n    stato: interesse\n"),
+        (
+            "repliche:\n  - territorio: Bitonto\n    stato: realizzata  # nota\n\n",
+            "repliche:\n  - territorio: Bitonto\n    stato: realizzata  # nota\n"
+            "  - territorio: Ambito di Andria\n    stato: interesse\n\n",
+        ),
+        (
+            "repliche:\n- territorio: Bitonto\n  stato: in_corso\n",
+            "repliche:\n- territorio: Bitonto\n  stato: in_corso\n- territorio: Ambito di Andria\n  stato: interesse\n",
+        ),
+        (
+            "repliche: [{territorio: Bitonto, stato: interesse}]\n",
+            "repliche: [{territorio: Bitonto, stato: interesse}, {territorio: Ambito di Andria, stato: interesse}]\n",
+        ),
+        ("", "repliche:\n  - territorio: Ambito di Andria\n    stato: interesse\n"),
+    ],
+)
 def test_insertion_is_byte_exact_whatever_the_list_looks_like(shape: str, after: str) -> None:
     page = "---\ntitolo: Prova  # commento\nsintesi: >-\n  Testo\n  piegato\n{}fonti:\n  - https://x.it\n---\nCorpo\n"
     new = add_replica(page.format(shape), {"territorio": "Ambito di Andria", "stato": "interesse"})
@@ -193,15 +225,24 @@ def test_each_wrong_field_is_named_and_nothing_changes(submit, field_id: str, va
     assert tree(content) == before
 
 
-@pytest.mark.parametrize(("field_id", "value", "message"), [
-    ("pratica", "sportello-prov", "Pratica: non c'è nel catalogo una pratica «sportello-prov» (forse intendevi "
-     "'sportello-prova'?)"),
-    ("territorio", "Ruvo di Pugla", "Territorio: territorio sconosciuto «Ruvo di Pugla» (forse intendevi "
-     "'Ruvo di Puglia'?)"),
-    ("territorio", "Ambito di Corato", "Territorio: Ambito di Corato è il territorio della pratica stessa"),
-    ("anno", "2099", "Anno: 2099 è un anno futuro"),
-    ("fonte", "delibera 12", "Fonte: 'delibera 12' non è un indirizzo web valido"),
-])
+@pytest.mark.parametrize(
+    ("field_id", "value", "message"),
+    [
+        (
+            "pratica",
+            "sportello-prov",
+            "Pratica: non c'è nel catalogo una pratica «sportello-prov» (forse intendevi 'sportello-prova'?)",
+        ),
+        (
+            "territorio",
+            "Ruvo di Pugla",
+            "Territorio: territorio sconosciuto «Ruvo di Pugla» (forse intendevi 'Ruvo di Puglia'?)",
+        ),
+        ("territorio", "Ambito di Corato", "Territorio: Ambito di Corato è il territorio della pratica stessa"),
+        ("anno", "2099", "Anno: 2099 è un anno futuro"),
+        ("fonte", "delibera 12", "Fonte: 'delibera 12' non è un indirizzo web valido"),
+    ],
+)
 def test_each_wrong_field_of_an_interest_is_named(submit, field_id: str, value: str, message: str) -> None:
     result, content, before = submit(body(INTEREST, {**GOOD_INTEREST, field_id: value}))
     assert result.code == 1 and message in result.err, result.err
@@ -209,11 +250,13 @@ def test_each_wrong_field_of_an_interest_is_named(submit, field_id: str, value: 
 
 
 def test_hostile_text_stays_text(submit, run_cli, tmp_path) -> None:
-    hostile = {**GOOD_PROPOSAL,
-               "titolo": "<script>alert(1)</script> & «Sportello»",
-               "sintesi": "titolo: finto\n- voce: {a: b} &ancora *alias !!python/object \"virgolette\" 'apici' #x",
-               "partner": "---\n...\n%YAML 1.1",
-               "descrizione": "<img src=x onerror=alert(1)> [link](javascript:alert(1))\n\n### Titolo\n\n<!-- c -->"}
+    hostile = {
+        **GOOD_PROPOSAL,
+        "titolo": "<script>alert(1)</script> & «Sportello»",
+        "sintesi": "titolo: finto\n- voce: {a: b} &ancora *alias !!python/object \"virgolette\" 'apici' #x",
+        "partner": "---\n...\n%YAML 1.1",
+        "descrizione": "<img src=x onerror=alert(1)> [link](javascript:alert(1))\n\n### Titolo\n\n<!-- c -->",
+    }
     result, content, _ = submit(body(PROPOSAL, hostile))
     assert result.code == 0, result.err
     (written,) = [p for p in load_site(content).site.practices if p.titolo.startswith("<script>")]
@@ -243,8 +286,14 @@ def test_bodies_that_are_not_the_form(submit) -> None:
 
 
 def test_the_practice_page_link_fills_in_the_interest_form() -> None:
-    url = form_url("https://github.com/esempio/catalogo", INTEREST.file, pratica="sportello-prova",
-                   title="Interesse a replicare: Sportello unico di prova")
-    assert url == ("https://github.com/esempio/catalogo/issues/new?template=interesse-replica.yml&"
-                   "pratica=sportello-prova&title=Interesse+a+replicare%3A+Sportello+unico+di+prova")
+    url = form_url(
+        "https://github.com/esempio/catalogo",
+        INTEREST.file,
+        pratica="sportello-prova",
+        title="Interesse a replicare: Sportello unico di prova",
+    )
+    assert url == (
+        "https://github.com/esempio/catalogo/issues/new?template=interesse-replica.yml&"
+        "pratica=sportello-prova&title=Interesse+a+replicare%3A+Sportello+unico+di+prova"
+    )
     assert INTEREST.fields[0].id == "pratica"  # the field the link fills in

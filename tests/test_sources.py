@@ -41,29 +41,53 @@ def test_bom_and_crlf_are_accepted_with_the_same_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("titolo: Uno\n", "p.md:1:1: errore: manca il front matter: il file deve iniziare con una riga '---', "
-                          "poi le chiavi, poi un'altra riga '---'"),
+        (
+            "titolo: Uno\n",
+            "p.md:1:1: errore: manca il front matter: il file deve iniziare con una riga '---', "
+            "poi le chiavi, poi un'altra riga '---'",
+        ),
         ("---\ntitolo: Uno\n", "p.md:1:1: errore: front matter non chiuso: manca la riga '---' dopo l'ultima chiave"),
         ("---\n---\nCorpo\n", "p.md:1:1: errore: il front matter è vuoto: mancano tutte le chiavi"),
         ("---\n# solo un commento\n---\n", "p.md:1:1: errore: il front matter è vuoto: mancano tutte le chiavi"),
-        ("---\n- a\n- b\n---\n", "p.md:2:1: errore: il contenuto deve essere un elenco di coppie 'chiave: valore', "
-                                 "una per riga"),
-        ("---\nsolo testo\n---\n", "p.md:2:1: errore: il contenuto deve essere un elenco di coppie 'chiave: valore', "
-                                   "una per riga"),
-        ("---\ntitolo: a\ntitolo: b\n---\n", "p.md:3:1: errore: titolo: chiave ripetuta (già presente alla riga 2): "
-                                             "tienine una sola"),
+        (
+            "---\n- a\n- b\n---\n",
+            "p.md:2:1: errore: il contenuto deve essere un elenco di coppie 'chiave: valore', una per riga",
+        ),
+        (
+            "---\nsolo testo\n---\n",
+            "p.md:2:1: errore: il contenuto deve essere un elenco di coppie 'chiave: valore', una per riga",
+        ),
+        (
+            "---\ntitolo: a\ntitolo: b\n---\n",
+            "p.md:3:1: errore: titolo: chiave ripetuta (già presente alla riga 2): tienine una sola",
+        ),
         ("---\ntitolo: a\n\tsintesi: b\n---\n", "p.md:3:1: errore: carattere di tabulazione: nel YAML usa gli spazi"),
-        ("---\ntitolo: Ora: 9\n---\n", "p.md:2:12: errore: sintassi YAML non valida: qui non può iniziare una coppia "
-                                       "'chiave: valore': se il valore contiene ':' mettilo tra virgolette"),
-        ("---\ntitolo: [a, b\nstato: x\n---\n", "p.md:3:6: errore: sintassi YAML non valida: elenco tra parentesi "
-                                                "quadre non chiuso (aperto alla riga 2)"),
-        ("---\ntitolo: \"aperte\n---\n", "p.md:3:1: errore: sintassi YAML non valida: virgolette o parentesi non "
-                                         "chiuse (aperto alla riga 2)"),
-        ("---\na: &x uno\nb: *x\n---\n", "p.md:2:4: errore: ancore e alias YAML ('&' e '*') non sono ammessi: "
-                                         "scrivi il valore per intero"),
-        ("---\npubblicata: 2024-02-30\n---\n", "p.md:2:13: errore: pubblicata: valore non valido '2024-02-30': se è "
-                                               "un testo mettilo tra virgolette, se è una data usa AAAA-MM-GG"),
-        ("---\n1: uno\n---\n", "p.md:2:1: errore: chiave non valida '1': le chiavi sono parole minuscole seguite da ':'"),
+        (
+            "---\ntitolo: Ora: 9\n---\n",
+            "p.md:2:12: errore: sintassi YAML non valida: qui non può iniziare una coppia "
+            "'chiave: valore': se il valore contiene ':' mettilo tra virgolette",
+        ),
+        (
+            "---\ntitolo: [a, b\nstato: x\n---\n",
+            "p.md:3:6: errore: sintassi YAML non valida: elenco tra parentesi quadre non chiuso (aperto alla riga 2)",
+        ),
+        (
+            '---\ntitolo: "aperte\n---\n',
+            "p.md:3:1: errore: sintassi YAML non valida: virgolette o parentesi non chiuse (aperto alla riga 2)",
+        ),
+        (
+            "---\na: &x uno\nb: *x\n---\n",
+            "p.md:2:4: errore: ancore e alias YAML ('&' e '*') non sono ammessi: scrivi il valore per intero",
+        ),
+        (
+            "---\npubblicata: 2024-02-30\n---\n",
+            "p.md:2:13: errore: pubblicata: valore non valido '2024-02-30': se è "
+            "un testo mettilo tra virgolette, se è una data usa AAAA-MM-GG",
+        ),
+        (
+            "---\n1: uno\n---\n",
+            "p.md:2:1: errore: chiave non valida '1': le chiavi sono parole minuscole seguite da ':'",
+        ),
     ],
 )
 def test_each_yaml_mistake_is_one_message_at_its_line(text: str, expected: str) -> None:
@@ -79,8 +103,10 @@ def test_non_utf8_file_names_the_line_of_the_first_bad_byte() -> None:
 
 def test_alias_bomb_is_refused_without_expanding_it() -> None:
     lines = ["---", 'a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
-    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"
-              for i in range(1, 12)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 12)
+    ]
     doc, diags = parse("\n".join(lines + ["---", ""]))
     assert doc is None
     assert diags and all("ancore e alias YAML" in d.message for d in diags)

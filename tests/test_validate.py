@@ -50,80 +50,159 @@ def test_the_base_practice_is_valid(make_content) -> None:
 
 
 CASES = [
-    ("missing key", edit("stato: attiva\n", ""),
-     "practices/nuova.md:1:1: errore: stato: chiave obbligatoria mancante"),
-    ("unknown key with suggestion", edit("stato: attiva\n", "stato: attiva\nparner: [Uno]\n"),
-     "practices/nuova.md:12:1: errore: parner: chiave sconosciuta 'parner' (forse intendevi 'partner'?)"),
-    ("unknown nested key", edit("  livello: media\n", "  livello: media\n  condizione: x\n"),
-     "practices/nuova.md:16:3: errore: replicabilita.condizione: chiave sconosciuta 'condizione' "
-     "(forse intendevi 'condizioni'?)"),
-    ("vocabulary value with suggestion and allowed values", edit("stato: attiva", "stato: attivo"),
-     "practices/nuova.md:11:8: errore: stato: 'attivo' non è ammesso (forse intendevi 'attiva'?); "
-     "valori ammessi: 'attiva', 'conclusa' o 'strutturata'"),
-    ("long vocabulary: no list, only the suggestion", edit("  - operatori", "  - famigle"),
-     "practices/nuova.md:9:5: errore: destinatari[1]: 'famigle' non è ammesso (forse intendevi 'famiglie'?)"),
-    ("call area", edit("area_tematica: procedure-amministrative", "area_tematica: innovazione-sociale"),
-     "practices/nuova.md:5:16: errore: area_tematica: 'innovazione-sociale' non è ammesso (forse intendevi "
-     "'innovazione-socio-educativa'?); valori ammessi: 'processi-organizzativi', 'modalita-erogazione', "
-     "'ottimizzazione-risorse', 'procedure-amministrative', 'innovazione-socio-educativa' o 'poverta-educative'"),
-    ("yes/no where text expected", edit("stato: attiva", "stato: no"),
-     "practices/nuova.md:11:8: errore: stato: deve essere un testo, non un valore sì/no (YAML legge così yes, no, "
-     "on, off, true, false): metti il valore tra virgolette"),
-    ("text where a list is expected", edit("aree_strategiche:\n  - welfare-accesso", "aree_strategiche: welfare-accesso"),
-     "practices/nuova.md:6:19: errore: aree_strategiche: deve essere un elenco, non un testo: una voce per riga, "
-     "ognuna preceduta da '- '"),
-    ("empty list", edit("  - https://example.org/fonte", "  []").replace("fonti:\n  []", "fonti: []"),
-     "practices/nuova.md:18:8: errore: fonti: serve almeno una voce"),
-    ("too short", edit("titolo: Sportello di prova", "titolo: Sp"),
-     "practices/nuova.md:2:9: errore: titolo: troppo corto: servono almeno 5 caratteri (ora 2)"),
-    ("too long", edit("titolo: Sportello di prova", "titolo: " + "x" * 161),
-     "practices/nuova.md:2:9: errore: titolo: troppo lungo: al massimo 160 caratteri (ora 161)"),
-    ("year as text", edit("anno_avvio: 2019", "anno_avvio: duemila"),
-     "practices/nuova.md:10:13: errore: anno_avvio: deve essere un numero intero (ad esempio 2023), non un testo"),
-    ("year too old", edit("anno_avvio: 2019", "anno_avvio: 1980"),
-     "practices/nuova.md:10:13: errore: anno_avvio: deve essere almeno 1990"),
-    ("end before start", edit("anno_avvio: 2019\n", "anno_avvio: 2019\nanno_fine: 2018\n"),
-     "practices/nuova.md:11:1: errore: anno_fine: l'anno di fine non può precedere l'anno di avvio (2019)"),
-    ("date", edit("pubblicata: 2024-05-10", "pubblicata: 10/05/2024"),
-     "practices/nuova.md:20:13: errore: pubblicata: deve essere una data nel formato AAAA-MM-GG "
-     "(ad esempio 2024-03-27), non un testo"),
-    ("url", edit("  - https://example.org/fonte", "  - www.example.org"),
-     "practices/nuova.md:19:5: errore: fonti[1]: 'www.example.org' non è un indirizzo web valido: scrivilo per "
-     "intero, a partire da https://"),
-    ("email", edit("fonti:", "contatti:\n  email: ufficio.example.org\nfonti:"),
-     "practices/nuova.md:19:10: errore: contatti.email: 'ufficio.example.org' non è un indirizzo e-mail valido"),
-    ("result with a measure lacks its value", edit("  - Tempi di risposta dimezzati.", "  - indicatore: Tempi"),
-     "practices/nuova.md:13:5: errore: risultati[1].valore: chiave obbligatoria mancante"),
-    ("mapping expected", edit("replicabilita:\n  livello: media\n  condizioni:\n    - Un accordo tra i Comuni.",
-                              "replicabilita: alta"),
-     "practices/nuova.md:14:16: errore: replicabilita: deve essere un gruppo di chiavi ('livello' o 'condizioni'), "
-     "non un testo"),
-    ("no territory", edit("comune: Corato\n", ""),
-     "practices/nuova.md:1:1: errore: indica almeno una chiave tra 'comune' e 'ambito'"),
-    ("unknown Comune with suggestion", edit("comune: Corato", "comune: Coratto"),
-     "practices/nuova.md:4:9: errore: comune: Comune sconosciuto 'Coratto' (forse intendevi 'Corato'?): "
-     "usa il nome ufficiale ISTAT"),
-    ("unknown Ambito with suggestion", edit("comune: Corato", "ambito: Bitonta"),
-     "practices/nuova.md:4:9: errore: ambito: Ambito sconosciuto 'Bitonta' (forse intendevi 'Bitonto'?): "
-     "scrivi il nome dell'Ambito territoriale sociale, ad esempio 'Bitonto'"),
-    ("Comune outside its verified Ambito", edit("comune: Corato", "comune: Corato\nambito: Bitonto"),
-     "practices/nuova.md:5:9: errore: ambito: il Comune di Corato fa parte dell'Ambito di Corato, "
-     "non dell'Ambito di Bitonto"),
-    ("Comune outside an unverified Ambito: only a warning", edit("comune: Corato", "comune: Andria\nambito: Corato"),
-     "practices/nuova.md:5:9: avviso: ambito: secondo la tabella dei territori (appartenenza da verificare) il "
-     "Comune di Andria fa parte dell'Ambito di Andria: vale quanto scritto nella scheda, ma correggi "
-     "content/territori/comuni.csv se serve"),
-    ("festival year without edition", edit("fonti:", "festival: [2025]\nfonti:"),
-     "practices/nuova.md:18:12: errore: festival[1]: non esiste un'edizione del festival 2025 (manca il file "
-     "festival/2025.md); anni disponibili: '2024'"),
-    ("replication in an unknown territory", edit("fonti:", "repliche:\n  - territorio: Palo del Cole\n    stato: interesse\nfonti:"),
-     "practices/nuova.md:19:17: errore: repliche[1].territorio: territorio sconosciuto 'Palo del Cole' (forse "
-     "intendevi 'Palo del Colle'?): scrivi il nome di un Comune pugliese oppure 'Ambito di' seguito dal nome dell'Ambito"),
-    ("replication of itself", edit("fonti:", "repliche:\n  - territorio: Ambito di Corato\n    stato: realizzata\nfonti:"),
-     "practices/nuova.md:19:17: errore: repliche[1].territorio: Ambito di Corato è il territorio della pratica "
-     "stessa: le repliche sono di altri territori"),
-    ("repeated value", edit("  - operatori", "  - operatori\n  - operatori"),
-     "practices/nuova.md:8:1: errore: destinatari: contiene un valore ripetuto"),
+    ("missing key", edit("stato: attiva\n", ""), "practices/nuova.md:1:1: errore: stato: chiave obbligatoria mancante"),
+    (
+        "unknown key with suggestion",
+        edit("stato: attiva\n", "stato: attiva\nparner: [Uno]\n"),
+        "practices/nuova.md:12:1: errore: parner: chiave sconosciuta 'parner' (forse intendevi 'partner'?)",
+    ),
+    (
+        "unknown nested key",
+        edit("  livello: media\n", "  livello: media\n  condizione: x\n"),
+        "practices/nuova.md:16:3: errore: replicabilita.condizione: chiave sconosciuta 'condizione' "
+        "(forse intendevi 'condizioni'?)",
+    ),
+    (
+        "vocabulary value with suggestion and allowed values",
+        edit("stato: attiva", "stato: attivo"),
+        "practices/nuova.md:11:8: errore: stato: 'attivo' non è ammesso (forse intendevi 'attiva'?); "
+        "valori ammessi: 'attiva', 'conclusa' o 'strutturata'",
+    ),
+    (
+        "long vocabulary: no list, only the suggestion",
+        edit("  - operatori", "  - famigle"),
+        "practices/nuova.md:9:5: errore: destinatari[1]: 'famigle' non è ammesso (forse intendevi 'famiglie'?)",
+    ),
+    (
+        "call area",
+        edit("area_tematica: procedure-amministrative", "area_tematica: innovazione-sociale"),
+        "practices/nuova.md:5:16: errore: area_tematica: 'innovazione-sociale' non è ammesso (forse intendevi "
+        "'innovazione-socio-educativa'?); valori ammessi: 'processi-organizzativi', 'modalita-erogazione', "
+        "'ottimizzazione-risorse', 'procedure-amministrative', 'innovazione-socio-educativa' o 'poverta-educative'",
+    ),
+    (
+        "yes/no where text expected",
+        edit("stato: attiva", "stato: no"),
+        "practices/nuova.md:11:8: errore: stato: deve essere un testo, non un valore sì/no (YAML legge così yes, no, "
+        "on, off, true, false): metti il valore tra virgolette",
+    ),
+    (
+        "text where a list is expected",
+        edit("aree_strategiche:\n  - welfare-accesso", "aree_strategiche: welfare-accesso"),
+        "practices/nuova.md:6:19: errore: aree_strategiche: deve essere un elenco, non un testo: una voce per riga, "
+        "ognuna preceduta da '- '",
+    ),
+    (
+        "empty list",
+        edit("  - https://example.org/fonte", "  []").replace("fonti:\n  []", "fonti: []"),
+        "practices/nuova.md:18:8: errore: fonti: serve almeno una voce",
+    ),
+    (
+        "too short",
+        edit("titolo: Sportello di prova", "titolo: Sp"),
+        "practices/nuova.md:2:9: errore: titolo: troppo corto: servono almeno 5 caratteri (ora 2)",
+    ),
+    (
+        "too long",
+        edit("titolo: Sportello di prova", "titolo: " + "x" * 161),
+        "practices/nuova.md:2:9: errore: titolo: troppo lungo: al massimo 160 caratteri (ora 161)",
+    ),
+    (
+        "year as text",
+        edit("anno_avvio: 2019", "anno_avvio: duemila"),
+        "practices/nuova.md:10:13: errore: anno_avvio: deve essere un numero intero (ad esempio 2023), non un testo",
+    ),
+    (
+        "year too old",
+        edit("anno_avvio: 2019", "anno_avvio: 1980"),
+        "practices/nuova.md:10:13: errore: anno_avvio: deve essere almeno 1990",
+    ),
+    (
+        "end before start",
+        edit("anno_avvio: 2019\n", "anno_avvio: 2019\nanno_fine: 2018\n"),
+        "practices/nuova.md:11:1: errore: anno_fine: l'anno di fine non può precedere l'anno di avvio (2019)",
+    ),
+    (
+        "date",
+        edit("pubblicata: 2024-05-10", "pubblicata: 10/05/2024"),
+        "practices/nuova.md:20:13: errore: pubblicata: deve essere una data nel formato AAAA-MM-GG "
+        "(ad esempio 2024-03-27), non un testo",
+    ),
+    (
+        "url",
+        edit("  - https://example.org/fonte", "  - www.example.org"),
+        "practices/nuova.md:19:5: errore: fonti[1]: 'www.example.org' non è un indirizzo web valido: scrivilo per "
+        "intero, a partire da https://",
+    ),
+    (
+        "email",
+        edit("fonti:", "contatti:\n  email: ufficio.example.org\nfonti:"),
+        "practices/nuova.md:19:10: errore: contatti.email: 'ufficio.example.org' non è un indirizzo e-mail valido",
+    ),
+    (
+        "result with a measure lacks its value",
+        edit("  - Tempi di risposta dimezzati.", "  - indicatore: Tempi"),
+        "practices/nuova.md:13:5: errore: risultati[1].valore: chiave obbligatoria mancante",
+    ),
+    (
+        "mapping expected",
+        edit("replicabilita:\n  livello: media\n  condizioni:\n    - Un accordo tra i Comuni.", "replicabilita: alta"),
+        "practices/nuova.md:14:16: errore: replicabilita: deve essere un gruppo di chiavi ('livello' o 'condizioni'), "
+        "non un testo",
+    ),
+    (
+        "no territory",
+        edit("comune: Corato\n", ""),
+        "practices/nuova.md:1:1: errore: indica almeno una chiave tra 'comune' e 'ambito'",
+    ),
+    (
+        "unknown Comune with suggestion",
+        edit("comune: Corato", "comune: Coratto"),
+        "practices/nuova.md:4:9: errore: comune: Comune sconosciuto 'Coratto' (forse intendevi 'Corato'?): "
+        "usa il nome ufficiale ISTAT",
+    ),
+    (
+        "unknown Ambito with suggestion",
+        edit("comune: Corato", "ambito: Bitonta"),
+        "practices/nuova.md:4:9: errore: ambito: Ambito sconosciuto 'Bitonta' (forse intendevi 'Bitonto'?): "
+        "scrivi il nome dell'Ambito territoriale sociale, ad esempio 'Bitonto'",
+    ),
+    (
+        "Comune outside its verified Ambito",
+        edit("comune: Corato", "comune: Corato\nambito: Bitonto"),
+        "practices/nuova.md:5:9: errore: ambito: il Comune di Corato fa parte dell'Ambito di Corato, "
+        "non dell'Ambito di Bitonto",
+    ),
+    (
+        "Comune outside an unverified Ambito: only a warning",
+        edit("comune: Corato", "comune: Andria\nambito: Corato"),
+        "practices/nuova.md:5:9: avviso: ambito: secondo la tabella dei territori (appartenenza da verificare) il "
+        "Comune di Andria fa parte dell'Ambito di Andria: vale quanto scritto nella scheda, ma correggi "
+        "content/territori/comuni.csv se serve",
+    ),
+    (
+        "festival year without edition",
+        edit("fonti:", "festival: [2025]\nfonti:"),
+        "practices/nuova.md:18:12: errore: festival[1]: non esiste un'edizione del festival 2025 (manca il file "
+        "festival/2025.md); anni disponibili: '2024'",
+    ),
+    (
+        "replication in an unknown territory",
+        edit("fonti:", "repliche:\n  - territorio: Palo del Cole\n    stato: interesse\nfonti:"),
+        "practices/nuova.md:19:17: errore: repliche[1].territorio: territorio sconosciuto 'Palo del Cole' (forse "
+        "intendevi 'Palo del Colle'?): scrivi il nome di un Comune pugliese oppure 'Ambito di' seguito dal nome dell'Ambito",
+    ),
+    (
+        "replication of itself",
+        edit("fonti:", "repliche:\n  - territorio: Ambito di Corato\n    stato: realizzata\nfonti:"),
+        "practices/nuova.md:19:17: errore: repliche[1].territorio: Ambito di Corato è il territorio della pratica "
+        "stessa: le repliche sono di altri territori",
+    ),
+    (
+        "repeated value",
+        edit("  - operatori", "  - operatori\n  - operatori"),
+        "practices/nuova.md:8:1: errore: destinatari: contiene un valore ripetuto",
+    ),
 ]
 
 
@@ -140,11 +219,13 @@ def test_file_name_must_be_a_slug(make_content) -> None:
 
 
 def test_every_problem_of_every_file_is_reported_at_once(make_content) -> None:
-    folder = make_content({
-        "practices/a-uno.md": edit("stato: attiva", "stato: attivo").replace("comune: Corato", "comune: Coratto"),
-        "practices/b-due.md": edit("titolo: Sportello di prova", "titolo: x"),
-        "festival/2024.md": "---\ntitolo: solo\n---\n",
-    })
+    folder = make_content(
+        {
+            "practices/a-uno.md": edit("stato: attiva", "stato: attivo").replace("comune: Corato", "comune: Coratto"),
+            "practices/b-due.md": edit("titolo: Sportello di prova", "titolo: x"),
+            "festival/2024.md": "---\ntitolo: solo\n---\n",
+        }
+    )
     loaded = load_site(folder)
     assert loaded.site is None
     where = [(Path(d.path).name, d.line, d.key) for d in sorted(loaded.diagnostics)]
@@ -181,15 +262,19 @@ def test_the_avvisos_candidacy_rule_is_a_warning(make_content) -> None:
     presented = edit("fonti:", "festival: [2024]\nfonti:")
     second = presented.replace("area_tematica: procedure-amministrative", "area_tematica: poverta-educative")
     folder = make_content({"practices/a-prima.md": presented, "practices/b-seconda.md": second})
-    assert load_site(folder).ok and [d for d in load_site(folder).diagnostics if d.severity == "avviso"
-                                     and "Avviso" in d.message] == []  # the second is in educational poverty
+    assert (
+        load_site(folder).ok
+        and [d for d in load_site(folder).diagnostics if d.severity == "avviso" and "Avviso" in d.message] == []
+    )  # the second is in educational poverty
     folder = make_content({"practices/a-prima.md": presented, "practices/b-seconda.md": presented})
     loaded = load_site(folder)
     assert loaded.ok  # a warning: the build goes on, and annotations show it
     warned = [d.format().replace(str(folder) + "/", "") for d in sorted(loaded.diagnostics)]
-    message = ("avviso: festival[1]: Comune di Corato risulta avere 2 pratiche presentate al festival 2024 "
-               "(a-prima.md, b-seconda.md): l'Avviso ammetteva una pratica per ente, più una seconda solo "
-               "nell'area «Contrasto alle povertà educative». Controlla anni e territori delle schede")
+    message = (
+        "avviso: festival[1]: Comune di Corato risulta avere 2 pratiche presentate al festival 2024 "
+        "(a-prima.md, b-seconda.md): l'Avviso ammetteva una pratica per ente, più una seconda solo "
+        "nell'area «Contrasto alle povertà educative». Controlla anni e territori delle schede"
+    )
     assert warned == [f"practices/a-prima.md:18:12: {message}", f"practices/b-seconda.md:18:12: {message}"]
 
 
@@ -201,8 +286,9 @@ def test_the_dev_servers_cache_follows_the_vocabularies(make_content) -> None:
     cache = BuildCache()
     assert load_site(content, drafts=True, cache=cache).ok
     vocabularies = content / "vocabolari.yml"
-    vocabularies.write_text(vocabularies.read_text(encoding="utf-8").replace("  attiva:", "  in-corso:"),
-                            encoding="utf-8")
+    vocabularies.write_text(
+        vocabularies.read_text(encoding="utf-8").replace("  attiva:", "  in-corso:"), encoding="utf-8"
+    )
     fresh = load_site(content, drafts=True)
     cached = load_site(content, drafts=True, cache=cache)
     assert not fresh.ok and "'attiva' non è ammesso" in " ".join(d.message for d in fresh.diagnostics)
