@@ -27,6 +27,8 @@ from .linkcheck import LinkIndex, LinkState, locate_in_sources
 from .mapsvg import load_map
 from .model import Site
 from .output import Output
+from .pdf import PdfMissing, make_pdfs
+from .pdf import links as pdf_links
 from .pipeline import load_site
 from .related import Related, related_practices
 from .render import PUBLICATION, Renderer
@@ -34,6 +36,8 @@ from .search import StopWordsMissing, load_stop_words
 from .sources import display_path
 from .stopwatch import Stopwatch
 from .styles import StylesMissing, start_styles
+from .urls import Urls
+from .volumes import plan_volumes
 from .write import Staging, WriteError, WriteFile, write_file
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -48,6 +52,7 @@ class BuildOptions:
     base_url: str | None = None  # where the site will live (default: base_url of content/sito.yml)
     repository: str | None = None  # the GitHub repository of the issue forms and the web editor
     workers: int = 0  # worker processes beside this one; 0: one per other core; -1: this process alone
+    pdf: str = ""  # the printed volumes too: 'tutti', or 'festival' (the editions' volumes only)
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,16 @@ def build(
         site = dataclasses.replace(site, settings=site.settings.model_copy(update={"repository": options.repository}))
     base_url = options.base_url or site.settings.base_url
     try:
+        map_data = load_map(content)
+        pdfs = []
+        if options.pdf:
+            with stopwatch.lap("volumi in PDF"):
+                volumes = plan_volumes(site, festival_only=options.pdf == "festival")
+                pdfs = make_pdfs(
+                    volumes, site, theme, NODE_MODULES, Urls.from_base_url(base_url), map_data, options.workers
+                )
         with stopwatch.lap("tema e pratiche simili"):
-            renderer = Renderer(site, theme, base_url, map_data=load_map(content))
+            renderer = Renderer(site, theme, base_url, map_data=map_data, volumes=pdf_links(pdfs))
             related = related_practices(site, load_stop_words(NODE_MODULES))
         with Staging(out, write) as staging:
             links = LinkIndex(renderer.urls, out.as_posix())
@@ -105,6 +118,8 @@ def build(
                         links.merge(state)
             with stopwatch.lap("pubblicazione e mappa del sito"):
                 _write(staging, links, renderer.publication(lambda: workers.sections(staging.path)))
+                for pdf in pdfs:
+                    _write(staging, links, Output(pdf.path, pdf.data))
                 _write(staging, links, renderer.sitemap([*jobs, *search_jobs, PUBLICATION]))
                 shutil.rmtree(staging.path / FRAGMENTS)
             with stopwatch.lap("collegamenti interni"):
@@ -117,7 +132,7 @@ def build(
             staging.commit()
     except RenderError as exc:
         return BuildResult(loaded.diagnostics + [exc.diagnostic], loaded.files, stopwatch=stopwatch, failed="modelli")
-    except (AssetsMissing, StylesMissing, StopWordsMissing, WriteError) as exc:
+    except (AssetsMissing, StylesMissing, StopWordsMissing, WriteError, PdfMissing) as exc:
         return BuildResult(loaded.diagnostics, loaded.files, problem=str(exc), stopwatch=stopwatch)
     return BuildResult(
         loaded.diagnostics, loaded.files, len(links.pages), len(site.practices), stopwatch=stopwatch, built=True

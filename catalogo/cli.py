@@ -15,6 +15,7 @@ from typing import NoReturn, TextIO
 
 from . import segnalazione
 from .build import THEME, BuildOptions, build
+from .catalogue import NODE_MODULES
 from .cms import github_repo
 from .config import load_vocabularies
 from .diagnostics import (
@@ -27,12 +28,16 @@ from .diagnostics import (
 )
 from .external import check_external
 from .generated import generated_files
+from .mapsvg import load_map
+from .pdf import PdfMissing, make_pdfs
 from .pipeline import TERRITORIES_DIR, Loaded, load_site
 from .scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
 from .serve import serve
 from .sources import display_path
 from .territory import load_territories
 from .text import count_it
+from .urls import Urls
+from .volumes import plan_volumes
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONTENT = Path("content")
@@ -84,7 +89,7 @@ def make_parser() -> argparse.ArgumentParser:
         epilog="Codici di uscita: 0 tutto bene, 1 contenuti non validi, 2 uso errato del comando.",
     )
     commands = parser.add_subparsers(
-        dest="command", metavar="{build,check,new,serve,schema,segnalazione}", parser_class=ItalianParser
+        dest="command", metavar="{build,check,new,serve,schema,segnalazione,pdf}", parser_class=ItalianParser
     )
     commands.required = True
 
@@ -122,6 +127,37 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--tempi", action="store_true", help="mostra quanto tempo richiede ciascuna fase della generazione"
     )
+    build.add_argument(
+        "--pdf",
+        nargs="?",
+        const="tutti",
+        choices=("tutti", "festival"),
+        help="genera anche i volumi in PDF della pubblicazione: tutti (predefinito), oppure solo quelli "
+        "delle edizioni del festival",
+    )
+
+    pdf = commands.add_parser(
+        "pdf",
+        help="genera i volumi in PDF della pubblicazione",
+        description="Genera un volume in PDF per ogni edizione del festival e per ogni area tematica "
+        "dell'Avviso (diviso per provincia se supera le 400 pagine), con indice, segnalibri e testo accessibile.",
+    )
+    pdf.add_argument(
+        "--content",
+        type=Path,
+        default=DEFAULT_CONTENT,
+        metavar="CARTELLA",
+        help="cartella dei contenuti (predefinita: content)",
+    )
+    pdf.add_argument(
+        "--out",
+        type=Path,
+        default=Path("_pubblicazione"),
+        metavar="CARTELLA",
+        help="dove scrivere i PDF (predefinita: _pubblicazione)",
+    )
+    pdf.add_argument("--base-url", metavar="URL", help="indirizzo del sito, per i collegamenti alle sue pagine")
+    pdf.add_argument("--solo-festival", action="store_true", help="solo i volumi delle edizioni del festival")
 
     check = commands.add_parser(
         "check",
@@ -230,6 +266,36 @@ def make_parser() -> argparse.ArgumentParser:
         help="data di pubblicazione di una nuova scheda (predefinita: oggi)",
     )
     return parser
+
+
+def run_pdf(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """The printed volumes, each written whole or not at all."""
+    loaded = load_site(args.content)
+    if not loaded.ok or loaded.site is None:
+        _report(loaded, "text", stdout, stderr)
+        stderr.write("PDF non generati: correggi i problemi indicati.\n")
+        return EXIT_INVALID
+    site = loaded.site
+    urls = Urls.from_base_url(args.base_url or site.settings.base_url)
+    volumes = plan_volumes(site, festival_only=args.solo_festival)
+    try:
+        made = make_pdfs(volumes, site, THEME, NODE_MODULES, urls, load_map(args.content))
+    except PdfMissing as exc:
+        stderr.write(f"errore: {exc}\n")
+        return EXIT_INVALID
+    args.out.mkdir(parents=True, exist_ok=True)
+    for pdf in made:
+        target = args.out / f"{pdf.volume.slug}.pdf"
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(pdf.data)
+        os.replace(temporary, target)
+        stdout.write(
+            f"Scritto {target}: {count_it(pdf.pages, 'pagina', 'pagine')}, "
+            f"{count_it(len(pdf.volume.practices), 'pratica', 'pratiche')}\n"
+        )
+    if not made:
+        stdout.write("Nessun volume: il catalogo non ha pratiche da stampare.\n")
+    return EXIT_OK
 
 
 def _iso_date(text: str) -> dt.date:
@@ -440,6 +506,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         return run_schema(args.content, args.dest, stdout, stderr)
     if args.command == "segnalazione":
         return run_segnalazione(args, stdout, stderr)
+    if args.command == "pdf":
+        return run_pdf(args, stdout, stderr)
     base = args.base_url
     if base is not None and not (base.startswith("/") or re.match(r"^https?://[^/]+", base)):
         stderr.write(
@@ -453,4 +521,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             f"(https://github.com/<proprietario>/<nome>), non '{args.repository}'\n"
         )
         return EXIT_USAGE
-    return run_build(args.content, args.out, BuildOptions(base, args.repository), stdout, stderr, timings=args.tempi)
+    return run_build(
+        args.content,
+        args.out,
+        BuildOptions(base, args.repository, pdf=args.pdf or ""),
+        stdout,
+        stderr,
+        timings=args.tempi,
+    )

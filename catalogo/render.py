@@ -38,6 +38,7 @@ from .related import Related, related_practices
 from .styles import build_styles
 from .text import fold, slugify
 from .urls import Urls
+from .volumes import VolumeLink
 
 # Everything the site loads is its own; no inline script or style can run (JSON-LD is data, not script).
 # 'data:' images only for the small SVG icons inside Bootstrap Italia's CSS (checkboxes, selects).
@@ -78,6 +79,13 @@ def italian_date(value: dt.date) -> str:
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def italian_size(value: int) -> str:
+    """A file's size as people read it: '850 KB', '1,2 MB'."""
+    if value < 1024 * 1024:
+        return f"{max(1, round(value / 1024))} KB"
+    return f"{value / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
 def italian_number(value: float) -> str:
     whole = int(value)
     text = f"{whole:,}".replace(",", ".")
@@ -105,6 +113,42 @@ class _CompiledTemplates(BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
+def environment(site: Site, theme: Path, urls: Urls) -> Environment:
+    """The theme's templates with the catalogue's filters and helpers: the site's pages and the
+    printed volumes (pdf.py) render the same practice with the same macros."""
+    env = Environment(
+        loader=FileSystemLoader([theme / "templates", theme]),  # theme/admin/... for /admin/
+        bytecode_cache=_COMPILED,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["data_it"] = italian_date
+    env.filters["numero_it"] = italian_number
+    env.filters["dimensione_it"] = italian_size
+    env.globals.update(
+        url=urls.url,
+        territory_url=lambda t: urls.url(territory_path(t)),
+        area_url=lambda slug: urls.url(area_path(slug)),
+        practice_url=lambda p: urls.url(practice_path(p)),
+        festival_url=lambda year: urls.url(festival_path(year)),
+        site=site,
+        settings=site.settings,
+        label=site.label,
+        interest_url=functools.partial(interest_url, site.settings.repository),
+    )
+    return env
+
+
+def interest_url(repository: str | None, p: PracticeRecord) -> str | None:
+    """The interest form, filled in with the practice, when the repository is known."""
+    if not repository:
+        return None
+    return form_url(repository, INTEREST_FILE, pratica=p.slug, title=f"Interesse a replicare: {p.titolo}")
+
+
 class Renderer:
     def __init__(
         self,
@@ -114,6 +158,7 @@ class Renderer:
         search: CatalogueAssets | None = None,
         map_data: MapData | None = None,
         editor: Backend | None = None,
+        volumes: tuple[VolumeLink, ...] = (),
     ) -> None:
         self.site = site
         self.theme = theme
@@ -125,31 +170,9 @@ class Renderer:
         self.static_dir = theme / "static"
         self.assets = self._fingerprint_assets()
         self.styles = build_styles(theme)
-        self.env = Environment(
-            loader=FileSystemLoader([theme / "templates", theme]),  # theme/admin/... for /admin/
-            bytecode_cache=_COMPILED,
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters["data_it"] = italian_date
-        self.env.filters["numero_it"] = italian_number
-        self.env.globals.update(
-            url=self.urls.url,
-            asset=self.asset,
-            territory_url=lambda t: self.urls.url(territory_path(t)),
-            area_url=lambda slug: self.urls.url(area_path(slug)),
-            practice_url=lambda p: self.urls.url(practice_path(p)),
-            festival_url=lambda year: self.urls.url(festival_path(year)),
-            site=site,
-            settings=site.settings,
-            label=site.label,
-            stylesheets=self.styles.stylesheets,
-            csp=CSP,
-            interest_url=self.interest_url,
-        )
+        self.env = environment(site, theme, self.urls)
+        # The printed volumes (build --pdf): the publication, festival and data pages list them.
+        self.env.globals.update(asset=self.asset, stylesheets=self.styles.stylesheets, csp=CSP, volumes=volumes)
 
     def _fingerprint_assets(self) -> dict[str, Output]:
         """Content-hashed names: a changed file gets a new URL, so caches never serve stale CSS."""
@@ -167,13 +190,6 @@ class Renderer:
             return None
         known = tuple(s for s in self.map_data.ambiti if s.key in self.site.territories.ambiti)
         return MapData(self.map_data.width, self.map_data.height, known, self.map_data.province)
-
-    def interest_url(self, p: PracticeRecord) -> str | None:
-        """The interest form, filled in with the practice, when the repository is known."""
-        repository = self.site.settings.repository
-        if not repository:
-            return None
-        return form_url(repository, INTEREST_FILE, pratica=p.slug, title=f"Interesse a replicare: {p.titolo}")
 
     def asset(self, name: str) -> str:
         return self.urls.url(self.assets[name].path)
