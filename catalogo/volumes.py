@@ -60,9 +60,9 @@ def _by_presenter(practices: tuple[PracticeRecord, ...]) -> tuple[PracticeRecord
     return tuple(sorted(practices, key=lambda p: (fold(p.territorio.nome), fold(p.titolo), p.slug)))
 
 
-def _split(volume: Volume, site: Site) -> list[Volume]:
-    """Volumes of at most MAX_PAGES (estimated): by province first, then in numbered parts."""
-    if sum(estimated_pages(p) for p in volume.practices) <= MAX_PAGES:
+def _split(volume: Volume, site: Site, max_pages: int) -> list[Volume]:
+    """Volumes of at most ``max_pages`` (estimated): by province first, then in numbered parts."""
+    if sum(estimated_pages(p) for p in volume.practices) <= max_pages:
         return [volume]
     out: list[Volume] = []
     for sigla, provincia in sorted(site.territories.province.items()):
@@ -70,7 +70,7 @@ def _split(volume: Volume, site: Site) -> list[Volume]:
         parts: list[list[PracticeRecord]] = [[]]
         pages = 0
         for p in mine:
-            if parts[-1] and pages + estimated_pages(p) > MAX_PAGES:
+            if parts[-1] and pages + estimated_pages(p) > max_pages:
                 parts.append([])
                 pages = 0
             parts[-1].append(p)
@@ -82,7 +82,7 @@ def _split(volume: Volume, site: Site) -> list[Volume]:
     return out
 
 
-def plan_volumes(site: Site, festival_only: bool = False) -> list[Volume]:
+def plan_volumes(site: Site, festival_only: bool = False, max_pages: int = MAX_PAGES) -> list[Volume]:
     """Every volume, festival editions first (by year), then the areas in the vocabulary's order."""
     volumes: list[Volume] = []
     for edition in site.editions:
@@ -92,7 +92,9 @@ def plan_volumes(site: Site, festival_only: bool = False) -> list[Volume]:
         e = edition.data
         subtitle = f"{e.edizione}ª edizione · {e.citta}, {e.luogo}"
         volumes += _split(
-            Volume(f"festival-{edition.anno}", f"{e.titolo} {edition.anno}", subtitle, practices, edition), site
+            Volume(f"festival-{edition.anno}", f"{e.titolo} {edition.anno}", subtitle, practices, edition),
+            site,
+            max_pages,
         )
     if festival_only:
         return volumes
@@ -104,5 +106,6 @@ def plan_volumes(site: Site, festival_only: bool = False) -> list[Volume]:
                     f"area-{facet.slug}", f"Buone pratiche: {facet.etichetta}", "Area tematica dell'Avviso", practices
                 ),
                 site,
+                max_pages,
             )
     return volumes

@@ -1,7 +1,8 @@
-"""Screenshots of every page type at 360 px and 1280 px, for review (written to screenshots/, not committed),
-and of the web editor for CONTRIBUTING.md (written to docs/editor/, committed).
+"""Screenshots of every page type at 360 px and 1280 px, for review (written to screenshots/, not committed);
+of the web editor for CONTRIBUTING.md (written to docs/editor/, committed); and of the printed festival
+volume: its cover, table of contents and first practice, rasterised by pdftoppm (screenshots/).
 
-Run: .venv/bin/python scripts/screenshots.py [--content content] [--editor]
+Run: .venv/bin/python scripts/screenshots.py [--content content] [--editor | --pdf]
 """
 
 from __future__ import annotations
@@ -120,13 +121,52 @@ def editor(content: Path, target: Path) -> None:
             proc.wait(timeout=30)
 
 
+def volume(content: Path, target: Path) -> None:
+    """The first festival volume: cover, table of contents and first practice, as PNG (pdftoppm)."""
+    target.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        assert (
+            main(
+                ["pdf", "--content", str(content), "--out", tmp, "--solo-festival"],
+                stdout=io.StringIO(),
+                stderr=sys.stderr,
+            )
+            == 0
+        )
+        (pdf,) = sorted(Path(tmp).glob("festival-*.pdf"))[:1]
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        pages = text.split("\f")
+        toc = next(n for n, page in enumerate(pages, 1) if page.lstrip().startswith("Indice"))
+        for name, page in (("volume-copertina", 1), ("volume-indice", toc), ("volume-pratica", toc + 1)):
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "80",
+                    "-singlefile",
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    str(pdf),
+                    str(target / name),
+                ],
+                check=True,
+            )
+            print(target / f"{name}.png")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--editor", action="store_true", help="only the web editor, into docs/editor/")
+    parser.add_argument("--pdf", action="store_true", help="only the printed festival volume, into --out")
     options = parser.parse_args()
     if options.editor:
         editor(options.content, ROOT / "docs" / "editor")
+    elif options.pdf:
+        volume(options.content, options.out)
     else:
         run(options.content, options.out)
