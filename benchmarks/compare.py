@@ -12,6 +12,7 @@ machine over every program instead of one. Every build is cold: an empty output 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import sys
@@ -131,12 +132,29 @@ def related_seconds(size: int) -> float:
     return statistics.median(times)
 
 
+def pdf_times(size: int, work: Path) -> dict[str, run.Run]:
+    """The printed volumes: the festival's alone, then every volume (one run each, cold)."""
+    content = run.corpus(size)
+    out = work / f"pdf-{size}"
+    results = {}
+    for name, extra in (("festival volume", ["--solo-festival"]), ("every volume", [])):
+        shutil.rmtree(out, ignore_errors=True)
+        result = run.timed(
+            [run.PYTHON, str(ROOT / "build.py"), "pdf", "--content", str(content), "--out", str(out), *extra]
+        )
+        assert result is not None, f"{name} failed"
+        pages = sum(int(n) for n in re.findall(r": ([0-9.]+) pagine", result.stdout.replace(".", "")))
+        results[f"{name}, {len(list(out.glob('*.pdf')))} PDF, {pages:,} pages"] = result
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--large", type=int, default=10000)
     parser.add_argument("--large-rounds", type=int, default=5)
+    parser.add_argument("--pdf-sizes", default="100,1000", help="sizes whose printed volumes are timed ('' for none)")
     options = parser.parse_args(argv)
     print(run.machine())
     with tempfile.TemporaryDirectory(dir=run.CORPUS.parent) as tmp:
@@ -148,6 +166,9 @@ def main(argv: list[str] | None = None) -> None:
         if options.large:
             for name, runs in large(options.large, options.large_rounds, work).items():
                 print(f"{options.large:,} practices, {name}: {_summary(runs)}")
+        for size in (int(s) for s in options.pdf_sizes.split(",") if s):
+            for name, result in pdf_times(size, work).items():
+                print(f"{size:,} practices, PDF {name}: {_summary([result])}")
 
 
 if __name__ == "__main__":
