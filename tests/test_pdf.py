@@ -22,8 +22,15 @@ from catalogo.volumes import estimated_pages, plan_volumes
 
 LONG_URL = "https://example.org/" + "percorso-molto-lungo/" * 9 + "?parametro=" + "x" * 60
 LONG_WORD = "Sovra" + "precipitevolissimevolmente" * 5
-WIDE_TABLE = "| " + " | ".join(f"Colonna {n}" for n in range(14)) + " |\n|" + "---|" * 14 + "\n| " + \
-    " | ".join(f"valore{n}lungo" for n in range(14)) + " |\n"
+WIDE_TABLE = (
+    "| "
+    + " | ".join(f"Colonna {n}" for n in range(14))
+    + " |\n|"
+    + "---|" * 14
+    + "\n| "
+    + " | ".join(f"valore{n}lungo" for n in range(14))
+    + " |\n"
+)
 LONG = f"""---
 titolo: Pratica con indirizzi e parole lunghe
 sintesi: Una pratica di prova con un indirizzo lunghissimo, una parola lunghissima e una tabella larga.
@@ -50,8 +57,10 @@ Vedi [la fonte]({LONG_URL}) e la parola {LONG_WORD}.
 
 
 def _poppler() -> None:
-    require(shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None,
-            "poppler-utils (apt-get install poppler-utils)")
+    require(
+        shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None,
+        "poppler-utils (apt-get install poppler-utils)",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +112,11 @@ def test_the_table_of_contents_gives_the_pages_where_each_practice_begins(volume
     reader = PdfReader(path)
     assert len(reader.pages) == len(pages) == pdf.pages
     toc_page = next(n for n, text in enumerate(pages) if text.startswith("Indice "))
-    outline = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline
-               if not isinstance(item, list)}
+    outline = {
+        item.title: reader.get_destination_page_number(item) + 1
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
     for p in pdf.volume.practices:
         title = " ".join(p.titolo.split())
         printed = re.search(re.escape(title) + r".*? (\d+)(?: |$)", pages[toc_page])
@@ -163,8 +175,9 @@ def test_hostile_content_is_printed_as_text(volumes) -> None:
 
 def test_the_same_content_gives_the_same_bytes(volumes) -> None:
     site, urls, files, content = volumes
-    again = make_pdfs(plan_volumes(site, festival_only=True), site, THEME, NODE_MODULES, urls, load_map(content),
-                      workers=-1)
+    again = make_pdfs(
+        plan_volumes(site, festival_only=True), site, THEME, NODE_MODULES, urls, load_map(content), workers=-1
+    )
     assert again[0].data == files["festival-2024"][0].data
 
 
