@@ -67,6 +67,22 @@ class BuildResult:
     failed: str = ""  # what stopped it: 'contenuti', 'modelli' or 'collegamenti' (or 'problem')
 
 
+def relative_base_note(content: Path) -> Diagnostic:
+    """Said when the site has no absolute address: what the build then leaves out, and why."""
+    settings = content / "sito.yml"
+    lines = settings.read_text(encoding="utf-8").splitlines() if settings.is_file() else []
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("base_url:")), 1)
+    return Diagnostic(
+        display_path(settings),
+        line,
+        1,
+        "base_url",
+        "indirizzo del sito relativo: sitemap.xml, feed.xml e dati/catalogo.jsonld non sono generati "
+        "perché richiedono indirizzi completi; per la pubblicazione usa --base-url https://...",
+        "avviso",
+    )
+
+
 class RenderError(Exception):
     """A page could not be made: the template line (or the content file) that caused it, as a
     Diagnostic, the same from a worker process as from this one."""
@@ -90,6 +106,7 @@ def build(
     if options.repository:
         site = dataclasses.replace(site, settings=site.settings.model_copy(update={"repository": options.repository}))
     base_url = options.base_url or site.settings.base_url
+    notes = [] if Urls.from_base_url(base_url).origin else [relative_base_note(content)]
     try:
         map_data = load_map(content)
         pdfs = []
@@ -120,7 +137,8 @@ def build(
                 _write(staging, links, renderer.publication(lambda: workers.sections(staging.path)))
                 for pdf in pdfs:
                     _write(staging, links, Output(pdf.path, pdf.data))
-                _write(staging, links, renderer.sitemap([*jobs, *search_jobs, PUBLICATION]))
+                if renderer.urls.origin:  # a sitemap lists absolute addresses (sitemaps.org)
+                    _write(staging, links, renderer.sitemap([*jobs, *search_jobs, PUBLICATION]))
                 shutil.rmtree(staging.path / FRAGMENTS)
             with stopwatch.lap("collegamenti interni"):
                 broken = links.problems(lambda page: (staging.path / page).read_text(encoding="utf-8"))
@@ -135,7 +153,7 @@ def build(
     except (AssetsMissing, StylesMissing, StopWordsMissing, WriteError, PdfMissing) as exc:
         return BuildResult(loaded.diagnostics, loaded.files, problem=str(exc), stopwatch=stopwatch)
     return BuildResult(
-        loaded.diagnostics, loaded.files, len(links.pages), len(site.practices), stopwatch=stopwatch, built=True
+        loaded.diagnostics + notes, loaded.files, len(links.pages), len(site.practices), stopwatch=stopwatch, built=True
     )
 
 

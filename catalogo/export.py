@@ -15,9 +15,7 @@ from .paths import practice_path
 from .schema import SCHEMA_VERSION, Misura
 from .urls import Urls
 
-LIST_SEPARATOR = "; "
 CONTACT_KEYS = ("referente", "ruolo", "email", "telefono", "sito")
-FEED_ID = "tag:catalogo-buone-pratiche.puglia,2024:"
 # An empty catalogue has no date of its own; feeds and DCAT still need one, and it must not be the clock.
 EPOCH = dt.date(1970, 1, 1)
 
@@ -69,6 +67,7 @@ def practice_data(site: Site, p: PracticeRecord, urls: Urls) -> dict[str, Any]:
                 "tipo": r.territorio.kind,
                 "stato": r.replica.stato,
                 "anno": r.replica.anno,
+                "fonte": r.replica.fonte,
             }
             for r in p.repliche
         ],
@@ -113,19 +112,14 @@ def practice_json(site: Site, p: PracticeRecord, urls: Urls) -> bytes:
 
 
 def _cell(value: Any) -> str:
+    """One CSV cell: lists (and the objects inside them) as a JSON array, so that no item can be
+    confused with a separator and every list comes back whole; empty for no value; 'sì'/'no'."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "sì" if value else "no"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        if "indicatore" in value:
-            note = f" ({value['note']})" if value.get("note") else ""
-            return f"{value['indicatore']}: {_cell(value['valore'])}{note}"
-        if "territorio" in value:
-            extra = ", ".join(str(x) for x in (value["stato"], value.get("anno")) if x)
-            return f"{value['territorio']} ({extra})"
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -179,10 +173,24 @@ CSV_COLUMNS = (
     "pubblicata",
     "aggiornata",
 )
+# The columns whose cells hold a JSON array (the lists of the contract).
+JSON_COLUMNS = (
+    "aree_strategiche",
+    "destinatari",
+    "risultati",
+    "replicabilita_condizioni",
+    "ostacoli",
+    "miglioramenti",
+    "partner",
+    "risorse_finanziamento",
+    "festival",
+    "repliche",
+    "fonti",
+)
 
 
 def practices_csv(site: Site, urls: Urls) -> bytes:
-    """One row per practice, lists joined with '; ', UTF-8 with BOM so spreadsheets read the accents."""
+    """One row per practice, lists as JSON arrays, UTF-8 with BOM so spreadsheets read the accents."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -193,109 +201,197 @@ def practices_csv(site: Site, urls: Urls) -> bytes:
 EU = "http://publications.europa.eu/resource/authority/"
 
 
-def dcat_dataset(site: Site, urls: Urls) -> bytes:
-    """DCAT-AP_IT description of the dataset, as JSON-LD."""
+IANA = "https://www.iana.org/assignments/media-types/"
+# The region's identifier in the national controlled vocabularies (OntoPiA, from ISTAT's codes:
+# Puglia is region 16), repository italia/daf-ontologie-vocabolari-controllati.
+PUGLIA = "https://w3id.org/italia/controlled-vocabulary/territorial-classifications/regions/16"
+CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "dcatapit": "http://dati.gov.it/onto/dcatapit#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "locn": "http://www.w3.org/ns/locn#",
+}
+
+
+def _it(text: str) -> dict[str, str]:
+    return {"@language": "it", "@value": text}
+
+
+def _date(value: dt.date) -> dict[str, str]:
+    return {"@type": "xsd:date", "@value": value.isoformat()}
+
+
+def dcat_catalogue(site: Site, urls: Urls) -> bytes:
+    """The catalogue and its dataset in DCAT-AP_IT (and DCAT-AP 3), as JSON-LD, for dati.gov.it and,
+    through it, data.europa.eu. Needs the site's absolute address (build checks it is there).
+
+    The publisher is the data's owner from content/sito.yml; its IPA code is written only when the
+    settings give it (never an invented code)."""
     s = site.settings
+    home = urls.absolute() or urls.url()
 
     def link(path: str) -> str:
         return urls.absolute(path) or urls.url(path)
 
+    # One node for the owner, publisher of the catalogue and of the dataset and holder of its rights.
+    owner: dict[str, Any] = {
+        "@id": "_:titolare",
+        "@type": ["foaf:Agent", "dcatapit:Agent"],
+        "foaf:name": s.titolare_dati,
+    }
+    if s.titolare_codice_ipa:
+        owner["dct:identifier"] = s.titolare_codice_ipa
+    agent = {"@id": "_:titolare"}
     licence = {
-        "@id": "https://creativecommons.org/licenses/by/4.0/",
+        "@id": f"{EU}licence/CC_BY_4_0",
         "@type": ["dct:LicenseDocument", "dcatapit:LicenseDocument"],
         "foaf:name": s.licenza,
         "dct:type": {"@id": "http://purl.org/adms/licencetype/Attribution"},
     }
+    modified = _site_date(site)
+    issued = min((p.data.pubblicata for p in site.practices), default=modified)
     distributions = [
-        (link("dati/pratiche.json"), "JSON", "application/json", "Le pratiche in JSON"),
-        (link("dati/pratiche.csv"), "CSV", "text/csv", "Le pratiche in CSV (una riga per pratica)"),
+        (
+            "dati/pratiche.json",
+            "JSON",
+            "application/json",
+            "Le pratiche in JSON",
+            "Tutte le pratiche con ogni campo, anche quelli ricavati, e il testo in Markdown.",
+            "dati/schema/pratica-export.schema.json",
+        ),
+        (
+            "dati/pratiche.csv",
+            "CSV",
+            "text/csv",
+            "Le pratiche in CSV",
+            "Una riga per pratica; gli elenchi come array JSON nella cella.",
+            None,
+        ),
     ]
-    modified = _site_date(site).isoformat()
-    issued = min((p.data.pubblicata for p in site.practices), default=_site_date(site))
-    agent = {"@type": ["foaf:Agent", "dcatapit:Agent"], "foaf:name": "Regione Puglia", "dct:identifier": "r_puglia"}
-    data: dict[str, Any] = {
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "dct": "http://purl.org/dc/terms/",
-            "foaf": "http://xmlns.com/foaf/0.1/",
-            "dcatapit": "http://dati.gov.it/onto/dcatapit#",
-            "vcard": "http://www.w3.org/2006/vcard/ns#",
-            "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "locn": "http://www.w3.org/ns/locn#",
-        },
-        "@id": link("dati/"),
+    dataset_id = link("dati/")
+    dataset: dict[str, Any] = {
+        "@id": dataset_id,
         "@type": ["dcat:Dataset", "dcatapit:Dataset"],
-        "dct:identifier": "r_puglia:catalogo-buone-pratiche-welfare-locale",
-        "dct:title": {"@language": "it", "@value": s.titolo},
-        "dct:description": {"@language": "it", "@value": s.descrizione},
+        # codiceIPA:identificativo when the owner's IPA code is known, else the dataset's address.
+        "dct:identifier": f"{s.titolare_codice_ipa}:buone-pratiche-welfare-locale"
+        if s.titolare_codice_ipa
+        else dataset_id,
+        "dct:title": _it(s.titolo),
+        "dct:description": _it(s.descrizione.strip()),
         "dct:publisher": agent,
         "dct:rightsHolder": agent,
         "dcat:theme": [{"@id": f"{EU}data-theme/SOCI"}, {"@id": f"{EU}data-theme/GOVE"}],
-        "dct:accrualPeriodicity": {"@id": f"{EU}frequency/IRREG"},
-        "dct:language": {"@id": f"{EU}language/ITA"},
-        "dct:issued": {"@type": "xsd:date", "@value": issued.isoformat()},
-        "dct:modified": {"@type": "xsd:date", "@value": modified},
+        "dct:accrualPeriodicity": {"@id": f"{EU}frequency/IRREG", "@type": "dct:Frequency"},
+        "dct:language": {"@id": f"{EU}language/ITA", "@type": "dct:LinguisticSystem"},
+        "dct:issued": _date(issued),
+        "dct:modified": _date(modified),
         "dct:spatial": {
+            "@id": PUGLIA,
             "@type": "dct:Location",
-            "dcatapit:geographicalIdentifier": "Puglia",
-            "locn:geographicalName": "Puglia",
+            "locn:geographicName": _it("Puglia"),
+            "dcatapit:geographicalIdentifier": PUGLIA,
         },
         "dcat:keyword": [
-            {"@language": "it", "@value": k}
+            _it(k)
             for k in ("welfare locale", "buone pratiche", "servizi sociali", "Ambiti territoriali sociali", "Puglia")
         ],
-        "dcat:contactPoint": {
-            "@type": ["vcard:Kind", "dcatapit:Organization"],
-            "vcard:fn": s.editore,
-            **({"vcard:hasEmail": {"@id": f"mailto:{s.contatto_email}"}} if s.contatto_email else {}),
+        "dcat:landingPage": {"@id": link("pratiche/"), "@type": "foaf:Document"},
+        "dct:conformsTo": {
+            "@id": link("dati/schema/pratica-export.schema.json"),
+            "@type": ["dct:Standard", "dcatapit:Standard"],
+            "dct:identifier": link("dati/schema/pratica-export.schema.json"),
+            "dct:title": _it("Schema JSON dei dati esportati di una pratica"),
         },
-        "dcat:landingPage": {"@id": link("pratiche/")},
-        "dct:conformsTo": {"@id": link("dati/schema/pratica.schema.json")},
         "dcat:distribution": [
             {
                 "@type": ["dcat:Distribution", "dcatapit:Distribution"],
-                "dct:title": {"@language": "it", "@value": t},
-                "dcat:accessURL": {"@id": url},
-                "dcat:downloadURL": {"@id": url},
-                "dcat:mediaType": media,
-                "dct:format": {"@id": f"{EU}file-type/{fmt}"},
+                "dct:title": _it(title),
+                "dct:description": _it(description),
+                "dcat:accessURL": {"@id": link(path)},
+                "dcat:downloadURL": {"@id": link(path)},
+                "dcat:mediaType": {"@id": IANA + media, "@type": ["dct:MediaType", "dct:MediaTypeOrExtent"]},
+                "dct:format": {"@id": f"{EU}file-type/{fmt}", "@type": "dct:MediaTypeOrExtent"},
                 "dct:license": licence,
+                "dct:modified": _date(modified),
+                **(
+                    {
+                        "dct:conformsTo": {
+                            "@id": link(schema),
+                            "@type": ["dct:Standard", "dcatapit:Standard"],
+                            "dct:identifier": link(schema),
+                        }
+                    }
+                    if schema
+                    else {}
+                ),
             }
-            for url, fmt, media, t in distributions
+            for path, fmt, media, title, description, schema in distributions
         ],
     }
-    return _json(data)
+    if s.contatto_email:  # a contact point needs an address (DCAT-AP_IT): none is better than an invented one
+        dataset["dcat:contactPoint"] = {
+            "@type": ["vcard:Kind", "dcatapit:Organization"],
+            "vcard:fn": s.editore,
+            "vcard:hasEmail": {"@id": f"mailto:{s.contatto_email}"},
+        }
+    catalogue = {
+        "@id": link("dati/catalogo.jsonld"),
+        "@type": ["dcat:Catalog", "dcatapit:Catalog"],
+        "dct:title": _it(s.titolo),
+        "dct:description": _it(s.sottotitolo),
+        "dct:publisher": agent,
+        "dct:issued": _date(issued),
+        "dct:modified": _date(modified),
+        "dct:language": {"@id": f"{EU}language/ITA", "@type": "dct:LinguisticSystem"},
+        "foaf:homepage": {"@id": home, "@type": "foaf:Document"},
+        "dcat:themeTaxonomy": {"@id": f"{EU}data-theme"},
+        "dct:license": licence,
+        "dcat:dataset": {"@id": dataset_id},
+    }
+    return _json({"@context": CONTEXT, "@graph": [catalogue, dataset, owner]})
+
+
+def _atom_time(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def atom_feed(site: Site, urls: Urls) -> bytes:
-    """Newest practices first (by 'pubblicata'); ids are tag: URIs, stable wherever the site lives."""
+    """Newest practices first (by 'pubblicata'). Ids are the pages' own addresses on the site's
+    host (RFC 4287 wants ids their publisher controls), so the feed needs the absolute address;
+    'updated' is the time of the commit that last changed the practice."""
+    home = urls.absolute()
+    if home is None:
+        raise ValueError("the Atom feed needs the site's absolute address")
     entries = []
     for p in site.latest:
-        link = urls.absolute(practice_path(p)) or urls.url(practice_path(p))
+        link = urls.absolute(practice_path(p)) or ""
         entries.append(
             "  <entry>\n"
-            f"    <id>{FEED_ID}pratiche/{p.slug}</id>\n"
+            f"    <id>{escape(link)}</id>\n"
             f"    <title>{escape(p.titolo)}</title>\n"
             f'    <link rel="alternate" type="text/html" href={quoteattr(link)}/>\n'
             f"    <published>{p.data.pubblicata.isoformat()}T00:00:00Z</published>\n"
-            f"    <updated>{p.aggiornata.isoformat()}T00:00:00Z</updated>\n"
+            f"    <updated>{_atom_time(p.updated_at)}</updated>\n"
             f"    <summary>{escape(p.data.sintesi)}</summary>\n"
             f"    <category term={quoteattr(p.data.area_tematica)} "
             f"label={quoteattr(site.label('area_tematica', p.data.area_tematica))}/>\n"
             "  </entry>\n"
         )
-    updated = _site_date(site).isoformat()
-    home = urls.absolute() or urls.url()
-    self_link = urls.absolute("feed.xml") or urls.url("feed.xml")
+    newest = [p.updated_at for p in site.practices]
+    updated = max(newest) if newest else dt.datetime.combine(_site_date(site), dt.time(), dt.UTC)
+    self_link = urls.absolute("feed.xml") or ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="it">\n'
-        f"  <id>{FEED_ID}catalogo</id>\n"
+        f"  <id>{escape(home)}</id>\n"
         f"  <title>{escape(site.settings.titolo)}</title>\n"
         f"  <subtitle>{escape(site.settings.sottotitolo)}</subtitle>\n"
         f'  <link rel="alternate" type="text/html" href={quoteattr(home)}/>\n'
         f'  <link rel="self" type="application/atom+xml" href={quoteattr(self_link)}/>\n'
-        f"  <updated>{updated}T00:00:00Z</updated>\n"
+        f"  <updated>{_atom_time(updated)}</updated>\n"
         f"  <author><name>{escape(site.settings.editore)}</name></author>\n"
         f"  <rights>{escape(site.settings.licenza)}</rights>\n" + "".join(entries) + "</feed>\n"
     ).encode("utf-8")

@@ -7,11 +7,11 @@ import subprocess
 from pathlib import Path
 
 
-def last_changes(folder: Path) -> dict[Path, dt.date]:
-    """Date of the newest commit touching each file under ``folder`` (empty outside git)."""
+def last_changes(folder: Path) -> dict[Path, dt.datetime]:
+    """Time (UTC) of the newest commit touching each file under ``folder`` (empty outside git)."""
     try:
         proc = subprocess.run(
-            ["git", "log", "--format=format:%x00%cs", "--name-only", "--relative", "--", "."],
+            ["git", "log", "--format=format:%x00%cI", "--name-only", "--relative", "--", "."],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -22,12 +22,12 @@ def last_changes(folder: Path) -> dict[Path, dt.date]:
         return {}
     if proc.returncode != 0:
         return {}
-    dates: dict[Path, dt.date] = {}
-    current: dt.date | None = None
+    dates: dict[Path, dt.datetime] = {}
+    current: dt.datetime | None = None
     root = folder.resolve()
     for line in proc.stdout.splitlines():
         if line.startswith("\x00"):
-            current = dt.date.fromisoformat(line[1:].strip())
+            current = dt.datetime.fromisoformat(line[1:].strip()).astimezone(dt.UTC)
         elif line.strip() and current is not None:
             dates.setdefault(root / line.strip(), current)
     return dates

@@ -10,10 +10,9 @@ import copy
 import json
 from typing import Any
 
-from .schema import SCHEMA_VERSION, FestivalEdition, Practice, Vocabularies
+from .schema import SCHEMA_VERSION, ExportedPractice, FestivalEdition, Practice, Vocabularies
 from .territory import Territories
 
-SCHEMA_ID = "https://catalogo-buone-pratiche.example/dati/schema/pratica.schema.json"
 SCHEMA_FILE = "schema/pratica.schema.json"
 FRONTMATTER_FILE = "frontmatter.json"
 
@@ -44,9 +43,16 @@ def _replace_vocabularies(node: Any, vocabularies: Vocabularies) -> Any:
     return node
 
 
-def practice_schema(vocabularies: Vocabularies, territories: Territories) -> dict[str, Any]:
-    """The JSON Schema of a practice's front matter, with the vocabularies as enums."""
-    schema = _replace_vocabularies(Practice.model_json_schema(mode="validation"), vocabularies)
+def _schema(
+    model: Any,
+    vocabularies: Vocabularies,
+    territories: Territories,
+    schema_id: str | None,
+    title: str,
+    description: str,
+    mode: Any,
+) -> dict[str, Any]:
+    schema = _replace_vocabularies(model.model_json_schema(mode=mode), vocabularies)
     properties = schema["properties"]
     for name, definition in schema.get("$defs", {}).items():
         definition.pop("description", None)  # class docstrings are for developers, in English
@@ -54,16 +60,51 @@ def practice_schema(vocabularies: Vocabularies, territories: Territories) -> dic
             definition["description"] = DEF_HELP[name]
     properties["comune"]["examples"] = sorted(territories.comuni)
     properties["ambito"]["examples"] = sorted(territories.ambiti)
-    schema["anyOf"] = [{"required": ["comune"]}, {"required": ["ambito"]}]
+    head: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    if schema_id:  # where the site publishes it (only an absolute address is an identifier)
+        head["$id"] = schema_id
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        "title": "Scheda di una buona pratica",
-        "description": "Il front matter YAML di content/practices/<slug>.md nel Catalogo delle buone pratiche "
-        "del welfare locale (Regione Puglia, ANCI Puglia).",
+        **head,
+        "title": title,
+        "description": description,
         "x-versione": SCHEMA_VERSION,
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
+
+
+def practice_schema(
+    vocabularies: Vocabularies, territories: Territories, schema_id: str | None = None
+) -> dict[str, Any]:
+    """The JSON Schema of a practice's front matter, with the vocabularies as enums."""
+    schema = _schema(
+        Practice,
+        vocabularies,
+        territories,
+        schema_id,
+        "Scheda di una buona pratica",
+        "Il front matter YAML di content/practices/<slug>.md nel Catalogo delle buone pratiche del "
+        "welfare locale (Regione Puglia, ANCI Puglia).",
+        "validation",
+    )
+    schema["anyOf"] = [{"required": ["comune"]}, {"required": ["ambito"]}]
+    return schema
+
+
+def export_schema(vocabularies: Vocabularies, territories: Territories, schema_id: str | None = None) -> dict[str, Any]:
+    """The JSON Schema of an exported practice (each item of dati/pratiche.json, each pratiche/<slug>/
+    index.json): the contract's keys, written whole, and the derived ones; from the same declarations."""
+    schema = _schema(
+        ExportedPractice,
+        vocabularies,
+        territories,
+        schema_id,
+        "Pratica nei dati aperti",
+        "Una pratica del Catalogo delle buone pratiche del welfare locale come la esportano "
+        "dati/pratiche.json (ogni elemento di 'pratiche') e pratiche/<nome>/index.json.",
+        "serialization",
+    )
+    schema["required"] = list(schema["properties"])  # every key is written, null when empty
+    return schema
 
 
 def festival_schema(vocabularies: Vocabularies) -> dict[str, Any]:

@@ -31,6 +31,14 @@ class PracticeRecord:
     repliche: tuple[ResolvedReplica, ...]
     aggiornata: dt.date
     body: str = ""  # the Markdown source
+    changed: dt.datetime | None = None  # time of the file's last commit (UTC), None outside git
+
+    @property
+    def updated_at(self) -> dt.datetime:
+        """When the practice last changed: the commit's time, or midnight UTC of a later stated date."""
+        if self.changed is not None and self.changed.date() >= self.aggiornata:
+            return self.changed
+        return dt.datetime.combine(self.aggiornata, dt.time(), dt.UTC)
 
     @property
     def body_html(self) -> str:

@@ -191,6 +191,7 @@ def load_site(
                 repliche=repliche,
                 aggiornata=_updated(doc, dates, fm.pubblicata),
                 body=doc.body,
+                changed=dates.get(Path(doc.path).resolve()),
             )
         )
 
@@ -199,7 +200,7 @@ def load_site(
     if settings is None or errors(diags):
         return Loaded(None, diags, files)
     newest = [r.aggiornata for r in records] + [e.aggiornata for e in editions]
-    newest += [d for p, d in dates.items() if p.parent.name == TERRITORIES_DIR or p.parent == content.resolve()]
+    newest += [d.date() for p, d in dates.items() if p.parent.name == TERRITORIES_DIR or p.parent == content.resolve()]
     site = Site(
         settings,
         vocabularies,
@@ -211,7 +212,7 @@ def load_site(
     return Loaded(site, diags, files)
 
 
-def _updated(doc: RawDoc, dates: dict[Path, dt.date], floor: dt.date) -> dt.date:
+def _updated(doc: RawDoc, dates: dict[Path, dt.datetime], floor: dt.date) -> dt.date:
     """The file's last commit date, never earlier than the date the content itself states."""
     changed = dates.get(Path(doc.path).resolve())
-    return max(changed, floor) if changed else floor
+    return max(changed.date(), floor) if changed else floor

@@ -17,8 +17,9 @@ from .catalogue import NODE_MODULES, CatalogueAssets, catalogue_assets
 from .cms import ADMIN_CSP, Backend, EditorMissing, cms_config, dump_config, editor_data, editor_files
 from .export import (
     CSV_COLUMNS,
+    JSON_COLUMNS,
     atom_feed,
-    dcat_dataset,
+    dcat_catalogue,
     json_ld,
     practice_json,
     practice_ld,
@@ -29,7 +30,7 @@ from .export import (
 )
 from .facets import EXTRACTORS
 from .issueforms import INTEREST_FILE, form_url
-from .jsonschema import FIELD_HELP, dumps, practice_schema
+from .jsonschema import FIELD_HELP, dumps, export_schema, practice_schema
 from .mapsvg import CLASSES, MapData, shade
 from .model import PracticeRecord, Site
 from .output import Output, fingerprinted
@@ -138,6 +139,7 @@ def environment(site: Site, theme: Path, urls: Urls) -> Environment:
         settings=site.settings,
         label=site.label,
         interest_url=functools.partial(interest_url, site.settings.repository),
+        absolute=bool(urls.origin),  # the feed and the DCAT description exist only with an absolute address
     )
     return env
 
@@ -245,7 +247,8 @@ class Renderer:
         jobs[PUBLICATION] = functools.partial(
             self.publication, lambda: (self.publication_section(p) for p in self.site.by_title)
         )
-        jobs[SITEMAP] = functools.partial(self.sitemap, list(jobs))
+        if self.urls.origin:
+            jobs[SITEMAP] = functools.partial(self.sitemap, list(jobs))
         return jobs
 
     def practice_page(self, p: PracticeRecord, related: tuple[Related, ...]) -> Output:
@@ -363,8 +366,9 @@ class Renderer:
             data(f"pratiche/{p.slug}/index.json", practice_json, site, p, self.urls)
         streamed("dati/pratiche.json", practices_json, site, self.urls)
         data("dati/pratiche.csv", practices_csv, site, self.urls)
-        data("dati/catalogo.jsonld", dcat_dataset, site, self.urls)
-        data("feed.xml", atom_feed, site, self.urls)
+        if self.urls.origin:  # identifiers and locations that must be absolute addresses
+            data("dati/catalogo.jsonld", dcat_catalogue, site, self.urls)
+            data("feed.xml", atom_feed, site, self.urls)
         data("robots.txt", robots, self.urls)
         counts: dict[str, int] = {}
         for p in site.practices:
@@ -390,6 +394,7 @@ class Renderer:
             "descrizione DCAT-AP_IT, con licenza CC BY 4.0.",
             breadcrumbs=[("Dati aperti", None)],
             columns=CSV_COLUMNS,
+            json_columns=JSON_COLUMNS,
         )
         page(
             "aree/index.html",
@@ -455,8 +460,16 @@ class Renderer:
                 edition=edition,
                 practices=site.practices_in(edition.anno),
             )
-        schema = practice_schema(site.vocabularies, site.territories)
+        schema = practice_schema(
+            site.vocabularies, site.territories, self.urls.absolute("dati/schema/pratica.schema.json")
+        )
         data("dati/schema/pratica.schema.json", _json_bytes, schema)
+        exported = self.urls.absolute("dati/schema/pratica-export.schema.json")
+        data(
+            "dati/schema/pratica-export.schema.json",
+            _json_bytes,
+            export_schema(site.vocabularies, site.territories, exported),
+        )
         vocabulary_of = {
             "area_tematica": "area_tematica",
             "aree_strategiche": "aree_strategiche",

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -249,6 +249,34 @@ class Practice(_Record):
         return self
 
 
+class ExportedReplica(Replica):
+    tipo: Literal["comune", "ambito"] = about("Tipo di territorio", "Se il territorio è un Comune o un Ambito.")
+
+
+class ExportedPractice(Practice):
+    """A practice as the open data export it (dati/pratiche.json, pratiche/<slug>/index.json): every
+    key of the contract, written whole, and what the build derives."""
+
+    versione_schema: str = about("Versione dello schema", "La versione del formato dei dati esportati.")
+    slug: str = about("Nome", "Il nome della scheda, come nell'indirizzo della sua pagina.")
+    url: str = about("Indirizzo", "L'indirizzo della pagina della pratica.")
+    codice_istat_comune: str | None = about("Codice ISTAT del Comune", "Il codice ISTAT del Comune, se c'è.", None)
+    ambito_derivato: bool = about(
+        "Ambito ricavato", "Vero se l'Ambito è ricavato dal Comune e non scritto nella scheda."
+    )
+    ambito_verificato: bool = about(
+        "Appartenenza verificata",
+        "Falso se l'appartenenza del Comune all'Ambito è da verificare nelle tabelle dei territori.",
+    )
+    provincia: str = about("Provincia", "La sigla della provincia.")
+    provincia_nome: str = about("Nome della provincia", "Il nome della provincia.")
+    repliche: tuple[ExportedReplica, ...] = about(
+        "Repliche", "I territori che hanno replicato la pratica o hanno espresso interesse.", ()
+    )
+    aggiornata: dt.date = about("Aggiornata", "L'ultimo aggiornamento della scheda (AAAA-MM-GG).")
+    testo: str = about("Testo", "Il testo della pratica in Markdown.")
+
+
 class Relatore(_Record):
     nome: ShortText = about("Nome", "Nome e cognome, come nelle fonti.")
     ruolo: ShortText = about("Ruolo", "Il ruolo pubblico, ad esempio «Presidente di ANCI Puglia».")
@@ -297,6 +325,10 @@ class SiteSettings(_Record):
     descrizione: Text
     base_url: ShortText
     editore: ShortText
+    # The body that owns the data (the 'Banca dati regionale' is the Regione's), and its code in the
+    # Indice delle Pubbliche Amministrazioni: empty until the publishers give the real one.
+    titolare_dati: ShortText
+    titolare_codice_ipa: Annotated[str, Field(pattern=r"^[a-z0-9_]{2,20}$")] | None = None
     partner: tuple[ShortText, ...] = ()
     licenza: ShortText
     licenza_url: Url

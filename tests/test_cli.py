@@ -106,7 +106,7 @@ def test_build_refuses_invalid_content_and_leaves_output_alone(run_cli, make_con
 
 
 def test_build_reports_what_it_wrote(run_cli, make_content, tmp_path) -> None:
-    result = run_cli("build", "--content", make_content(), "--out", tmp_path / "sito")
+    result = run_cli("build", "--content", make_content(), "--out", tmp_path / "sito", "--base-url", "https://a.it/")
     assert result.code == 0
     pages = len(list((tmp_path / "sito").rglob("*.html")))
     assert result.out.startswith(f"Sito generato in {tmp_path / 'sito'}/: {pages} pagine, 3 pratiche (")

@@ -5,16 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jsonschema
 import pytest
+import rdflib
 from conftest import FIXTURE_SITE, ROOT
+from dcat_validation import DCAT, DCATAPIT, DCT, dcatapit_errors, shacl_violations
+from lxml import etree
+from rdflib import RDF
 
 from catalogo.cli import main
-from catalogo.export import CSV_COLUMNS
+from catalogo.export import CSV_COLUMNS, JSON_COLUMNS
 from catalogo.pipeline import load_site
 from catalogo.related import related_practices
 from catalogo.search import load_stop_words
@@ -66,6 +73,7 @@ def test_json_export_has_every_practice_and_field(site: Path) -> None:
         "tipo": "ambito",
         "stato": "interesse",
         "anno": 2024,
+        "fonte": None,
     }
     assert first["testo"].startswith("## Contesto")
     andria = practices[0]
@@ -75,73 +83,192 @@ def test_json_export_has_every_practice_and_field(site: Path) -> None:
         assert own == p
 
 
-def test_csv_export_round_trips(site: Path) -> None:
+def _decode(cell: str, spec: dict) -> object:
+    """A CSV cell back to its JSON value, by the type the export schema gives the field (the rules
+    /dati/ states: empty is null, lists are JSON arrays, 'sì'/'no', numbers with a decimal point)."""
+    types = {spec["type"]} if "type" in spec else {t.get("type") for t in spec.get("anyOf", [])}
+    if cell == "" and "null" in types:
+        return None
+    if "array" in types:
+        return json.loads(cell)
+    if "boolean" in types:
+        return {"sì": True, "no": False}[cell]
+    if "integer" in types:
+        return int(cell)
+    if "number" in types:
+        return float(cell)
+    return cell
+
+
+def _fields(schema: dict) -> dict[str, dict]:
+    """Each CSV column's property in the export schema (groups give 'group_key' columns)."""
+    defs = schema["$defs"]
+
+    def resolve(spec: dict) -> dict:
+        if "$ref" in spec:
+            return defs[spec["$ref"].rsplit("/", 1)[1]]
+        for option in spec.get("anyOf", []):
+            if "$ref" in option:
+                return defs[option["$ref"].rsplit("/", 1)[1]]
+        return spec
+
+    fields: dict[str, dict] = {}
+    for key, spec in schema["properties"].items():
+        target = resolve(spec)
+        if target.get("type") == "object" and "properties" in target:
+            fields.update({f"{key}_{sub}": sub_spec for sub, sub_spec in target["properties"].items()})
+        else:
+            fields[key] = spec
+    return fields
+
+
+def test_csv_reads_back_as_the_json_records(site: Path) -> None:
     raw = (site / "dati/pratiche.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # spreadsheets read the accents
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == 3
     assert tuple(rows[0]) == CSV_COLUMNS
-    family = rows[1]
-    assert family["aree_strategiche"] == "famiglie-minori; inclusione-poverta"
-    assert family["risultati"] == (
-        "Un risultato descritto a parole.; Famiglie seguite: 1250 (in due anni); Tempo medio di attesa: 7 giorni"
-    )
-    assert family["risorse_costo_euro"] == "45000.5" and family["contatti_email"] == "ufficio@example.org"
-    assert family["repliche"] == "Ambito di Corato (interesse, 2024); Comune di Andria (realizzata)"
-    assert rows[0]["ambito_verificato"] == "no"
+    records = json.loads((site / "dati/pratiche.json").read_text(encoding="utf-8"))["pratiche"]
+    fields = _fields(json.loads((site / "dati/schema/pratica-export.schema.json").read_text(encoding="utf-8")))
+    assert len(rows) == len(records) == 3
+    for row, record in zip(rows, records, strict=True):
+        flat = {}
+        for key, value in record.items():
+            if isinstance(value, dict):
+                flat.update({f"{key}_{sub}": v for sub, v in value.items()})
+            elif key != "testo":
+                flat[key] = value
+        assert set(flat) == set(row)
+        assert {column: _decode(cell, fields[column]) for column, cell in row.items()} == flat
+    family = rows[1]  # an item holding the old separator, and objects, survive whole
+    assert json.loads(family["repliche"])[0] == {
+        "territorio": "Ambito di Corato",
+        "tipo": "ambito",
+        "stato": "interesse",
+        "anno": 2024,
+        "fonte": None,
+    }
+    assert [c for c in CSV_COLUMNS if rows[1][c].startswith("[")] == list(JSON_COLUMNS)
 
 
-def test_dcat_description_has_the_mandatory_fields(site: Path) -> None:
-    data = json.loads((site / "dati/catalogo.jsonld").read_text(encoding="utf-8"))
-    for key in (
-        "dct:identifier",
-        "dct:title",
-        "dct:description",
-        "dct:publisher",
-        "dct:rightsHolder",
-        "dcat:theme",
-        "dct:modified",
-        "dct:accrualPeriodicity",
-        "dcat:distribution",
-        "dcat:contactPoint",
-    ):
-        assert data[key], key
-    assert "dcatapit:Dataset" in data["@type"]
-    formats = {d["dct:format"]["@id"].rsplit("/", 1)[1] for d in data["dcat:distribution"]}
-    assert formats == {"JSON", "CSV"}
-    for distribution in data["dcat:distribution"]:
-        assert distribution["dct:license"]["@id"] == "https://creativecommons.org/licenses/by/4.0/"
-        url = distribution["dcat:downloadURL"]["@id"]
-        assert url.startswith("https://example.org/catalogo/dati/")
-        assert (site / url.removeprefix("https://example.org/catalogo/")).is_file()
+def test_every_exported_document_validates_against_the_schema_it_names(site: Path) -> None:
+    schema = json.loads((site / "dati/schema/pratica-export.schema.json").read_text(encoding="utf-8"))
+    assert schema["$id"] == "https://example.org/catalogo/dati/schema/pratica-export.schema.json"
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    documents = json.loads((site / "dati/pratiche.json").read_text(encoding="utf-8"))["pratiche"]
+    documents += [json.loads(f.read_text(encoding="utf-8")) for f in sorted(site.glob("pratiche/*/index.json"))]
+    assert len(documents) == 6
+    for document in documents:
+        assert not list(validator.iter_errors(document)), document["slug"]
+    broken = {**documents[0], "inventato": 1, "repliche": [{"territorio": "Andria", "stato": "interesse"}]}
+    assert len(list(validator.iter_errors(broken))) == 2  # an unknown key, a replica without 'tipo'
+    contract = json.loads((site / "dati/schema/pratica.schema.json").read_text(encoding="utf-8"))
+    assert contract["$id"] == "https://example.org/catalogo/dati/schema/pratica.schema.json"
+    catalogue = rdflib.Graph().parse(site / "dati/catalogo.jsonld", format="json-ld")
+    named = {str(o) for o in catalogue.objects(None, DCT.conformsTo)}
+    assert named == {schema["$id"]}  # the dataset and its JSON distribution name the export schema
 
 
-def test_feed_lists_every_practice_newest_first(site: Path) -> None:
-    root = ET.fromstring((site / "feed.xml").read_bytes())
+def _catalogue(site: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(site / "dati/catalogo.jsonld", format="json-ld")
+
+
+def test_dcat_description_passes_the_dcat_ap_3_shapes(site: Path) -> None:
+    assert shacl_violations(_catalogue(site)) == []
+
+
+def test_dcat_description_passes_the_dcat_ap_it_rules(site: Path) -> None:
+    graph = _catalogue(site)
+    assert dcatapit_errors(graph) == []
+    agent = next(graph.subjects(RDF.type, DCATAPIT.Agent))
+    assert str(graph.value(agent, DCT.identifier)) == "ente_prova"  # the IPA code from sito.yml
+    assert {str(d) for d in graph.objects(None, DCAT.downloadURL)} == {
+        "https://example.org/catalogo/dati/pratiche.json",
+        "https://example.org/catalogo/dati/pratiche.csv",
+    }
+    for url in graph.objects(None, DCAT.downloadURL):
+        assert (site / str(url).removeprefix("https://example.org/catalogo/")).is_file()
+
+
+def test_the_validators_reject_what_a_harvester_rejects(site: Path) -> None:
+    """Each check can fail: the faults found in the old description, put back one at a time."""
+    graph = _catalogue(site)
+    for node, value in list(graph.subject_objects(DCAT.mediaType)):
+        graph.remove((node, DCAT.mediaType, value))
+        graph.add((node, DCAT.mediaType, rdflib.Literal("text/csv")))
+    assert {f.rule for f in shacl_violations(graph)} >= {"NodeKindConstraintComponent", "ClassConstraintComponent"}
+    graph = _catalogue(site)
+    graph.remove((None, RDF.type, DCATAPIT.Catalog))
+    graph.remove((None, DCT.identifier, rdflib.Literal("ente_prova")))
+    modified = next(graph.subject_objects(DCT.modified))
+    graph.set((modified[0], DCT.modified, rdflib.Literal(str(modified[1]))))
+    assert {f.rule for f in dcatapit_errors(graph)} == {"112", "2", "33"}
+
+
+def test_real_content_misses_only_the_owners_ipa_code(real_site: Path) -> None:
+    """Regione Puglia's IPA code is not in any source the content names: the description leaves it
+    out, and that is the one error AgID's rules still report (README, 'Dati aperti')."""
+    graph = _catalogue(real_site)
+    assert [f.rule for f in dcatapit_errors(graph)] == ["2"]
+    assert shacl_violations(graph) == []
+
+
+def test_feed_ids_are_the_sites_own_addresses_and_updated_is_the_commit_time(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_SITE, content)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Redazione",
+        "GIT_AUTHOR_EMAIL": "redazione@example.org",
+        "GIT_COMMITTER_NAME": "Redazione",
+        "GIT_COMMITTER_EMAIL": "redazione@example.org",
+        "GIT_COMMITTER_DATE": "2030-05-06T07:08:09+02:00",
+        "GIT_AUTHOR_DATE": "2030-05-06T07:08:09+02:00",
+    }
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "contenuti"]):
+        subprocess.run(["git", *command], cwd=content, env=env, check=True)
+    out = tmp_path / "sito"
+    args = ["build", "--content", str(content), "--out", str(out), "--base-url", "https://example.org/catalogo/"]
+    assert main(args, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    root = ET.fromstring((out / "feed.xml").read_bytes())
+    assert root.findtext(f"{ATOM}id") == "https://example.org/catalogo/"
+    assert root.findtext(f"{ATOM}updated") == "2030-05-06T05:08:09Z"
     entries = root.findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}title") for e in entries][0] in (
-        "Sportello unico di prova",
-        "Pratica di prova ad Andria",
-    )
     published = [e.findtext(f"{ATOM}published") for e in entries]
     assert published == sorted(published, reverse=True) and len(entries) == 3
-    links = [e.find(f"{ATOM}link").get("href") for e in entries]
-    assert all(link.startswith("https://example.org/catalogo/pratiche/") for link in links)
-    assert len({e.findtext(f"{ATOM}id") for e in entries}) == 3
+    for entry in entries:
+        link = entry.find(f"{ATOM}link").get("href")
+        assert entry.findtext(f"{ATOM}id") == link and link.startswith("https://example.org/catalogo/pratiche/")
+        assert entry.findtext(f"{ATOM}updated") == "2030-05-06T05:08:09Z"
 
 
-def test_sitemap_and_robots(site: Path) -> None:
-    root = ET.fromstring((site / "sitemap.xml").read_bytes())
-    locs = [u.findtext(f"{SITEMAP}loc") for u in root.findall(f"{SITEMAP}url")]
+def test_sitemap_passes_the_sitemaps_org_schema_and_robots_points_to_it(site: Path) -> None:
+    xsd = etree.XMLSchema(etree.parse(ROOT / "tests/fixtures/sitemaps/sitemap.xsd"))
+    document = etree.parse(site / "sitemap.xml")
+    assert xsd.validate(document), xsd.error_log
+    locs = [u.findtext(f"{SITEMAP}loc") for u in document.getroot().findall(f"{SITEMAP}url")]
     # Every page but the 404 and the web editor, which no search engine should list.
     pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html" and p.relative_to(site).parts[0] != "admin")
-    assert len(locs) == len(pages)
+    assert len(locs) == len(pages) and all(loc.startswith("https://example.org/catalogo/") for loc in locs)
     for slug in ("andria-prova", "centro-famiglie-prova", "sportello-prova"):
         assert f"https://example.org/catalogo/pratiche/{slug}/" in locs
-    assert not any("/admin/" in loc for loc in locs)
     robots = (site / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://example.org/catalogo/sitemap.xml" in robots
     assert "Disallow: /catalogo/admin/" in robots.splitlines()
+
+
+def test_relative_address_leaves_out_what_needs_an_absolute_one(tmp_path: Path) -> None:
+    out = tmp_path / "sito"
+    stdout = io.StringIO()
+    args = ["build", "--content", str(FIXTURE_SITE), "--out", str(out), "--base-url", "/catalogo/"]
+    assert main(args, stdout=stdout, stderr=io.StringIO()) == 0
+    assert not any((out / name).exists() for name in ("sitemap.xml", "feed.xml", "dati/catalogo.jsonld"))
+    assert "sito.yml:4:1: avviso: base_url: indirizzo del sito relativo" in stdout.getvalue()
+    assert "Sitemap:" not in (out / "robots.txt").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "feed.xml" not in page and "catalogo.jsonld" not in page
+    schema = json.loads((out / "dati/schema/pratica-export.schema.json").read_text(encoding="utf-8"))
+    assert "$id" not in schema  # no placeholder host
 
 
 def test_practice_page_metadata(site: Path) -> None:
@@ -159,7 +286,15 @@ def real_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("real") / "sito"
     assert (
         main(
-            ["build", "--content", str(ROOT / "content"), "--out", str(out), "--base-url", "/catalogo/"],
+            [
+                "build",
+                "--content",
+                str(ROOT / "content"),
+                "--out",
+                str(out),
+                "--base-url",
+                "https://example.org/catalogo/",
+            ],
             stdout=io.StringIO(),
             stderr=io.StringIO(),
         )

@@ -197,7 +197,7 @@ def test_escaping_of_front_matter_text(make_content, run_cli, tmp_path) -> None:
 def test_the_alphabetical_list_comes_in_pages(make_content, run_cli, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(render, "LIST_PAGE", 2)
     out = tmp_path / "sito"
-    result = run_cli("build", "--content", make_content(), "--out", out, "--base-url", "/catalogo/")
+    result = run_cli("build", "--content", make_content(), "--out", out, "--base-url", "https://example.org/catalogo/")
     assert result.code == 0, result.err  # every page link was checked
     first = (out / "pratiche/index.html").read_text(encoding="utf-8")
     second = (out / "pratiche/pagina/2/index.html").read_text(encoding="utf-8")
