@@ -288,7 +288,8 @@ class Workers:
         practice's page, data and section go together (its body's HTML is then made once)."""
         by_title = [p.slug for p in self.renderer.site.by_title]
         own = {slug: [f"pratiche/{slug}/index.html", f"pratiche/{slug}/index.json"] for slug in by_title}
-        rest = [path for path in paths if path not in {q for pair in own.values() for q in pair}]
+        grouped = {q for pair in own.values() for q in pair}
+        rest = [path for path in paths if path not in grouped]
         tasks: list[tuple[int | None, list[str], list[str]]] = []
         for n, k in enumerate(range(0, len(by_title), PRACTICES_PER_TASK)):
             slugs = by_title[k : k + PRACTICES_PER_TASK]
