@@ -58,7 +58,8 @@ _ARGPARSE_ITALIAN = [
 
 class ItalianHelpFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage: str | None, actions: object, groups: object, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix or "uso: ")  # type: ignore[arg-type]
+        # argparse passes an empty prefix when it makes a subcommand's name: keep it empty
+        super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)  # type: ignore[arg-type]
 
 
 class ItalianParser(argparse.ArgumentParser):

@@ -25,6 +25,7 @@ def test_help_is_in_italian() -> None:
     assert "controlla i contenuti senza scrivere nulla" in proc.stdout
     assert "mostra questo aiuto ed esce" in proc.stdout
     build_help = run_script("build", "--help").stdout
+    assert build_help.startswith("uso: catalogo build [-h]")  # the prefix once, not 'uso: uso:'
     assert "--base-url URL" in build_help and "cartella in cui scrivere il sito" in build_help
 
 
