@@ -316,17 +316,10 @@ def dcat_catalogue(site: Site, urls: Urls) -> bytes:
                 "dct:format": {"@id": f"{EU}file-type/{fmt}", "@type": "dct:MediaTypeOrExtent"},
                 "dct:license": licence,
                 "dct:modified": _date(modified),
-                **(
-                    {
-                        "dct:conformsTo": {
-                            "@id": link(schema),
-                            "@type": ["dct:Standard", "dcatapit:Standard"],
-                            "dct:identifier": link(schema),
-                        }
-                    }
-                    if schema
-                    else {}
-                ),
+                # The schema as the distribution's documentation: in AgID's DCAT-AP_IT ontology
+                # dct:conformsTo belongs to datasets only (rdfs:domain), so on a distribution an
+                # inferring validator would take it for a dataset; the dataset names the schema.
+                **({"foaf:page": {"@id": link(schema), "@type": "foaf:Document"}} if schema else {}),
             }
             for path, fmt, media, title, description, schema in distributions
         ],

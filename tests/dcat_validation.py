@@ -119,9 +119,38 @@ IRI_VALUED = (
 )
 
 
+# Properties whose rdfs:domain in AgID's DCAT-AP_IT ontology is a dataset or a distribution. AgID's
+# validator can run with RDFS inference: a node using one of them becomes a dataset (a distribution)
+# and must then have every mandatory property of one.
+DOMAINS = (
+    (
+        DCATAPIT.Dataset,
+        (
+            DCT.conformsTo,
+            DCT.accrualPeriodicity,
+            DCT.rightsHolder,
+            DCT.temporal,
+            DCT.creator,
+            DCT.isVersionOf,
+            DCAT.contactPoint,
+            DCAT.distribution,
+            DCAT.keyword,
+            DCAT.landingPage,
+            DCAT.theme,
+        ),
+    ),
+    (DCATAPIT.Distribution, (DCT["format"], DCAT.accessURL, DCAT.downloadURL, DCAT.byteSize)),
+)
+
+
 def dcatapit_errors(document: Graph) -> list[Finding]:
     """What AgID's validator reports as an error, by the guidelines' mandatory elements."""
     findings: list[Finding] = []
+    for cls, properties in DOMAINS:
+        for prop in properties:
+            for node in set(document.subjects(prop, None)):
+                if (node, RDF.type, cls) not in document:
+                    findings.append(Finding("dominio", _name(node), f"{prop} su un nodo che non è {cls}"))
     for rule, cls in MANDATORY_CLASSES:
         if (None, RDF.type, cls) not in document:
             findings.append(Finding(str(rule), "", f"manca la classe obbligatoria {cls}"))

@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 import rdflib
 from conftest import FIXTURE_SITE, ROOT
-from dcat_validation import DCAT, DCATAPIT, DCT, dcatapit_errors, shacl_violations
+from dcat_validation import DCAT, DCATAPIT, DCT, FOAF, dcatapit_errors, shacl_violations
 from lxml import etree
 from rdflib import RDF
 
@@ -166,7 +166,9 @@ def test_every_exported_document_validates_against_the_schema_it_names(site: Pat
     assert contract["$id"] == "https://example.org/catalogo/dati/schema/pratica.schema.json"
     catalogue = rdflib.Graph().parse(site / "dati/catalogo.jsonld", format="json-ld")
     named = {str(o) for o in catalogue.objects(None, DCT.conformsTo)}
-    assert named == {schema["$id"]}  # the dataset and its JSON distribution name the export schema
+    assert named == {schema["$id"]}  # the dataset conforms to the export schema
+    documented = {str(o) for o in catalogue.objects(None, FOAF.page)}
+    assert documented == {schema["$id"]}  # and its JSON distribution points to it
 
 
 def _catalogue(site: Path) -> rdflib.Graph:
@@ -197,6 +199,10 @@ def test_the_validators_reject_what_a_harvester_rejects(site: Path) -> None:
         graph.remove((node, DCAT.mediaType, value))
         graph.add((node, DCAT.mediaType, rdflib.Literal("text/csv")))
     assert {f.rule for f in shacl_violations(graph)} >= {"NodeKindConstraintComponent", "ClassConstraintComponent"}
+    graph = _catalogue(site)
+    distribution = next(graph.subjects(RDF.type, DCATAPIT.Distribution))
+    graph.add((distribution, DCT.conformsTo, rdflib.URIRef("https://example.org/schema.json")))
+    assert {f.rule for f in dcatapit_errors(graph)} == {"dominio"}  # an inferring validator: a dataset
     graph = _catalogue(site)
     graph.remove((None, RDF.type, DCATAPIT.Catalog))
     graph.remove((None, DCT.identifier, rdflib.Literal("ente_prova")))
