@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,7 @@ from .output import Output
 from .pdf import PdfMissing, make_pdfs
 from .pdf import links as pdf_links
 from .pipeline import load_site
-from .related import Related, related_practices
+from .related import Chosen, Related, related_slugs
 from .render import PUBLICATION, Renderer
 from .search import StopWordsMissing, load_stop_words
 from .sources import display_path
@@ -116,14 +116,14 @@ def build(
                 pdfs = make_pdfs(
                     volumes, site, theme, NODE_MODULES, Urls.from_base_url(base_url), map_data, options.workers
                 )
-        with stopwatch.lap("tema e pratiche simili"):
+        with stopwatch.lap("tema"):
             renderer = Renderer(site, theme, base_url, map_data=map_data, volumes=pdf_links(pdfs))
-            related = related_practices(site, load_stop_words(NODE_MODULES))
         with Staging(out, write) as staging:
             links = LinkIndex(renderer.urls, out.as_posix())
-            with Workers(renderer, related, staging.path, write, options.workers) as workers:
-                jobs = renderer.plan_without_search(related)
-                pending = workers.start(list(jobs))  # pages, data and publication sections
+            with Workers(renderer, load_stop_words(NODE_MODULES), staging.path, write, options.workers) as workers:
+                jobs = renderer.plan_without_search({})  # the paths ('Pratiche simili' come with the tasks)
+                with stopwatch.lap("pratiche simili e avvio delle pagine"):
+                    pending = workers.start(list(jobs))  # pages, data and publication sections
                 with stopwatch.lap("indice di ricerca"):
                     search = catalogue_assets(site)  # meanwhile, here
                 with stopwatch.lap("pagine e file che usano l'indice"):
@@ -204,11 +204,11 @@ def render_problem(exc: BaseException, path: str, site: Site) -> Diagnostic:
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(
-    renderer: Renderer, related: Mapping[str, tuple[Related, ...]], staging: Path, write: WriteFile
-) -> None:
+def _start_worker(renderer: Renderer, staging: Path, write: WriteFile) -> None:
+    related: dict[str, tuple[Related, ...]] = {}  # filled by the tasks that need them
     _worker.update(
         renderer=renderer,
+        related=related,
         jobs=renderer.plan_without_search(related),
         staging=staging,
         write=write,
@@ -216,11 +216,21 @@ def _start_worker(
     )
 
 
-def _make(number: int | None, paths: list[str], slugs: list[str]) -> LinkState:
+def _choose_related(stop_words: frozenset[str]) -> Chosen:
+    """'Pratiche simili', chosen in a worker: at 10,000 practices the choice needs 80 MB for a moment,
+    which the main process, about to build the search index, does better without."""
+    return related_slugs(_worker["renderer"].site, stop_words)
+
+
+def _make(number: int | None, paths: list[str], slugs: list[str], chosen: Chosen) -> LinkState:
     """One task: the files at ``paths``, written; the publication's sections of ``slugs``, into
-    fragment ``number`` (joined in order by the main process). Returns the links the files hold."""
+    fragment ``number`` (joined in order by the main process). Returns the links the files hold.
+    ``chosen``: 'Pratiche simili' of the practices whose pages are among ``paths``."""
     renderer: Renderer = _worker["renderer"]
     staging: Path = _worker["staging"]
+    by_slug = _worker["by_slug"]
+    for slug, pairs in chosen.items():
+        _worker["related"][slug] = tuple(Related(by_slug[other], reason) for other, reason in pairs)
     links = LinkIndex(renderer.urls, "")
     for path in paths:
         output = _attempt(_worker["jobs"][path], path, renderer.site)
@@ -253,13 +263,14 @@ class Workers:
     def __init__(
         self,
         renderer: Renderer,
-        related: Mapping[str, tuple[Related, ...]],
+        stop_words: frozenset[str],
         staging: Path,
         write: WriteFile,
         workers: int,
     ) -> None:
         self.renderer = renderer
-        self.args = (renderer, related, staging, write)
+        self.stop_words = stop_words
+        self.args = (renderer, staging, write)
         # One process per core: this one (the search index) and cores - 1 workers.
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         self.count = (workers or max(1, cores - 1)) if threading.active_count() == 1 else 0
@@ -290,19 +301,30 @@ class Workers:
         own = {slug: [f"pratiche/{slug}/index.html", f"pratiche/{slug}/index.json"] for slug in by_title}
         grouped = {q for pair in own.values() for q in pair}
         rest = [path for path in paths if path not in grouped]
-        tasks: list[tuple[int | None, list[str], list[str]]] = []
+        practices: list[tuple[int, list[str], list[str]]] = []
         for n, k in enumerate(range(0, len(by_title), PRACTICES_PER_TASK)):
             slugs = by_title[k : k + PRACTICES_PER_TASK]
-            tasks.append((n, [q for slug in slugs for q in own[slug]], slugs))
-        self.sections_made = len(tasks)
-        tasks += [(None, rest[k : k + CHUNK], []) for k in range(0, len(rest), CHUNK)]
+            practices.append((n, [q for slug in slugs for q in own[slug]], slugs))
+        self.sections_made = len(practices)
+        others = [rest[k : k + CHUNK] for k in range(0, len(rest), CHUNK)]
         if self.pool is None:
-            return [_make(*task) for task in tasks]
-        return [self.pool.submit(_make, *task) for task in tasks]
+            chosen = related_slugs(self.renderer.site, self.stop_words)
+            made = [_make(n, files, slugs, {s: chosen[s] for s in slugs}) for n, files, slugs in practices]
+            return made + [_make(None, files, [], {}) for files in others]
+        choosing = self.pool.submit(_choose_related, self.stop_words)
+        later = [self.pool.submit(_make, None, files, [], {}) for files in others]
+        chosen = choosing.result()  # meanwhile the other workers make the other pages
+        first = [
+            self.pool.submit(_make, n, files, slugs, {s: chosen[s] for s in slugs}) for n, files, slugs in practices
+        ]
+        return first + later  # the order of the tasks, not of their making
 
     def finish(self, pending: list[Future[LinkState]] | list[LinkState]) -> Iterable[LinkState]:
-        """The tasks' links, in task order (the output does not depend on which worker made what)."""
-        for item in pending:
+        """The tasks' links, in task order (the output does not depend on which worker made what),
+        each let go once taken: kept in their futures, 10,000 pages' links would be held twice."""
+        pending.reverse()
+        while pending:
+            item = pending.pop()
             yield item.result() if isinstance(item, Future) else item
 
     def sections(self, staging: Path) -> Iterable[str]:

@@ -42,6 +42,14 @@ def related_practices(
 ) -> dict[str, tuple[Related, ...]]:
     """Memoized on what the choice depends on, so the dev server does not redo it after a body edit.
     ``pairs`` receives how many pairs were scored one by one (near-linear, tests/test_related.py)."""
+    return resolve(site, related_slugs(site, stop_words, pairs))
+
+
+Chosen = dict[str, tuple[tuple[str, str], ...]]  # slug -> (related slug, reason), in order
+
+
+def related_slugs(site: Site, stop_words: frozenset[str], pairs: list[int] | None = None) -> Chosen:
+    """The same choice by slug: small enough to send from one process to another."""
     key = (
         stop_words,
         tuple(
@@ -49,17 +57,18 @@ def related_practices(
             for p in site.practices
         ),
     )
+    return _related_slugs(key, site, pairs)
+
+
+def resolve(site: Site, chosen: Chosen) -> dict[str, tuple[Related, ...]]:
     by_slug = {p.slug: p for p in site.practices}
-    return {
-        slug: tuple(Related(by_slug[other], reason) for other, reason in chosen)
-        for slug, chosen in _related_slugs(key, site, pairs).items()
-    }
+    return {slug: tuple(Related(by_slug[other], reason) for other, reason in pairs) for slug, pairs in chosen.items()}
 
 
-_memo: dict[object, dict[str, tuple[tuple[str, str], ...]]] = {}
+_memo: dict[object, Chosen] = {}
 
 
-def _related_slugs(key: object, site: Site, pairs: list[int] | None) -> dict[str, tuple[tuple[str, str], ...]]:
+def _related_slugs(key: object, site: Site, pairs: list[int] | None) -> Chosen:
     if key not in _memo:
         _memo.clear()  # only the latest catalogue is worth keeping
         computed = _compute(site, key[0], pairs)  # type: ignore[index]

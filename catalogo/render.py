@@ -266,6 +266,9 @@ class Renderer:
             og_type="article",
         )
 
+    def _practice_page_of(self, p: PracticeRecord, related: Related_) -> Output:
+        return self.practice_page(p, related[p.slug])
+
     def publication_section(self, p: PracticeRecord) -> str:
         """One practice of the printable publication (a worker makes it with the practice's page:
         the body's HTML is rendered once for both)."""
@@ -362,7 +365,8 @@ class Renderer:
             "index.html", "home.html", title=site.settings.titolo, description=site.settings.descrizione, breadcrumbs=[]
         )
         for p in site.practices:
-            jobs[f"pratiche/{p.slug}/index.html"] = functools.partial(self.practice_page, p, related[p.slug])
+            # looked up when the page is made: a build's workers receive them with their task
+            jobs[f"pratiche/{p.slug}/index.html"] = functools.partial(self._practice_page_of, p, related)
             data(f"pratiche/{p.slug}/index.json", practice_json, site, p, self.urls)
         streamed("dati/pratiche.json", practices_json, site, self.urls)
         data("dati/pratiche.csv", practices_csv, site, self.urls)

@@ -95,12 +95,12 @@ def test_workers_build_exactly_what_one_process_builds(make_content, tmp_path, c
 def test_no_worker_is_forked_while_other_threads_run(make_content, tmp_path) -> None:
     site = load_site(make_content()).site
     renderer = Renderer(site, THEME, "/")
-    assert Workers(renderer, {}, tmp_path, write_file, 2).count == 2
+    assert Workers(renderer, frozenset(), tmp_path, write_file, 2).count == 2
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert Workers(renderer, {}, tmp_path, write_file, 2).count == 0  # forking a threaded process can deadlock
+        assert Workers(renderer, frozenset(), tmp_path, write_file, 2).count == 0  # forking a threaded process can deadlock
     finally:
         stop.set()
         thread.join()
