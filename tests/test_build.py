@@ -100,7 +100,8 @@ def test_no_worker_is_forked_while_other_threads_run(make_content, tmp_path) -> 
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert Workers(renderer, frozenset(), tmp_path, write_file, 2).count == 0  # forking a threaded process can deadlock
+        # forking a threaded process can deadlock
+        assert Workers(renderer, frozenset(), tmp_path, write_file, 2).count == 0
     finally:
         stop.set()
         thread.join()
