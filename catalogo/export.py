@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -202,6 +203,9 @@ EU = "http://publications.europa.eu/resource/authority/"
 
 
 IANA = "https://www.iana.org/assignments/media-types/"
+# Licences by address (without scheme and language page) -> the EU licence authority's code and
+# the ADMS licence type, checked against both tables; any other licence keeps its own address.
+EU_LICENCES = {"creativecommons.org/licenses/by/4.0": ("CC_BY_4_0", "Attribution")}
 # The region's identifier in the national controlled vocabularies (OntoPiA, from ISTAT's codes:
 # Puglia is region 16), repository italia/daf-ontologie-vocabolari-controllati.
 PUGLIA = "https://w3id.org/italia/controlled-vocabulary/territorial-classifications/regions/16"
@@ -245,12 +249,15 @@ def dcat_catalogue(site: Site, urls: Urls) -> bytes:
     if s.titolare_codice_ipa:
         owner["dct:identifier"] = s.titolare_codice_ipa
     agent = {"@id": "_:titolare"}
-    licence = {
-        "@id": f"{EU}licence/CC_BY_4_0",
+    licence: dict[str, Any] = {
+        "@id": s.licenza_url,
         "@type": ["dct:LicenseDocument", "dcatapit:LicenseDocument"],
         "foaf:name": s.licenza,
-        "dct:type": {"@id": "http://purl.org/adms/licencetype/Attribution"},
     }
+    known = EU_LICENCES.get(re.sub(r"^https?://|(deed\.[a-z]+|legalcode(\.[a-z]+)?)?$", "", s.licenza_url).rstrip("/"))
+    if known:  # the EU authority's IRI and ADMS licence type, as both profiles ask
+        licence["@id"] = f"{EU}licence/{known[0]}"
+        licence["dct:type"] = {"@id": f"http://purl.org/adms/licencetype/{known[1]}"}
     modified = _site_date(site)
     issued = min((p.data.pubblicata for p in site.practices), default=modified)
     distributions = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -21,10 +22,11 @@ from lxml import etree
 from rdflib import RDF
 
 from catalogo.cli import main
-from catalogo.export import CSV_COLUMNS, JSON_COLUMNS
+from catalogo.export import CSV_COLUMNS, JSON_COLUMNS, dcat_catalogue
 from catalogo.pipeline import load_site
 from catalogo.related import related_practices
 from catalogo.search import load_stop_words
+from catalogo.urls import Urls
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -190,6 +192,22 @@ def test_dcat_description_passes_the_dcat_ap_it_rules(site: Path) -> None:
     }
     for url in graph.objects(None, DCAT.downloadURL):
         assert (site / str(url).removeprefix("https://example.org/catalogo/")).is_file()
+
+
+def test_the_licence_is_the_one_the_settings_name() -> None:
+    site = load_site(FIXTURE_SITE).site
+    urls = Urls.from_base_url("https://example.org/catalogo/")
+
+    def licence(**settings: str) -> rdflib.term.Node:
+        changed = dataclasses.replace(site, settings=site.settings.model_copy(update=settings))
+        graph = rdflib.Graph().parse(data=dcat_catalogue(changed, urls), format="json-ld")
+        return next(graph.objects(None, DCT.license))
+
+    eu = rdflib.URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+    assert licence() == eu  # the fixture's creativecommons.org address of CC BY 4.0
+    assert licence(licenza_url="https://creativecommons.org/licenses/by/4.0/legalcode.it") == eu
+    other = "https://www.dati.gov.it/iodl/2.0/"
+    assert licence(licenza="IODL 2.0", licenza_url=other) == rdflib.URIRef(other)  # never a licence it is not
 
 
 def test_the_validators_reject_what_a_harvester_rejects(site: Path) -> None:
