@@ -141,7 +141,9 @@ def test_csv_reads_back_as_the_json_records(site: Path) -> None:
                 flat[key] = value
         assert set(flat) == set(row)
         assert {column: _decode(cell, fields[column]) for column, cell in row.items()} == flat
-    family = rows[1]  # an item holding the old separator, and objects, survive whole
+    family = rows[1]  # lists as /dati/ shows them; objects survive whole
+    assert family["aree_strategiche"] == '["famiglie-minori", "inclusione-poverta"]'
+    assert '["famiglie-minori", "inclusione-poverta"]' in (site / "dati/index.html").read_text(encoding="utf-8")
     assert json.loads(family["repliche"])[0] == {
         "territorio": "Ambito di Corato",
         "tipo": "ambito",
