@@ -53,7 +53,7 @@ SINGULAR = {
     "programma": "intervento",
 }
 URL_PATTERN = [r"^https?://[^\s/]+\.[^\s]+$", "Un indirizzo web completo, che inizia con https://"]
-EMAIL_PATTERN = [r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "Un indirizzo e-mail, ad esempio ufficio@comune.esempio.it"]
+EMAIL_PATTERN = [r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "Un indirizzo e-mail completo, con @ e il dominio"]
 COMMIT_MESSAGES = {
     "create": "Nuova scheda: {{collection}} «{{slug}}»",
     "update": "Modifica della scheda: {{collection}} «{{slug}}»",

@@ -74,7 +74,7 @@ def editor(content: Path, target: Path) -> None:
         for args in (
             ["init", "-q", "-b", "main"],
             ["add", "-A"],
-            ["-c", "user.name=Redazione", "-c", "user.email=redazione@example.org", "commit", "-qm", "x"],
+            ["-c", "user.name=Redazione", "-c", "user.email=", "commit", "-qm", "x"],
         ):
             subprocess.run(["git", "-C", str(repo), *args], check=True)
         with socket.socket() as probe:
