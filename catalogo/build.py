@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,15 +30,15 @@ from .output import Output
 from .pdf import PdfMissing, make_pdfs
 from .pdf import links as pdf_links
 from .pipeline import load_site
-from .related import Chosen, Related, related_slugs
-from .render import PUBLICATION, Renderer
+from .related import Chosen, Related, related_slugs, resolve
+from .render import PUBLICATION, SITEMAP, Related_, Renderer
 from .search import StopWordsMissing, load_stop_words
 from .sources import display_path
 from .stopwatch import Stopwatch
 from .styles import StylesMissing, start_styles
 from .urls import Urls
 from .volumes import plan_volumes
-from .write import Staging, WriteError, WriteFile, write_file
+from .write import Staging, WriteError, WriteFile, check_paths, write_file
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 T = TypeVar("T")
@@ -118,10 +118,13 @@ def build(
                 )
         with stopwatch.lap("tema"):
             renderer = Renderer(site, theme, base_url, map_data=map_data, volumes=pdf_links(pdfs))
+        stop_words = load_stop_words(NODE_MODULES)
         with Staging(out, write) as staging:
+            (staging.path / FRAGMENTS).mkdir()
             links = LinkIndex(renderer.urls, out.as_posix())
-            with Workers(renderer, load_stop_words(NODE_MODULES), staging.path, write, options.workers) as workers:
-                jobs = renderer.plan_without_search({})  # the paths ('Pratiche simili' come with the tasks)
+            related: dict[str, tuple[Related, ...]] = {}  # filled by the tasks that make practice pages
+            jobs = renderer.plan_without_search(related)  # planned once, inherited by the workers
+            with Workers(renderer, jobs, related, stop_words, staging, options.workers) as workers:
                 with stopwatch.lap("pratiche simili e avvio delle pagine"):
                     pending = workers.start(list(jobs))  # pages, data and publication sections
                 with stopwatch.lap("indice di ricerca"):
@@ -134,6 +137,8 @@ def build(
                     for state in workers.finish(pending):
                         links.merge(state)
             with stopwatch.lap("pubblicazione e mappa del sito"):
+                sitemap = [SITEMAP] if renderer.urls.origin else []
+                check_paths([*jobs, *search_jobs, PUBLICATION, *(pdf.path for pdf in pdfs), *sitemap])
                 _write(staging, links, renderer.publication(lambda: workers.sections(staging.path)))
                 for pdf in pdfs:
                     _write(staging, links, Output(pdf.path, pdf.data))
@@ -204,14 +209,14 @@ def render_problem(exc: BaseException, path: str, site: Site) -> Diagnostic:
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(renderer: Renderer, staging: Path, write: WriteFile) -> None:
-    related: dict[str, tuple[Related, ...]] = {}  # filled by the tasks that need them
+def _start_worker(
+    renderer: Renderer, jobs: Mapping[str, Callable[[], Output]], related: Related_, staging: Staging
+) -> None:
     _worker.update(
         renderer=renderer,
-        related=related,
-        jobs=renderer.plan_without_search(related),
+        jobs=jobs,
+        related=related,  # the jobs look it up: _make fills it
         staging=staging,
-        write=write,
         by_slug={p.slug: p for p in renderer.site.practices},
     )
 
@@ -227,29 +232,31 @@ def _make(number: int | None, paths: list[str], slugs: list[str], chosen: Chosen
     fragment ``number`` (joined in order by the main process). Returns the links the files hold.
     ``chosen``: 'Pratiche simili' of the practices whose pages are among ``paths``."""
     renderer: Renderer = _worker["renderer"]
-    staging: Path = _worker["staging"]
-    by_slug = _worker["by_slug"]
-    for slug, pairs in chosen.items():
-        _worker["related"][slug] = tuple(Related(by_slug[other], reason) for other, reason in pairs)
+    staging: Staging = _worker["staging"]
+    _worker["related"].update(resolve(_worker["by_slug"], chosen))
     links = LinkIndex(renderer.urls, "")
     for path in paths:
-        output = _attempt(_worker["jobs"][path], path, renderer.site)
-        try:
-            _worker["write"](os.path.join(staging, output.path), links.passing(output))
-        except OSError as exc:
-            raise WriteError(f"scrittura del sito non riuscita: {exc.strerror or exc}") from None
+        _write(staging, links, _attempt(_worker["jobs"][path], path, renderer.site))
     sections = []
     for slug in slugs:
         p = _worker["by_slug"][slug]
         sections.append(_attempt(functools.partial(renderer.publication_section, p), PUBLICATION, renderer.site))
     if number is not None:
-        fragment = staging / FRAGMENTS / f"{number:06d}.html"
-        fragment.parent.mkdir(exist_ok=True)
-        fragment.write_text("".join(sections), encoding="utf-8")
+        (staging.path / FRAGMENTS / f"{number:06d}.html").write_text("".join(sections), encoding="utf-8")
     return links.state()
 
 
 FRAGMENTS = ".sezioni"  # inside the staging folder; removed before the swap
+
+
+def worker_count(requested: int) -> int:
+    """Worker processes for a build: ``requested``, or one per core but this one's (0), or none
+    (-1, or while this process runs other threads: a lock another thread holds would stay held in a
+    forked child)."""
+    if requested < 0 or threading.active_count() > 1:
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return requested or max(1, cores - 1)
 
 
 class Workers:
@@ -263,17 +270,16 @@ class Workers:
     def __init__(
         self,
         renderer: Renderer,
+        jobs: Mapping[str, Callable[[], Output]],
+        related: Related_,
         stop_words: frozenset[str],
-        staging: Path,
-        write: WriteFile,
+        staging: Staging,
         workers: int,
     ) -> None:
         self.renderer = renderer
         self.stop_words = stop_words
-        self.args = (renderer, staging, write)
-        # One process per core: this one (the search index) and cores - 1 workers.
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        self.count = (workers or max(1, cores - 1)) if threading.active_count() == 1 else 0
+        self.args = (renderer, jobs, related, staging)
+        self.count = worker_count(workers)
         self.pool: ProcessPoolExecutor | None = None
         self.sections_made = 0
 

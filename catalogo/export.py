@@ -21,7 +21,8 @@ CONTACT_KEYS = ("referente", "ruolo", "email", "telefono", "sito")
 EPOCH = dt.date(1970, 1, 1)
 
 
-def _site_date(site: Site) -> dt.date:
+def site_date(site: Site) -> dt.date:
+    """The catalogue's date: its newest content change, or a fixed epoch (never the clock)."""
     return site.aggiornato or EPOCH
 
 
@@ -258,7 +259,7 @@ def dcat_catalogue(site: Site, urls: Urls) -> bytes:
     if known:  # the EU authority's IRI and ADMS licence type, as both profiles ask
         licence["@id"] = f"{EU}licence/{known[0]}"
         licence["dct:type"] = {"@id": f"http://purl.org/adms/licencetype/{known[1]}"}
-    modified = _site_date(site)
+    modified = site_date(site)
     issued = min((p.data.pubblicata for p in site.practices), default=modified)
     distributions = [
         (
@@ -381,7 +382,7 @@ def atom_feed(site: Site, urls: Urls) -> bytes:
             "  </entry>\n"
         )
     newest = [p.updated_at for p in site.practices]
-    updated = max(newest) if newest else dt.datetime.combine(_site_date(site), dt.time(), dt.UTC)
+    updated = max(newest) if newest else dt.datetime.combine(site_date(site), dt.time(), dt.UTC)
     self_link = urls.absolute("feed.xml") or ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'

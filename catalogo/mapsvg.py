@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,10 @@ class MapData:
     height: int
     ambiti: tuple[Shape, ...]
     province: tuple[Shape, ...]
+
+    def of_ambiti(self, keys: Collection[str]) -> MapData:
+        """Only the shapes of these Ambiti (a test catalogue may have fewer than 45)."""
+        return MapData(self.width, self.height, tuple(s for s in self.ambiti if s.key in keys), self.province)
 
 
 def _rings(geometry: dict[str, Any]) -> Iterable[list[list[float]]]:

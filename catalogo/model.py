@@ -168,10 +168,6 @@ class Site:
         return len({p.ambito.nome for p in self.practices})
 
     @cached_property
-    def replications_count(self) -> int:
-        return sum(len(p.repliche) for p in self.practices)
-
-    @cached_property
     def replications_by_state(self) -> dict[str, int]:
         """How many interests, replications in progress and replications done, in vocabulary order."""
         counts = dict.fromkeys(self.vocabularies["stato_replica"], 0)

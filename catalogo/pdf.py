@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .export import site_date
 from .mapsvg import MapData
 from .model import Site
 from .render import environment
@@ -72,7 +73,7 @@ def _content_date(volume: Volume, site: Site) -> dt.date:
     dates = [p.aggiornata for p in volume.practices]
     if volume.edition is not None:
         dates.append(volume.edition.aggiornata)
-    return max(dates, default=site.aggiornato or dt.date(1970, 1, 1))
+    return max(dates, default=site_date(site))
 
 
 def _territory_index(volume: Volume) -> list[tuple[str, list[Any]]]:
@@ -87,7 +88,6 @@ def _territory_index(volume: Volume) -> list[tuple[str, list[Any]]]:
 def volume_html(volume: Volume, site: Site, theme: Path, urls: Urls, map_data: MapData | None) -> str:
     """The volume as one HTML document (the same practice template as the site's pages)."""
     env = environment(site, theme, urls)
-    known = tuple(s for s in map_data.ambiti if s.key in site.territories.ambiti) if map_data else ()
     date = _content_date(volume, site)
     html = env.get_template("volume.html").render(
         volume=volume,
@@ -96,7 +96,7 @@ def volume_html(volume: Volume, site: Site, theme: Path, urls: Urls, map_data: M
         updated=date,
         index=_territory_index(volume),
         site_url=urls.absolute(),
-        map=MapData(map_data.width, map_data.height, known, map_data.province) if map_data else None,
+        map=map_data.of_ambiti(site.territories.ambiti) if map_data else None,
     )
     if not urls.origin:
         # Without the site's address a link to one of its pages leads nowhere from a PDF: text only.

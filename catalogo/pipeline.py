@@ -148,7 +148,7 @@ def load_site(
                 edition,
                 render_markdown(doc.body),
                 enti,
-                _updated(doc, dates, edition.data),
+                _updated(dates.get(Path(doc.path).resolve()), edition.data),
             )
         )
     years = {e.anno for e in editions} | {int(d.stem) for d in festival.docs if d.stem.isdigit()}
@@ -175,6 +175,7 @@ def load_site(
         if fm is None or placement is None or replica_problems:
             continue
         repliche = resolve_replicas(fm, territories)
+        changed = dates.get(Path(doc.path).resolve())
         presenter = (placement.comune or placement.ambito).denominazione
         for i, year in enumerate(fm.festival):
             line, col = doc.pos(("festival", i))
@@ -189,9 +190,9 @@ def load_site(
                 ambito_verificato=placement.ambito_verificato,
                 provincia=placement.provincia,
                 repliche=repliche,
-                aggiornata=_updated(doc, dates, fm.pubblicata),
+                aggiornata=_updated(changed, fm.pubblicata),
                 body=doc.body,
-                changed=dates.get(Path(doc.path).resolve()),
+                changed=changed,
             )
         )
 
@@ -212,7 +213,6 @@ def load_site(
     return Loaded(site, diags, files)
 
 
-def _updated(doc: RawDoc, dates: dict[Path, dt.datetime], floor: dt.date) -> dt.date:
+def _updated(changed: dt.datetime | None, floor: dt.date) -> dt.date:
     """The file's last commit date, never earlier than the date the content itself states."""
-    changed = dates.get(Path(doc.path).resolve())
     return max(changed.date(), floor) if changed else floor

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .model import PracticeRecord, Site
@@ -42,7 +42,7 @@ def related_practices(
 ) -> dict[str, tuple[Related, ...]]:
     """Memoized on what the choice depends on, so the dev server does not redo it after a body edit.
     ``pairs`` receives how many pairs were scored one by one (near-linear, tests/test_related.py)."""
-    return resolve(site, related_slugs(site, stop_words, pairs))
+    return resolve({p.slug: p for p in site.practices}, related_slugs(site, stop_words, pairs))
 
 
 Chosen = dict[str, tuple[tuple[str, str], ...]]  # slug -> (related slug, reason), in order
@@ -60,8 +60,8 @@ def related_slugs(site: Site, stop_words: frozenset[str], pairs: list[int] | Non
     return _related_slugs(key, site, pairs)
 
 
-def resolve(site: Site, chosen: Chosen) -> dict[str, tuple[Related, ...]]:
-    by_slug = {p.slug: p for p in site.practices}
+def resolve(by_slug: Mapping[str, PracticeRecord], chosen: Chosen) -> dict[str, tuple[Related, ...]]:
+    """The chosen slugs as the practices themselves."""
     return {slug: tuple(Related(by_slug[other], reason) for other, reason in pairs) for slug, pairs in chosen.items()}
 
 

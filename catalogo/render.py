@@ -188,10 +188,7 @@ class Renderer:
 
     def _map_of_known_ambiti(self) -> MapData | None:
         """Only the shapes of Ambiti in the tables (a test catalogue may have fewer than 45)."""
-        if self.map_data is None:
-            return None
-        known = tuple(s for s in self.map_data.ambiti if s.key in self.site.territories.ambiti)
-        return MapData(self.map_data.width, self.map_data.height, known, self.map_data.province)
+        return self.map_data.of_ambiti(self.site.territories.ambiti) if self.map_data else None
 
     def asset(self, name: str) -> str:
         return self.urls.url(self.assets[name].path)

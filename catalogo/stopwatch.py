@@ -22,6 +22,3 @@ class Stopwatch:
     def report(self) -> str:
         width = max((len(name) for name, _ in self.laps), default=0)
         return "".join(f"  {name:<{width}}  {seconds:6.2f} s\n" for name, seconds in self.laps)
-
-
-NO_STOPWATCH = Stopwatch()  # laps recorded and ignored

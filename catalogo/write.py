@@ -10,7 +10,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from .output import Output
@@ -23,21 +23,22 @@ class WriteError(Exception):
     """A problem with the output folder, explained in Italian for the person running the build."""
 
 
+def check_path(path: str) -> None:
+    """A file stays inside the output folder (checked before each write)."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not path or path == MARKER:
+        raise WriteError(f"percorso di uscita non ammesso: {path!r}")
+
+
 def check_paths(paths: Iterable[str]) -> None:
-    """Every file stays inside the output folder, one file per path (the build checks its whole plan
-    before writing)."""
+    """Every file inside the output folder, one file per path: the build checks its whole plan
+    before the swap."""
     seen: set[str] = set()
     for path in paths:
-        pure = PurePosixPath(path)
-        if pure.is_absolute() or ".." in pure.parts or not path or path == MARKER:
-            raise WriteError(f"percorso di uscita non ammesso: {path!r}")
+        check_path(path)
         if path in seen:
             raise WriteError(f"due file diversi vogliono lo stesso percorso: {path}")
         seen.add(path)
-
-
-def check_outputs(outputs: Sequence[Output]) -> None:
-    check_paths(o.path for o in outputs)
 
 
 # Stores one file: its path in the staging folder and its content in pieces. A parameter of
@@ -100,7 +101,7 @@ class Staging:
         return self
 
     def write(self, output: Output) -> None:
-        check_paths([output.path])
+        check_path(output.path)
         try:
             self.write_file(os.path.join(self.path, output.path), output.pieces())
         except OSError as exc:

@@ -10,17 +10,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ITALIAN_WORDS, require, tree
+from conftest import FIXTURE_SITE, ITALIAN_WORDS, require, tree
 from corpus import write_corpus
 
 from catalogo import cli
 from catalogo import write as write_module
-from catalogo.build import THEME, BuildOptions, Workers
+from catalogo.build import THEME, BuildOptions, worker_count
 from catalogo.build import build as build_site
 from catalogo.linkcheck import check_links
 from catalogo.output import Output
-from catalogo.pipeline import load_site
-from catalogo.render import Renderer
 from catalogo.urls import Urls
 from catalogo.write import write_file
 
@@ -86,22 +84,30 @@ def test_workers_build_exactly_what_one_process_builds(make_content, tmp_path, c
         folder = write_corpus(tmp_path / "corpus", 150, body_words=(100, 300))
     else:
         folder = make_content()
+    assert worker_count(3) == 3  # the build below really forks
     alone = build_site(folder, tmp_path / "uno", BuildOptions(workers=-1))
     shared = build_site(folder, tmp_path / "tre", BuildOptions(workers=3))
     assert alone.built and shared.built
     assert tree(tmp_path / "uno") == tree(tmp_path / "tre") and len(tree(tmp_path / "uno")) > 20
 
 
-def test_no_worker_is_forked_while_other_threads_run(make_content, tmp_path) -> None:
-    site = load_site(make_content()).site
-    renderer = Renderer(site, THEME, "/")
-    assert Workers(renderer, frozenset(), tmp_path, write_file, 2).count == 2
+def test_a_catalogue_without_practices_builds(make_content, tmp_path) -> None:
+    names = [f.name for f in (FIXTURE_SITE / "practices").glob("*.md")]
+    content = make_content({f"practices/{name}": None for name in names})
+    for workers in (-1, 2):
+        result = build_site(content, tmp_path / f"sito{workers}", BuildOptions(workers=workers))
+        assert result.built and result.practices == 0, result.diagnostics
+        assert (tmp_path / f"sito{workers}" / "pubblicazione/index.html").is_file()
+
+
+def test_no_worker_is_forked_while_other_threads_run() -> None:
+    assert worker_count(2) == 2 and worker_count(-1) == 0 and worker_count(0) >= 1
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
         # forking a threaded process can deadlock
-        assert Workers(renderer, frozenset(), tmp_path, write_file, 2).count == 0
+        assert worker_count(2) == 0
     finally:
         stop.set()
         thread.join()
@@ -122,6 +128,7 @@ def test_a_template_error_points_at_the_template_line_from_a_worker_as_from_one_
     content = make_content()
     theme, line = _broken_theme(tmp_path)
     found = []
+    assert worker_count(2) == 2  # the second build really forks
     for workers in (-1, 2):
         result = build_site(content, tmp_path / f"sito{workers}", BuildOptions(workers=workers), theme)
         assert not result.built and result.failed == "modelli"
@@ -154,6 +161,7 @@ def test_a_failure_in_a_worker_fails_the_build_and_touches_nothing(make_content,
             raise OSError(28, "No space left on device")
         write_file(path, pieces)
 
+    assert worker_count(2) == 2  # the failing write happens in a forked worker
     result = build_site(content, out, BuildOptions(workers=2), write=full_disk)
     assert not result.built and "scrittura del sito non riuscita: No space left on device" in result.problem
     assert tree(out) == before
@@ -192,9 +200,9 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(run_cli, make_content, 
 def test_outputs_never_leave_the_output_folder() -> None:
     for bad in ("../fuori.html", "/etc/passwd", "a/../../b", write_module.MARKER):
         with pytest.raises(write_module.WriteError):
-            write_module.check_outputs([Output(bad, b"x")])
+            write_module.check_paths([bad])
     with pytest.raises(write_module.WriteError):
-        write_module.check_outputs([Output("a.html", b"1"), Output("a.html", b"2")])
+        write_module.check_paths(["a.html", "b.html", "a.html"])
 
 
 class _Links(HTMLParser):

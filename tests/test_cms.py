@@ -508,7 +508,7 @@ def test_the_preview_is_the_practice_page(editor, chromium_browser, run_cli, tmp
     frame = page.frame_locator("#preview-pane")
     frame.locator("article.practice h1").wait_for()
     preview_frame = next(
-        f for f in page.frames if f != page.main_frame and f.name == "preview-pane" or f.url == "about:srcdoc"
+        f for f in page.frames if f != page.main_frame and (f.name == "preview-pane" or f.url == "about:srcdoc")
     )
     preview_frame.add_script_tag(path=str(AXE))
     result = preview_frame.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',

@@ -169,7 +169,7 @@ def test_hostile_content_is_printed_as_text(volumes) -> None:
     _, _, files, _ = volumes
     _, path = files["festival-2024"]
     text = " ".join(_pages_text(path))
-    assert "</script><script>window.__pwned=1</script>" in text.replace(" ", "") or "window.__pwned=1" in text
+    assert "</script><script>window.__pwned=1</script>" in text.replace(" ", "")
     assert "<style>body{display:none}</style>" in text.replace(" ", "")
 
 

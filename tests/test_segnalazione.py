@@ -5,8 +5,8 @@ Bodies are made from the generated forms exactly as GitHub renders a submitted f
 
 from __future__ import annotations
 
+import html
 import json
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, tree
@@ -213,14 +213,14 @@ WRONG = [  # (field id, wrong answer, the field's label and the start of the mes
 
 
 @pytest.mark.parametrize(("field_id", "value", "message"), WRONG, ids=[w[0] for w in WRONG])
-def test_each_wrong_field_is_named_and_nothing_changes(submit, field_id: str, value, message: str) -> None:
+def test_each_wrong_field_is_named_and_nothing_changes(submit, tmp_path, field_id: str, value, message: str) -> None:
     result, content, before = submit(body(PROPOSAL, {**GOOD_PROPOSAL, field_id: value}))
     assert result.code == 1
     lines = [line for line in result.err.splitlines() if ": errore: " in line]
     assert len(lines) == 1 and lines[0].split(": errore: ", 1)[1].startswith(message), result.err
     label = message.split(":")[0]
     heading = body(PROPOSAL, {**GOOD_PROPOSAL, field_id: value}).split("\n").index(f"### {label}") + 1
-    assert lines[0].startswith(f"{Path(result.err.split(':')[0])}:{heading}:1:")  # the field's line in the body
+    assert lines[0].startswith(f"{tmp_path / 'segnalazione.md'}:{heading}:1:")  # the field's line in the body
     assert result.err.rstrip().endswith("Nessun file modificato: correggi la segnalazione.")
     assert tree(content) == before
 
@@ -285,15 +285,16 @@ def test_bodies_that_are_not_the_form(submit) -> None:
     assert len(list((content / "practices").glob("*.md"))) == 1 + sum(p.startswith("practices/") for p in before)
 
 
-def test_the_practice_page_link_fills_in_the_interest_form() -> None:
-    url = form_url(
-        "https://github.com/esempio/catalogo",
-        INTEREST.file,
-        pratica="sportello-prova",
-        title="Interesse a replicare: Sportello unico di prova",
-    )
-    assert url == (
+def test_the_practice_page_link_fills_in_the_interest_form(run_cli, make_content, tmp_path) -> None:
+    out = tmp_path / "sito"
+    repository = "https://github.com/esempio/catalogo"
+    assert run_cli("build", "--content", make_content(), "--out", out, "--repository", repository).code == 0
+    url = (
         "https://github.com/esempio/catalogo/issues/new?template=interesse-replica.yml&"
         "pratica=sportello-prova&title=Interesse+a+replicare%3A+Sportello+unico+di+prova"
     )
+    page = (out / "pratiche/sportello-prova/index.html").read_text(encoding="utf-8")
+    assert f'href="{html.escape(url)}"' in page  # the page's own link, pre-filled
+    title = "Interesse a replicare: Sportello unico di prova"
+    assert form_url(repository, INTEREST.file, pratica="sportello-prova", title=title) == url
     assert INTEREST.fields[0].id == "pratica"  # the field the link fills in
