@@ -6,7 +6,7 @@ reference tables as searchable selects, and the client-side rules Decap can expr
 lengths, web addresses, years). What Decap cannot express (a Comune *or* an Ambito, the future
 year, cross-file checks) is caught by ``check`` in CI on the pull request the editor opens.
 
-The files Decap writes go through the ``catalogo-frontmatter`` format registered by
+The files Decap writes go through the ``catalogo-frontmatter-<collection>`` formats registered by
 ``theme/admin/catalogo-cms.js``: keys in the contract's order, empty optional keys left out.
 """
 
@@ -277,7 +277,7 @@ def collections(site: Site, content_dir: str = "content") -> list[dict[str, Any]
             "(pull request) che la redazione controlla prima della pubblicazione.",
             "folder": f"{content_dir}/{PRACTICES_DIR}",
             "extension": "md",
-            "format": FORMAT,
+            "format": f"{FORMAT}-pratiche",
             "create": True,
             "delete": False,
             "slug": "{{titolo}}",
@@ -297,7 +297,7 @@ def collections(site: Site, content_dir: str = "content") -> list[dict[str, Any]
             "description": "Le edizioni del Festival delle buone pratiche: il nome del file è l'anno.",
             "folder": f"{content_dir}/{FESTIVAL_DIR}",
             "extension": "md",
-            "format": FORMAT,
+            "format": f"{FORMAT}-festival",
             "create": True,
             "delete": False,
             "slug": "{{year}}",

@@ -198,7 +198,11 @@ def test_format_round_trips_every_content_file(tmp_path, real_site) -> None:
         for folder in (ROOT / "content", ROOT / "tests/fixtures/site")
         for f in [*folder.glob("practices/*.md"), *folder.glob("festival/*.md")]
     )
-    results = _run_format(tmp_path, real_site, [{"file": f.read_text(encoding="utf-8")} for f in files])
+    cases = [
+        {"collection": "festival" if f.parent.name == "festival" else "pratiche", "file": f.read_text(encoding="utf-8")}
+        for f in files
+    ]
+    results = _run_format(tmp_path, real_site, cases)
     for file, result in zip(files, results, strict=True):
         original = file.read_text(encoding="utf-8")
         assert _front(result["text"]) == _front(original), file  # the same values, typed as PyYAML reads them
@@ -206,6 +210,15 @@ def test_format_round_trips_every_content_file(tmp_path, real_site) -> None:
         keys = list(_front(result["text"]))
         model = FestivalEdition if file.parent.name == "festival" else Practice
         assert keys == [k for k in model.model_fields if k in keys], file
+    # An edition is written as an edition even before its 'edizione' is filled in (the collection
+    # says the shape, not the keys).
+    editions = [(f, r) for f, r in zip(files, results, strict=True) if f.parent.name == "festival"]
+    values = [{k: v for k, v in r["value"].items() if k != "edizione"} for _, r in editions]
+    (tmp_path / "senza").mkdir()
+    rewritten = _run_format(tmp_path / "senza", real_site, [{"collection": "festival", "value": v} for v in values])
+    for (file, _), again in zip(editions, rewritten, strict=True):
+        keys = list(_front(again["text"]))
+        assert "edizione" not in keys and keys == [k for k in FestivalEdition.model_fields if k in keys], file
     # What the editor reads, it shows as the form does: sentences and measures as two kinds of result.
     incontra = results[[f.name for f in files].index("in-con-tra-bitonto.md")]["value"]
     assert incontra["risultati"][0] == {
@@ -243,7 +256,7 @@ def test_format_writes_what_check_accepts_without_empty_keys(tmp_path, make_cont
         "pubblicata": "2026-05-10",
         "body": "## Contesto\n\nUna prova: *città*, perché.",
     }
-    (result,) = _run_format(tmp_path, real_site, [{"value": form}])
+    (result,) = _run_format(tmp_path, real_site, [{"collection": "pratiche", "value": form}])
     text = result["text"]
     assert text == (
         "---\ntitolo: Sportello di prova per l'editor web\n"

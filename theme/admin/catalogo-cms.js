@@ -6,12 +6,12 @@
  * sections in the page's order. The body's Markdown goes through marked and DOMPurify with the
  * site's allow-list.
  */
-import { asDate, catalogueFormat, toFile } from "./formato.js";
+import { asDate, registerFormats, toFile } from "./formato.js";
 
 const data = JSON.parse(document.getElementById("catalogo-dati").textContent);
 const CMS = window.CMS;
 
-CMS.registerCustomFormat(data.formato, "md", catalogueFormat(data.forme));
+registerFormats(CMS, data.formato, data.forme);
 
 // ---- preview ----
 

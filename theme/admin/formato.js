@@ -87,17 +87,9 @@ export function formatFor(shape) {
   };
 }
 
-/* One formatter for both collections: a file's shape is told by its keys (only an edition has 'edizione'). */
-export function catalogueFormat(shapes) {
-  const pick = (front) => formatFor(front && "edizione" in front ? shapes.festival : shapes.pratiche);
-  return {
-    fromFile(text) {
-      const match = FRONT_MATTER.exec(text);
-      return pick(match ? parse(match[1]) || {} : {}).fromFile(text);
-    },
-    toFile(value) {
-      const plain = value && typeof value.toJS === "function" ? value.toJS() : value;
-      return pick(plain).toFile(plain);
-    },
-  };
+/* One format per collection ('<name>-pratiche', '<name>-festival'): the collection says the shape. */
+export function registerFormats(CMS, name, shapes) {
+  for (const [collection, shape] of Object.entries(shapes)) {
+    CMS.registerCustomFormat(`${name}-${collection}`, "md", formatFor(shape));
+  }
 }
