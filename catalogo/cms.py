@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .issueforms import INTEREST_FILE, form_url
 from .jsonschema import festival_schema, practice_schema, resolve_ref
 from .markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from .model import Site
@@ -134,14 +135,10 @@ class _Fields:
         self.defs = defs
         t = site.territories
         self.comuni: list[Any] = [c.nome for c in sorted(t.comuni.values(), key=lambda c: fold(c.nome))]
-        self.ambiti = [
-            {"label": a.denominazione, "value": a.nome} for a in sorted(t.ambiti.values(), key=lambda a: fold(a.nome))
-        ]
+        ambiti = sorted(t.ambiti.values(), key=lambda a: fold(a.nome))
+        self.ambiti = [{"label": a.denominazione, "value": a.nome} for a in ambiti]
         # Replications and presenters name a Comune, or an Ambito as 'Ambito di X' (territory.find).
-        self.territori = self.comuni + [
-            {"label": a.denominazione, "value": f"Ambito di {a.nome}"}
-            for a in sorted(t.ambiti.values(), key=lambda a: fold(a.nome))
-        ]
+        self.territori = self.comuni + [{"label": a.denominazione, "value": a.riferimento} for a in ambiti]
         self.years = [{"label": str(e.anno), "value": e.anno} for e in site.editions]
 
     def field(self, name: str, raw: dict[str, Any], required: bool) -> dict[str, Any]:
@@ -450,7 +447,8 @@ def _territory_data(site: Site) -> dict[str, Any]:
 def editor_data(site: Site, base_path: str, stylesheets: list[str], templates: dict[str, str]) -> dict[str, Any]:
     """What catalogo-cms.js needs: the file shapes, and what the preview renders with."""
     return {
-        "repository": site.settings.repository,  # the interest form's link, as on the page
+        # The interest form's address; the preview adds the practice as the page does (interest_url).
+        "modulo_interesse": form_url(site.settings.repository, INTEREST_FILE) if site.settings.repository else None,
         "formato": FORMAT,
         "forme": shapes(site),
         "base": base_path,

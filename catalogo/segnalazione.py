@@ -26,7 +26,7 @@ from .scaffold import Answers as Draft
 from .scaffold import practice_path, practice_text, slug_for, write_new_file
 from .schema import Vocabularies
 from .sources import FM_BOUNDARY, display_path
-from .territory import Territories, Territorio
+from .territory import Territories
 from .text import did_you_mean, fold
 
 # Which form field a problem of the written file belongs to, by its key (or key prefix).
@@ -83,11 +83,6 @@ def _number(text: str) -> int | float | str:
     return text.strip()
 
 
-def _territory_name(found: Territorio) -> str:
-    """How a territory is written in the content: a Comune by its name, an Ambito as 'Ambito di X'."""
-    return found.nome if found.kind == "comune" else f"Ambito di {found.nome}"
-
-
 def _proposal(answers: Answers, territories: Territories, today: dt.date) -> tuple[dict[str, Any], str]:
     v = answers.values
     values: dict[str, Any] = {"titolo": v["titolo"], "sintesi": " ".join(v["sintesi"].split())}
@@ -129,7 +124,7 @@ def _proposal(answers: Answers, territories: Territories, today: dt.date) -> tup
         entry: dict[str, Any] = {"territorio": parts[0]}
         found = territories.find(parts[0])
         if found is not None:
-            entry["territorio"] = _territory_name(found)
+            entry["territorio"] = found.riferimento
         entry["stato"] = REPLICA_STATES.get(
             fold(parts[1]) if len(parts) > 1 else "", parts[1] if len(parts) > 1 else "interesse"
         )
@@ -253,7 +248,8 @@ def _interest(answers: Answers, form: IssueForm, content: Path, source: str, ter
         )
     found = territories.find(v["territorio"])
     if found is None:
-        names = list(territories.comuni) + [f"Ambito di {a.nome}" for a in territories.ambiti.values()]
+        names = [c.riferimento for c in territories.comuni.values()]
+        names += [a.riferimento for a in territories.ambiti.values()]
         return problem(
             "territorio",
             f"territorio sconosciuto «{v['territorio'][:120]}»"
@@ -269,7 +265,7 @@ def _interest(answers: Answers, form: IssueForm, content: Path, source: str, ter
                 f"{found.denominazione} è già tra le repliche di questa pratica "
                 f"(stato: {existing.get('stato')}): per aggiornarla lo fa la redazione nella scheda",
             )
-    entry: dict[str, Any] = {"territorio": _territory_name(found), "stato": v["stato"]}
+    entry: dict[str, Any] = {"territorio": found.riferimento, "stato": v["stato"]}
     if v["anno"]:
         entry["anno"] = _number(v["anno"])
     if v["fonte"]:

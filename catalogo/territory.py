@@ -41,6 +41,11 @@ class Comune:
     kind = "comune"
 
     @property
+    def riferimento(self) -> str:
+        """How content names it where a Comune or an Ambito may stand (repliche, enti presentatori)."""
+        return self.nome
+
+    @property
     def slug(self) -> str:
         return slugify(self.nome)
 
@@ -65,6 +70,11 @@ class Ambito:
     comuni: tuple[str, ...] = ()
 
     kind = "ambito"
+
+    @property
+    def riferimento(self) -> str:
+        """How content names it where a Comune or an Ambito may stand: 'Ambito di X' (find() reads it)."""
+        return f"Ambito di {self.nome}"
 
     @property
     def slug(self) -> str:

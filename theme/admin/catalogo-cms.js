@@ -55,12 +55,11 @@ env.addGlobal("label", (vocabulary, slug) => {
   return term ? term.etichetta : slug;
 });
 env.addGlobal("site", { vocabularies: data.vocabolari });
-// The interest form, filled in with the practice (render.Renderer.interest_url builds the same address).
+// The interest form, filled in with the practice (render.interest_url builds the same address).
 env.addGlobal("interest_url", (p) => {
-  if (!data.repository) return null;
-  const query = new URLSearchParams({ template: "interesse-replica.yml", pratica: p.slug,
-    title: `Interesse a replicare: ${p.titolo}` });
-  return `${data.repository.replace(/\/+$/, "")}/issues/new?${query}`;
+  if (!data.modulo_interesse) return null;
+  const query = new URLSearchParams({ pratica: p.slug, title: `Interesse a replicare: ${p.titolo}` });
+  return `${data.modulo_interesse}&${query}`;
 });
 
 function territory(name) {
@@ -91,7 +90,7 @@ function bodyHtml(markdown) {
 export function practiceRecord(entry, slug) {
   const d = jinjaValues(toFile(entry, data.forme.pratiche));
   const comune = d.comune ? data.territori.comuni[d.comune] || null : null;
-  const ambito = d.ambito ? territory(`Ambito di ${d.ambito}`) : comune ? data.territori.ambiti[comune.ambito] : null;
+  const ambito = data.territori.ambiti[d.ambito || (comune && comune.ambito)] || null;
   const place = comune || ambito;
   const today = new Date().toISOString().slice(0, 10);
   return {
