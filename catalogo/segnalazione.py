@@ -38,15 +38,6 @@ PROPOSAL_FIELDS = {
     "risorse.finanziamento": "finanziamento",
     **{f"contatti.{k}": k for k in ("referente", "ruolo", "email", "telefono", "sito")},
 }
-REPLICA_STATES = {
-    "interesse": "interesse",
-    "interesse espresso": "interesse",
-    "in corso": "in_corso",
-    "in_corso": "in_corso",
-    "replica in corso": "in_corso",
-    "realizzata": "realizzata",
-    "replica realizzata": "realizzata",
-}
 
 
 @dataclass
@@ -83,7 +74,19 @@ def _number(text: str) -> int | float | str:
     return text.strip()
 
 
-def _proposal(answers: Answers, territories: Territories, today: dt.date) -> tuple[dict[str, Any], str]:
+def replica_states(vocabularies: Vocabularies) -> dict[str, str]:
+    """How a person may write a replication's state (folded): its identifier, with a space for the
+    underscore, or its label; from the vocabulary, so a new state is understood at once."""
+    return {
+        fold(name): slug
+        for slug, term in vocabularies["stato_replica"].items()
+        for name in (slug, slug.replace("_", " "), term.etichetta)
+    }
+
+
+def _proposal(
+    answers: Answers, vocabularies: Vocabularies, territories: Territories, today: dt.date
+) -> tuple[dict[str, Any], str]:
     v = answers.values
     values: dict[str, Any] = {"titolo": v["titolo"], "sintesi": " ".join(v["sintesi"].split())}
     for key, find in (("comune", territories.find_comune), ("ambito", territories.find_ambito)):
@@ -119,13 +122,14 @@ def _proposal(answers: Answers, territories: Territories, today: dt.date) -> tup
     if v["festival"].strip():
         values["festival"] = [_number(y) for y in re.split(r"[,;\s]+", v["festival"].strip()) if y]
     repliche = []
+    states = replica_states(vocabularies)
     for line in _lines(v["repliche"]):
         parts = [p.strip() for p in line.split(";")]
         entry: dict[str, Any] = {"territorio": parts[0]}
         found = territories.find(parts[0])
         if found is not None:
             entry["territorio"] = found.riferimento
-        entry["stato"] = REPLICA_STATES.get(
+        entry["stato"] = states.get(
             fold(parts[1]) if len(parts) > 1 else "", parts[1] if len(parts) > 1 else "interesse"
         )
         if len(parts) > 2 and parts[2]:
@@ -179,7 +183,7 @@ def process(
     if form.file == INTEREST_FILE:
         outcome = _interest(answers, form, content, source, territories)
     else:
-        outcome = _propose(answers, form, content, source, territories, today)
+        outcome = _propose(answers, form, content, source, vocabularies, territories, today)
     outcome.problems = problems + outcome.problems
     return outcome
 
@@ -193,9 +197,15 @@ def _check(content: Path, target: Path, text: str) -> list[Diagnostic]:
 
 
 def _propose(
-    answers: Answers, form: IssueForm, content: Path, source: str, territories: Territories, today: dt.date
+    answers: Answers,
+    form: IssueForm,
+    content: Path,
+    source: str,
+    vocabularies: Vocabularies,
+    territories: Territories,
+    today: dt.date,
 ) -> Outcome:
-    values, body = _proposal(answers, territories, today)
+    values, body = _proposal(answers, vocabularies, territories, today)
     comune, ambito = values.get("comune"), values.get("ambito")
     slug = slug_for(
         Draft(

@@ -9,6 +9,7 @@ import html
 import json
 
 import pytest
+import yaml
 from conftest import ROOT, tree
 
 from catalogo.issueforms import NO_RESPONSE, IssueForm, form_url, interest_form, proposal_form
@@ -140,6 +141,22 @@ def test_a_valid_proposal_becomes_a_practice_file_check_accepts(submit, run_cli)
     assert f"Modificato {target}" in result.out
     assert "Nuova pratica «Sportello di prossimità per le famiglie» (Palo del Colle)" in result.out
     assert run_cli("check", "--content", content).code == 0
+
+
+def test_replications_in_a_proposal_are_read_by_identifier_or_label(submit) -> None:
+    lines = "Ambito di Corato; Replica in corso; 2025\nAndria; realizzata\nAmbito di Andria; interesse espresso"
+    result, content, _ = submit(body(PROPOSAL, {**GOOD_PROPOSAL, "repliche": lines}))
+    assert result.code == 0, result.err
+    written = yaml.safe_load(
+        (content / "practices/sportello-di-prossimita-per-le-famiglie-palo-del-colle.md")
+        .read_text(encoding="utf-8")
+        .split("---\n")[1]
+    )
+    assert [(r["territorio"], r["stato"]) for r in written["repliche"]] == [
+        ("Ambito di Corato", "in_corso"),
+        ("Andria", "realizzata"),
+        ("Ambito di Andria", "interesse"),
+    ]
 
 
 def test_an_interest_adds_one_entry_and_touches_no_other_byte(submit) -> None:
