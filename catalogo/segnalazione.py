@@ -302,12 +302,16 @@ def _interest(answers: Answers, form: IssueForm, content: Path, source: str, ter
 # ---- one more entry in 'repliche', every other byte as the editor wrote it ----
 
 
+def _split(text: str) -> tuple[int, int, int] | None:
+    """Where the front matter starts and ends, and where the body starts (None: no front matter)."""
+    opening = FM_BOUNDARY.match(text)
+    closing = FM_BOUNDARY.search(text, opening.end()) if opening else None
+    return (opening.end(), closing.start(), closing.end()) if opening and closing else None
+
+
 def _front_matter(text: str) -> dict[str, Any]:
-    match = FM_BOUNDARY.match(text)
-    closing = FM_BOUNDARY.search(text, match.end()) if match else None
-    if not match or not closing:
-        return {}
-    data = yaml.safe_load(text[match.end() : closing.start()])
+    parts = _split(text)
+    data = yaml.safe_load(text[parts[0] : parts[1]]) if parts else None
     return data if isinstance(data, dict) else {}
 
 
@@ -333,17 +337,14 @@ def add_replica(text: str, entry: dict[str, Any]) -> str:
 
 
 def _body(text: str) -> str:
-    match = FM_BOUNDARY.match(text)
-    closing = FM_BOUNDARY.search(text, match.end()) if match else None
-    return text[closing.end() :] if closing else text
+    parts = _split(text)
+    return text[parts[2] :] if parts else text
 
 
 def _inserted(text: str, entry: dict[str, Any]) -> str:
-    opening = FM_BOUNDARY.match(text)
-    assert opening is not None
-    closing = FM_BOUNDARY.search(text, opening.end())
-    assert closing is not None
-    start, end = opening.end(), closing.start()
+    parts = _split(text)
+    assert parts is not None
+    start, end, _ = parts
     root = yaml.compose(text[start:end])
     assert isinstance(root, yaml.MappingNode)
     keys = [k.value for k, _ in root.value]
