@@ -33,7 +33,7 @@ from .pipeline import load_site
 from .related import Chosen, Related, related_slugs, resolve
 from .render import PUBLICATION, SITEMAP, Related_, Renderer
 from .search import StopWordsMissing, load_stop_words
-from .sources import display_path
+from .sources import display_path, parse_yaml_file
 from .stopwatch import Stopwatch
 from .styles import StylesMissing, start_styles
 from .urls import Urls
@@ -70,12 +70,12 @@ class BuildResult:
 def relative_base_note(content: Path) -> Diagnostic:
     """Said when the site has no absolute address: what the build then leaves out, and why."""
     settings = content / "sito.yml"
-    lines = settings.read_text(encoding="utf-8").splitlines() if settings.is_file() else []
-    line = next((n for n, text in enumerate(lines, 1) if text.startswith("base_url:")), 1)
+    doc, _ = parse_yaml_file(settings.read_bytes(), display_path(settings))
+    line, column = doc.pos(("base_url",), key=True) if doc else (1, 1)
     return Diagnostic(
         display_path(settings),
         line,
-        1,
+        column,
         "base_url",
         "indirizzo del sito relativo: sitemap.xml, feed.xml e dati/catalogo.jsonld non sono generati "
         "perché richiedono indirizzi completi; per la pubblicazione usa --base-url https://...",
