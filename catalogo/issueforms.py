@@ -77,12 +77,14 @@ class IssueForm:
         return next(f for f in self.fields if f.id == field_id)
 
 
-def _help(name: str) -> str:
-    return Practice.model_fields[name].description or ""
+def _help(name: str, model: Any = Practice) -> str:
+    """The contract's help of a key (of a practice, or of one of its groups)."""
+    return model.model_fields[name].description or ""
 
 
-def _label(name: str) -> str:
-    return Practice.model_fields[name].title or name
+def _label(name: str, model: Any = Practice) -> str:
+    """The contract's label of a key (of a practice, or of one of its groups)."""
+    return model.model_fields[name].title or name
 
 
 def _choice(
@@ -116,8 +118,7 @@ def proposal_form(vocabularies: Vocabularies) -> IssueForm:
 
     def nested(id_: str, model: Any, name: str, kind: Kind, required: bool = False, placeholder: str = "") -> FormField:
         """A field for a key inside a group (replicabilita, risorse, contatti), with its label and help."""
-        info = model.model_fields[name]
-        return FormField(id_, info.title or name, kind, info.description or "", required, placeholder=placeholder)
+        return FormField(id_, _label(name, model), kind, _help(name, model), required, placeholder=placeholder)
 
     text = [
         FormField("titolo", _label("titolo"), "input", _help("titolo"), True),
@@ -146,8 +147,8 @@ def proposal_form(vocabularies: Vocabularies) -> IssueForm:
         FormField("risultati", _label("risultati"), "textarea", "I risultati ottenuti, una frase per riga.", True),
         _choice(
             "livello",
-            Replicabilita.model_fields["livello"].title or "",
-            Replicabilita.model_fields["livello"].description or "",
+            _label("livello", Replicabilita),
+            _help("livello", Replicabilita),
             vocabularies,
             "livello_replicabilita",
         ),
@@ -208,7 +209,6 @@ def proposal_form(vocabularies: Vocabularies) -> IssueForm:
 
 def interest_form(vocabularies: Vocabularies) -> IssueForm:
     """A Comune or an Ambito that wants to replicate a practice: becomes an entry of its 'repliche'."""
-    replica = Replica.model_fields
     return IssueForm(
         INTEREST_FILE,
         "Il mio territorio vuole replicare una pratica",
@@ -231,23 +231,19 @@ def interest_form(vocabularies: Vocabularies) -> IssueForm:
             ),
             FormField(
                 "territorio",
-                replica["territorio"].title or "",
+                _label("territorio", Replica),
                 "input",
-                (replica["territorio"].description or "") + " Usa il nome ufficiale.",
+                _help("territorio", Replica) + " Usa il nome ufficiale.",
                 True,
                 placeholder="Ad esempio: Ambito di Corato",
             ),
-            _choice(
-                "stato", replica["stato"].title or "", replica["stato"].description or "", vocabularies, "stato_replica"
-            ),
-            FormField(
-                "anno", replica["anno"].title or "", "input", replica["anno"].description or "", placeholder="2025"
-            ),
+            _choice("stato", _label("stato", Replica), _help("stato", Replica), vocabularies, "stato_replica"),
+            FormField("anno", _label("anno", Replica), "input", _help("anno", Replica), placeholder="2025"),
             FormField(
                 "fonte",
-                replica["fonte"].title or "",
+                _label("fonte", Replica),
                 "input",
-                replica["fonte"].description or "",
+                _help("fonte", Replica),
                 placeholder="https://",
             ),
             FormField(
