@@ -388,8 +388,8 @@ def run_build(
     if result.problem:
         stderr.write(f"errore: {result.problem}\n")
         return EXIT_INVALID
+    _report(Loaded(None, result.diagnostics, result.files), "text", stdout, stderr)
     if not result.built:
-        _report(Loaded(None, result.diagnostics, result.files), "text", stdout, stderr)
         reason = (
             "ci sono collegamenti interni non validi"
             if result.failed == "collegamenti"
@@ -397,7 +397,6 @@ def run_build(
         )
         stderr.write(f"Sito non generato: {reason}. La cartella di uscita non è stata toccata.\n")
         return EXIT_INVALID
-    _report(Loaded(None, result.diagnostics, result.files), "text", stdout, stderr)
     stdout.write(
         f"Sito generato in {out}/: {count_it(result.pages, 'pagina', 'pagine')}, "
         f"{count_it(result.practices, 'pratica', 'pratiche')} ({time.perf_counter() - started:.2f} s).\n"

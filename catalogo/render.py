@@ -14,7 +14,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 
 from .catalogue import NODE_MODULES, CatalogueAssets, catalogue_assets
-from .cms import ADMIN_CSP, Backend, EditorMissing, cms_config, dump_config, editor_data, editor_files
+from .cms import ADMIN_CSP, ADMIN_VENDOR, Backend, EditorMissing, cms_config, dump_config, editor_data, editor_files
 from .export import (
     CSV_COLUMNS,
     JSON_COLUMNS,
@@ -551,10 +551,7 @@ class Renderer:
             scripts=[
                 app["avvio.js"],
                 self.urls.url(decap),
-                *(
-                    self.urls.url(f"admin/vendor/{name}")
-                    for name in ("nunjucks.min.js", "marked.umd.js", "purify.min.js")
-                ),
+                *(self.urls.url(f"admin/vendor/{name}") for _, name in ADMIN_VENDOR),
             ],
             module=app["catalogo-cms.js"],
         )
