@@ -112,9 +112,9 @@ def large(size: int, rounds: int, work: Path) -> dict[str, list[run.Run]]:
 
 def related_seconds(size: int) -> float:
     """'Pratiche simili' alone, in this process, on ``size`` alike practices (median of 3)."""
-    from catalogo.pipeline import load_site
-    from catalogo.related import _compute
-    from catalogo.search import load_stop_words
+    from catalogo.content.load import load_site
+    from catalogo.search.lunr import load_stop_words
+    from catalogo.search.related import _compute
 
     folder = run.CORPUS / f"omogeneo-{size}"
     if not (folder / ".complete").is_file():

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))  # this checkout's catalogo, even beside an editab
 
 from corpus import write_corpus  # noqa: E402
 
-from catalogo.serve import Builder, State  # noqa: E402
+from catalogo.site.serve import Builder, State  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / ".corpus"
 REFERENCES = ROOT / "benchmarks" / ".venv-references"

@@ -21,24 +21,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .catalogue import NODE_MODULES, AssetsMissing, catalogue_assets
-from .diagnostics import Diagnostic
-from .linkcheck import LinkIndex, LinkState, locate_in_sources
-from .mapsvg import load_map
-from .model import Site
-from .output import Output
-from .pdf import PdfMissing, make_pdfs
-from .pdf import links as pdf_links
-from .pipeline import load_site
-from .related import Chosen, Related, related_slugs, resolve
-from .render import PUBLICATION, SITEMAP, Related_, Renderer
-from .search import StopWordsMissing, load_stop_words
-from .sources import display_path, parse_yaml_file
-from .stopwatch import Stopwatch
-from .styles import StylesMissing, start_styles
-from .urls import Urls
-from .volumes import plan_volumes
-from .write import Staging, WriteError, WriteFile, check_paths, write_file
+from catalogo.content.documents import display_path, parse_yaml_file
+from catalogo.content.load import load_site
+from catalogo.content.records import Site
+from catalogo.core.diagnostics import Diagnostic
+from catalogo.core.output import Output
+from catalogo.core.stopwatch import Stopwatch
+from catalogo.core.urls import Urls
+from catalogo.printed.pdf import PdfMissing, make_pdfs
+from catalogo.printed.pdf import links as pdf_links
+from catalogo.printed.volumes import plan_volumes
+from catalogo.search.assets import NODE_MODULES, AssetsMissing, catalogue_assets
+from catalogo.search.lunr import StopWordsMissing, load_stop_words
+from catalogo.search.related import Chosen, Related, related_slugs, resolve
+from catalogo.site.links import LinkIndex, LinkState, locate_in_sources
+from catalogo.site.mapsvg import load_map
+from catalogo.site.render import PUBLICATION, SITEMAP, Related_, Renderer
+from catalogo.site.styles import StylesMissing, start_styles
+from catalogo.site.write import Staging, WriteError, WriteFile, check_paths, write_file
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 T = TypeVar("T")

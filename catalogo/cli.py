@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import segnalazione
-from .build import THEME, BuildOptions, build
-from .catalogue import NODE_MODULES
-from .cms import github_repo
-from .config import load_vocabularies
-from .diagnostics import (
+from catalogo.build import THEME, BuildOptions, build
+from catalogo.content.documents import display_path
+from catalogo.content.external_links import check_external
+from catalogo.content.load import TERRITORIES_DIR, Loaded, load_site
+from catalogo.content.settings import load_vocabularies
+from catalogo.content.territories import load_territories
+from catalogo.core.diagnostics import (
     Diagnostic,
     errors,
     format_github,
@@ -26,18 +27,17 @@ from .diagnostics import (
     format_step_summary,
     format_text,
 )
-from .external import check_external
-from .generated import generated_files
-from .mapsvg import load_map
-from .pdf import PdfMissing, make_pdfs
-from .pipeline import TERRITORIES_DIR, Loaded, load_site
-from .scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
-from .serve import serve
-from .sources import display_path
-from .territory import load_territories
-from .text import count_it
-from .urls import Urls
-from .volumes import plan_volumes
+from catalogo.core.text import count_it
+from catalogo.core.urls import Urls
+from catalogo.editors import segnalazione
+from catalogo.editors.decap import github_repo
+from catalogo.editors.generated import generated_files
+from catalogo.editors.scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
+from catalogo.printed.pdf import PdfMissing, make_pdfs
+from catalogo.printed.volumes import plan_volumes
+from catalogo.search.assets import NODE_MODULES
+from catalogo.site.mapsvg import load_map
+from catalogo.site.serve import serve
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONTENT = Path("content")

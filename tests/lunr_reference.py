@@ -17,7 +17,7 @@ from lunr.pipeline import Pipeline
 from lunr.query import Query, QueryPresence
 from lunr.token import Token
 
-from catalogo.search import (
+from catalogo.search.lunr import (
     FIELDS,
     MIN_PREFIX,
     PREFIX_BOOST,

@@ -13,8 +13,8 @@ import pytest
 from browser import chromium, serve
 from conftest import FIXTURE_SITE, NODE_MODULES, ROOT, require
 
-from catalogo import render
 from catalogo.cli import main
+from catalogo.site import render
 
 pytestmark = pytest.mark.browser
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"

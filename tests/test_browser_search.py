@@ -14,9 +14,9 @@ from conftest import FIXTURE_SITE, ITALIAN_WORDS, ROOT, require
 from corpus import write_corpus
 from lunr_reference import load, search
 
-from catalogo.catalogue import catalogue_assets
 from catalogo.cli import main
-from catalogo.pipeline import load_site
+from catalogo.content.load import load_site
+from catalogo.search.assets import catalogue_assets
 
 pytestmark = pytest.mark.browser
 BASE = "/catalogo/"

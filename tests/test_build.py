@@ -14,13 +14,13 @@ from conftest import FIXTURE_SITE, ITALIAN_WORDS, require, tree
 from corpus import write_corpus
 
 from catalogo import cli
-from catalogo import write as write_module
 from catalogo.build import THEME, BuildOptions, worker_count
 from catalogo.build import build as build_site
-from catalogo.linkcheck import check_links
-from catalogo.output import Output
-from catalogo.urls import Urls
-from catalogo.write import write_file
+from catalogo.core.output import Output
+from catalogo.core.urls import Urls
+from catalogo.site import write as write_module
+from catalogo.site.links import check_links
+from catalogo.site.write import write_file
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from conftest import NODE_MODULES, ROOT, require_node, tree
 
-from catalogo import render
-from catalogo.cms import ADMIN_CSP, Backend, cms_config, github_repo, shapes
-from catalogo.jsonschema import festival_schema, practice_schema, resolve_ref
-from catalogo.pipeline import load_site
-from catalogo.schema import FestivalEdition, Practice
+from catalogo.content.contract import FestivalEdition, Practice
+from catalogo.content.load import load_site
+from catalogo.editors.decap import ADMIN_CSP, Backend, cms_config, github_repo, shapes
+from catalogo.opendata.schemas import festival_schema, practice_schema, resolve_ref
+from catalogo.site import render
 
 REPOSITORY = {
     "sito.yml": (ROOT / "tests/fixtures/site/sito.yml").read_text(encoding="utf-8")

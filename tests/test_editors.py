@@ -21,9 +21,9 @@ import pytest
 import yaml
 from conftest import NODE_MODULES, ROOT, require_node
 
-from catalogo.generated import generated_files
-from catalogo.pipeline import load_site
-from catalogo.schema import Practice
+from catalogo.content.contract import Practice
+from catalogo.content.load import load_site
+from catalogo.editors.generated import generated_files
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

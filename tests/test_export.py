@@ -22,11 +22,11 @@ from lxml import etree
 from rdflib import RDF
 
 from catalogo.cli import main
-from catalogo.export import CSV_COLUMNS, JSON_COLUMNS, dcat_catalogue
-from catalogo.pipeline import load_site
-from catalogo.related import related_practices
-from catalogo.search import load_stop_words
-from catalogo.urls import Urls
+from catalogo.content.load import load_site
+from catalogo.core.urls import Urls
+from catalogo.opendata.exports import CSV_COLUMNS, JSON_COLUMNS, dcat_catalogue
+from catalogo.search.lunr import load_stop_words
+from catalogo.search.related import related_practices
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalogo.cli import main
-from catalogo.pipeline import load_site
-from catalogo.schema import Practice
-from catalogo.sources import parse_document
-from catalogo.validate import validate_model
+from catalogo.content.contract import Practice
+from catalogo.content.documents import parse_document
+from catalogo.content.load import load_site
+from catalogo.content.validate import validate_model
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 BASE = "/catalogo/"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from catalogo import render
-from catalogo.schema import Practice
+from catalogo.content.contract import Practice
+from catalogo.site import render
 
 
 class Page(HTMLParser):

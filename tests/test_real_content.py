@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import ROOT
 
-from catalogo.pipeline import load_site
+from catalogo.content.load import load_site
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import yaml
 from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require
 from corpus import write_corpus
 
-from catalogo.pipeline import load_site
-from catalogo.related import AREA, AUDIENCE, MAX_RELATED, MIN_OVERLAP, PLAN, WORDS, related_practices
-from catalogo.search import index_stems, load_stop_words, tokenize, trim
+from catalogo.content.load import load_site
+from catalogo.search.lunr import index_stems, load_stop_words, tokenize, trim
+from catalogo.search.related import AREA, AUDIENCE, MAX_RELATED, MIN_OVERLAP, PLAN, WORDS, related_practices
 
 
 def _words(p, stop_words) -> frozenset[str]:

@@ -14,9 +14,9 @@ from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require, r
 from corpus import write_corpus
 from lunr_reference import load, lunr_py_index, search
 
-from catalogo.catalogue import catalogue_assets, search_doc
-from catalogo.pipeline import load_site
-from catalogo.search import SHARD_BYTES, Analyser, lunr_index, shard_index, stem, tokenize, trim, weigh
+from catalogo.content.load import load_site
+from catalogo.search.assets import catalogue_assets, search_doc
+from catalogo.search.lunr import SHARD_BYTES, Analyser, lunr_index, shard_index, stem, tokenize, trim, weigh
 
 CORE_JS = ROOT / "theme" / "static" / "js" / "ricerca.js"
 JS_DIR = Path(__file__).resolve().parent / "js"

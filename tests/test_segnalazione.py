@@ -12,9 +12,9 @@ import pytest
 import yaml
 from conftest import ROOT, tree
 
-from catalogo.issueforms import NO_RESPONSE, IssueForm, form_url, interest_form, proposal_form
-from catalogo.pipeline import load_site
-from catalogo.segnalazione import add_replica
+from catalogo.content.load import load_site
+from catalogo.editors.issueforms import NO_RESPONSE, IssueForm, form_url, interest_form, proposal_form
+from catalogo.editors.segnalazione import add_replica
 
 VOCABULARIES = load_site(ROOT / "tests/fixtures/site").site.vocabularies
 PROPOSAL = proposal_form(VOCABULARIES)

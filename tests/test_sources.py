@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from catalogo.sources import format_key, load_folder, parse_document
+from catalogo.content.documents import format_key, load_folder, parse_document
 
 
 def parse(text: str | bytes):

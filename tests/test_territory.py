@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogo.territory import load_territories
+from catalogo.content.territories import load_territories
 
 REAL = Path(__file__).resolve().parent.parent / "content" / "territori"
 

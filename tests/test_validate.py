@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogo.pipeline import load_site
+from catalogo.content.load import load_site
 
 BASE = """---
 titolo: Sportello di prova
@@ -280,7 +280,7 @@ def test_the_avvisos_candidacy_rule_is_a_warning(make_content) -> None:
 
 def test_the_dev_servers_cache_follows_the_vocabularies(make_content) -> None:
     """A rebuild of 'serve' must reject what 'check' rejects, even when only vocabolari.yml changed."""
-    from catalogo.pipeline import BuildCache
+    from catalogo.content.load import BuildCache
 
     content = make_content()
     cache = BuildCache()

@@ -1,0 +1,1 @@
+"""The contract (pydantic), reading and checking the content folder, the typed records of a site."""

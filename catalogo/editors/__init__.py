@@ -1,0 +1,1 @@
+"""The editors' doors: web editor config, issue forms, segnalazione, the 'new' scaffold."""

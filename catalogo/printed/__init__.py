@@ -1,0 +1,1 @@
+"""The printed volumes: planned from the site, made as PDF/UA with WeasyPrint."""

@@ -1,0 +1,173 @@
+"""The printed volumes as PDF/UA files, with WeasyPrint (CSS Paged Media): what the Regione prints,
+made from the same files as the site, with the same practice template.
+
+Deterministic: the dates written in a PDF come from the content, the identifier is a digest of
+the file, and every resource comes from a fixed address that no build folder shows through (a
+fetcher serves it from the theme and node_modules and refuses everything else: no network).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import mimetypes
+import multiprocessing
+import os
+import re
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from catalogo.content.records import Site
+from catalogo.core.text import fold
+from catalogo.core.urls import Urls
+from catalogo.opendata.exports import site_date
+from catalogo.printed.volumes import Volume, VolumeLink
+from catalogo.site.mapsvg import MapData
+from catalogo.site.render import environment
+
+VIRTUAL = "https://volume.invalid/"  # where the volume's stylesheet and fonts are fetched from
+FOLDER = "pubblicazione"
+FONTS = Path("@fontsource") / "titillium-web" / "files"
+
+
+class PdfMissing(Exception):
+    """WeasyPrint (or the system's Pango) is not installed."""
+
+
+@dataclass(frozen=True)
+class PdfFile:
+    volume: Volume
+    data: bytes
+    pages: int
+
+    @property
+    def path(self) -> str:
+        return f"{FOLDER}/{self.volume.slug}.pdf"
+
+
+def _fetcher(theme: Path, node_modules: Path) -> Any:
+    import weasyprint
+    from weasyprint.urls import URLFetcherResponse
+
+    files = {"volume.css": theme / "pdf" / "volume.css"}
+    files.update({f"fonts/{p.name}": p for p in (node_modules / FONTS).glob("*.woff2")})
+
+    class Fetcher(weasyprint.URLFetcher):
+        """Only the volume's own files, from their fixed address."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            name = url.removeprefix(VIRTUAL)
+            if not url.startswith(VIRTUAL) or name not in files:
+                raise ValueError(f"risorsa non prevista nel volume: {url}")
+            kind = "font/woff2" if name.endswith(".woff2") else mimetypes.guess_type(name)[0] or "text/plain"
+            return URLFetcherResponse(url, files[name].read_bytes(), {"Content-Type": kind})
+
+    return Fetcher(fail_on_errors=True)
+
+
+def _content_date(volume: Volume, site: Site) -> dt.date:
+    dates = [p.aggiornata for p in volume.practices]
+    if volume.edition is not None:
+        dates.append(volume.edition.aggiornata)
+    return max(dates, default=site_date(site))
+
+
+def _territory_index(volume: Volume) -> list[tuple[str, list[Any]]]:
+    """Every Comune and Ambito of the volume, with its practices (the index at the back)."""
+    index: dict[str, list[Any]] = {}
+    for p in volume.practices:
+        for t in p.territori:
+            index.setdefault(t.denominazione, []).append(p)
+    return sorted(index.items(), key=lambda item: fold(item[0]))
+
+
+def volume_html(volume: Volume, site: Site, theme: Path, urls: Urls, map_data: MapData | None) -> str:
+    """The volume as one HTML document (the same practice template as the site's pages)."""
+    env = environment(site, theme, urls)
+    date = _content_date(volume, site)
+    html = env.get_template("volume.html").render(
+        volume=volume,
+        stylesheets=[VIRTUAL + "volume.css"],
+        date=f"{date.isoformat()}T00:00:00+00:00",
+        updated=date,
+        index=_territory_index(volume),
+        site_url=urls.absolute(),
+        map=map_data.of_ambiti(site.territories.ambiti) if map_data else None,
+    )
+    if not urls.origin:
+        # Without the site's address a link to one of its pages leads nowhere from a PDF: text only.
+        html = re.sub(r' href="/[^"]*"', "", html)
+    return html
+
+
+def make_pdf(
+    volume: Volume, site: Site, theme: Path, node_modules: Path, urls: Urls, map_data: MapData | None
+) -> PdfFile:
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: the system's Pango is missing
+        raise PdfMissing(
+            f"per i PDF serve WeasyPrint con Pango ({exc}): esegui 'pip install -e .' e installa "
+            "il pacchetto Debian libpango-1.0-0"
+        ) from exc
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    html = volume_html(volume, site, theme, urls, map_data)
+    document = weasyprint.HTML(
+        string=html, base_url=urls.absolute() or VIRTUAL, url_fetcher=_fetcher(theme, node_modules)
+    ).render()
+    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+    return PdfFile(volume, data, len(document.pages))
+
+
+_shared: dict[str, Any] = {}  # what a forked worker needs, inherited (nothing pickled on the way in)
+
+
+def _make_one(slug: str) -> tuple[bytes, int]:
+    volume = _shared["volumes"][slug]
+    made = make_pdf(volume, *_shared["args"])
+    return made.data, made.pages
+
+
+def make_pdfs(
+    volumes: Iterable[Volume],
+    site: Site,
+    theme: Path,
+    node_modules: Path,
+    urls: Urls,
+    map_data: MapData | None,
+    workers: int = 0,
+) -> list[PdfFile]:
+    """Every volume, in worker processes when there are cores to share them (forked, as the build's
+    workers are, and never from a process running other threads)."""
+    volumes = list(volumes)
+    args = (site, theme, node_modules, urls, map_data)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    count = min(workers or cores, len(volumes))
+    if count <= 1 or threading.active_count() > 1 or workers < 0:
+        return [make_pdf(v, *args) for v in volumes]
+    _shared.update(volumes={v.slug: v for v in volumes}, args=args)
+    try:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            made = list(pool.map(_make_one, [v.slug for v in volumes]))
+    finally:
+        _shared.clear()
+    return [PdfFile(v, data, pages) for v, (data, pages) in zip(volumes, made, strict=True)]
+
+
+def links(pdfs: Iterable[PdfFile]) -> tuple[VolumeLink, ...]:
+    """What the site's pages say of each volume."""
+    return tuple(
+        VolumeLink(
+            p.path,
+            p.volume.title,
+            p.volume.part,
+            p.volume.edition.anno if p.volume.edition else None,
+            len(p.data),
+            p.pages,
+        )
+        for p in pdfs
+    )

@@ -1,0 +1,1 @@
+"""The Lunr index and its Italian pipeline, the catalogue's facets, 'Pratiche simili'."""

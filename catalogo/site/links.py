@@ -1,0 +1,193 @@
+"""Every internal link and anchor of the generated pages must lead somewhere."""
+
+from __future__ import annotations
+
+import html
+import re
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from catalogo.core.diagnostics import Diagnostic
+from catalogo.core.output import Output
+from catalogo.core.urls import Urls
+
+# Every attribute the site writes is double-quoted, and its text has '<', '>' and '"' escaped
+# (Jinja's autoescape, nh3's serializer, JSON-LD's \\u003c): a regular expression finds them all,
+# far faster than an HTML parser on the 1,000-practice publication page.
+_ATTR = re.compile(r'\s(href|src|action|id)="([^"]*)"')
+
+
+# What a worker process gathered, for LinkIndex.merge: files, pages, each page's ids, and each
+# distinct link's occurrences.
+LinkState = tuple[set[str], list[str], dict[str, frozenset[str]], dict[Any, "array[int]"]]
+
+
+_EXTERNAL = ("https://", "http://", "mailto:", "tel:")
+
+
+def _target_file(path: str) -> str:
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+class LinkIndex:
+    """Links and anchors of the pages, gathered one page at a time, checked once all are known.
+
+    Only what the check needs is kept: the files, each page's ids, and per distinct link its
+    occurrences as (page number, offset) pairs, so 10,000 pages are checked in a few megabytes
+    while they are written; a line number is worked out only for a broken link.
+    """
+
+    def __init__(self, urls: Urls, out_label: str) -> None:
+        self.urls = urls
+        self.out_label = out_label
+        self.files: set[str] = set()
+        self.pages: list[str] = []
+        self.ids: dict[str, frozenset[str]] = {}
+        self.links: dict[tuple[str, str, str, str], array[int]] = {}  # (target, fragment, href, problem)
+        self._resolved: dict[tuple[str, str], tuple[str, str, str] | None] = {}
+
+    def _resolve(self, page_url: str, href: str) -> tuple[str, str, str] | None:
+        """(target file, fragment, problem) of an internal link; None for an external one."""
+        if href.startswith(_EXTERNAL):
+            return None
+        if href.startswith("#"):  # this page's own anchor: no need to resolve it against the page
+            key = (page_url, "")
+            own = self._resolved.get(key, False)
+            if own is False:
+                own = self._resolved[key] = self._resolve(page_url, page_url)
+            return (own[0], href[1:], own[2]) if isinstance(own, tuple) else None
+        key = ("", href) if href.startswith("/") and not href.startswith("//") else (page_url, href)
+        found = self._resolved.get(key, False)
+        if found is False:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                found = None
+            else:
+                absolute = urlsplit(urljoin(page_url, href))
+                target_path = unquote(absolute.path)
+                if not target_path.startswith(self.urls.base_path):
+                    found = ("", "", "fuori")
+                else:
+                    found = (_target_file(target_path[len(self.urls.base_path) :]), absolute.fragment, "")
+            self._resolved[key] = found
+        return found  # type: ignore[return-value]
+
+    def add(self, output: Output) -> None:
+        for _ in self.passing(output):
+            pass
+
+    def passing(self, output: Output) -> Iterator[bytes]:
+        """The output's pieces, scanned as they go by: a file is written and its links gathered in
+        one pass (the publication is 100 MB at 10,000 practices)."""
+        self.files.add(output.path)
+        if not output.path.endswith(".html"):
+            yield from output.pieces()
+            return
+        number = len(self.pages)
+        self.pages.append(output.path)
+        page_url = self.urls.url(output.path.removesuffix("index.html"))
+        ids: set[str] = set()
+        # Pieces may cut a tag in two: scan up to the last '>' and carry the rest over.
+        carry, offset = "", 0
+        for piece in output.pieces():
+            text = carry + piece.decode("utf-8")
+            cut = text.rfind(">") + 1
+            self._scan(text[:cut], offset, number, page_url, ids)
+            carry, offset = text[cut:], offset + cut
+            yield piece
+        self._scan(carry, offset, number, page_url, ids)
+        self.ids[output.path] = frozenset(ids)
+
+    def _scan(self, text: str, offset: int, number: int, page_url: str, ids: set[str]) -> None:
+        for attr in _ATTR.finditer(text):
+            value = attr.group(2)
+            if "&" in value:
+                value = html.unescape(value)
+            if attr.group(1) == "id":
+                ids.add(value)
+                continue
+            found = self._resolve(page_url, value)
+            if found is not None:
+                key = (found[0], found[1], value, found[2])
+                where = self.links.get(key)
+                if where is None:
+                    where = self.links[key] = array("I")
+                where.extend((number, offset + attr.start()))
+
+    def state(self) -> LinkState:
+        """What another process gathered, to merge() here."""
+        return self.files, self.pages, self.ids, self.links
+
+    def merge(self, state: LinkState) -> None:
+        files, pages, ids, links = state
+        shift = len(self.pages)
+        self.files |= files
+        self.pages += pages
+        self.ids.update(ids)
+        for key, where in links.items():
+            moved = array("I", where)
+            for i in range(0, len(moved), 2):
+                moved[i] += shift
+            self.links.setdefault(key, array("I")).extend(moved)
+
+    def problems(self, read_page: Callable[[str], str]) -> list[Diagnostic]:
+        """Broken links, each at its page and line (``read_page`` gives a page's text back)."""
+        found: list[tuple[str, int, str]] = []
+        for (target, fragment, href, problem), where in self.links.items():
+            if problem:
+                message = f"collegamento interno fuori dal sito: '{href}'"
+            elif target not in self.files:
+                message = f"collegamento interno non valido: '{href}' non porta a nessuna pagina del sito"
+            elif fragment and target in self.ids and unquote(fragment) not in self.ids[target]:
+                message = f"collegamento interno non valido: la pagina di '{href}' non ha l'ancora '#{fragment}'"
+            else:
+                continue
+            for i in range(0, len(where), 2):
+                found.append((self.pages[where[i]], where[i + 1], message))
+        texts: dict[str, str] = {}
+        diags = []
+        for page, offset, message in found:
+            if page not in texts:
+                texts[page] = read_page(page)
+            diags.append(Diagnostic(f"{self.out_label}/{page}", _line(texts[page], offset), 1, "", message))
+        return sorted(diags)
+
+
+def locate_in_sources(diags: list[Diagnostic], out_label: str, sources: dict[str, str]) -> list[Diagnostic]:
+    """Point a broken link at the content file and line where an editor wrote it, when one did.
+
+    ``sources`` maps an output page (``pratiche/x/index.html``) to its content file.
+    """
+    located = []
+    for d in diags:
+        page = d.path.removeprefix(out_label + "/")
+        href = d.message.split("'")[1] if "'" in d.message else ""
+        source = sources.get(page)
+        if source and href:
+            try:
+                lines = Path(source).read_text(encoding="utf-8-sig").splitlines()
+            except OSError:
+                lines = []
+            for number, line in enumerate(lines, start=1):
+                if href in line:
+                    d = Diagnostic(source, number, line.index(href) + 1, "", d.message, d.severity)
+                    break
+        located.append(d)
+    return located
+
+
+def check_links(outputs: Sequence[Output], urls: Urls, out_label: str) -> list[Diagnostic]:
+    """Broken internal links and anchors of outputs held in memory (the dev server, the tests)."""
+    index = LinkIndex(urls, out_label)
+    pages = {}
+    for output in outputs:
+        index.add(output)
+        pages[output.path] = output
+    return index.problems(lambda path: pages[path].content().decode("utf-8"))
