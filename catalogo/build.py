@@ -25,13 +25,14 @@ from catalogo.content.documents import display_path, parse_yaml_file
 from catalogo.content.load import load_site
 from catalogo.content.records import Site
 from catalogo.core.diagnostics import Diagnostic
+from catalogo.core.npm import NODE_MODULES
 from catalogo.core.output import Output
 from catalogo.core.stopwatch import Stopwatch
 from catalogo.core.urls import Urls
 from catalogo.printed.pdf import PdfMissing, make_pdfs
 from catalogo.printed.pdf import links as pdf_links
 from catalogo.printed.volumes import plan_volumes
-from catalogo.search.assets import NODE_MODULES, AssetsMissing, catalogue_assets
+from catalogo.search.assets import AssetsMissing, catalogue_assets
 from catalogo.search.lunr import StopWordsMissing, load_stop_words
 from catalogo.search.related import Chosen, Related, related_slugs, resolve
 from catalogo.site.links import LinkIndex, LinkState, locate_in_sources

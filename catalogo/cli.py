@@ -27,6 +27,7 @@ from catalogo.core.diagnostics import (
     format_step_summary,
     format_text,
 )
+from catalogo.core.npm import NODE_MODULES
 from catalogo.core.text import count_it
 from catalogo.core.urls import Urls
 from catalogo.editors import segnalazione
@@ -35,7 +36,6 @@ from catalogo.editors.generated import generated_files
 from catalogo.editors.scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
 from catalogo.printed.pdf import PdfMissing, make_pdfs
 from catalogo.printed.volumes import plan_volumes
-from catalogo.search.assets import NODE_MODULES
 from catalogo.site.mapsvg import load_map
 from catalogo.site.serve import serve
 

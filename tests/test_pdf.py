@@ -14,10 +14,10 @@ from conftest import FIXTURE_SITE, ROOT, require
 
 from catalogo.build import THEME
 from catalogo.content.load import load_site
+from catalogo.core.npm import NODE_MODULES
 from catalogo.core.urls import Urls
 from catalogo.printed.pdf import make_pdfs
 from catalogo.printed.volumes import estimated_pages, plan_volumes
-from catalogo.search.assets import NODE_MODULES
 from catalogo.site.mapsvg import load_map
 
 LONG_URL = "https://example.org/" + "percorso-molto-lungo/" * 9 + "?parametro=" + "x" * 60

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from catalogo.core.npm import NODE_MODULES
 from catalogo.editors.decap import Backend
-from catalogo.search.assets import NODE_MODULES
 
 SERVER = Path("decap-server") / "dist" / "index.js"
 CMS_BRANCH = "cms"  # decap-server names each entry's branch cms/<collection>/<slug>

@@ -25,7 +25,8 @@ from catalogo.content.records import Site
 from catalogo.core.text import fold
 from catalogo.core.urls import Urls
 from catalogo.opendata.exports import site_date
-from catalogo.printed.volumes import Volume, VolumeLink
+from catalogo.printed.volumes import Volume
+from catalogo.site.downloads import VolumeLink
 from catalogo.site.mapsvg import MapData
 from catalogo.site.render import environment
 

@@ -36,18 +36,6 @@ class Volume:
         return frozenset(t.nome if t.kind == "ambito" else t.ambito for t in places)  # type: ignore[union-attr]
 
 
-@dataclass(frozen=True)
-class VolumeLink:
-    """What the site's pages say of a volume: where it is, how big, how many pages."""
-
-    path: str
-    title: str
-    part: str
-    edition: int | None
-    size: int
-    pages: int
-
-
 def estimated_pages(p: PracticeRecord) -> int:
     d = p.data
     text = len(p.body) + len(d.sintesi) + sum(len(str(r)) for r in d.risultati)

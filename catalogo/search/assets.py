@@ -11,6 +11,7 @@ from typing import Any
 from catalogo.content.markup import markdown_text
 from catalogo.content.paths import practice_path
 from catalogo.content.records import PracticeRecord, Site
+from catalogo.core.npm import NODE_MODULES
 from catalogo.core.output import Output, fingerprinted
 from catalogo.search.facets import FacetDef, build_facets, facet_values
 from catalogo.search.lunr import (
@@ -28,8 +29,6 @@ from catalogo.search.lunr import (
     shard_index,
     weigh,
 )
-
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 
 # Loaded in this order: lunr, then the stemmer support, then the Italian language (lunr-languages #29).
 VENDOR_FILES = (

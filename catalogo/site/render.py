@@ -15,6 +15,7 @@ from jinja2.bccache import Bucket
 
 from catalogo.content.paths import area_path, festival_path, practice_path, territory_path
 from catalogo.content.records import PracticeRecord, Site
+from catalogo.core.npm import NODE_MODULES
 from catalogo.core.output import Output, fingerprinted
 from catalogo.core.text import fold, slugify
 from catalogo.core.urls import Urls
@@ -43,10 +44,10 @@ from catalogo.opendata.exports import (
     sitemap,
 )
 from catalogo.opendata.schemas import FIELD_HELP, dumps, export_schema, practice_schema
-from catalogo.printed.volumes import VolumeLink
-from catalogo.search.assets import NODE_MODULES, CatalogueAssets, catalogue_assets
+from catalogo.search.assets import CatalogueAssets, catalogue_assets
 from catalogo.search.facets import EXTRACTORS
 from catalogo.search.related import Related, related_practices
+from catalogo.site.downloads import VolumeLink
 from catalogo.site.mapsvg import CLASSES, MapData, shade
 from catalogo.site.styles import build_styles
 

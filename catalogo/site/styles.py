@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalogo.content.markup import ALLOWED_TAGS
+from catalogo.core.npm import NODE_MODULES
 from catalogo.core.output import Output, fingerprinted
 
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 PURGE_SCRIPT = Path(__file__).resolve().parent / "node" / "purge.js"
 BOOTSTRAP_ITALIA = Path("bootstrap-italia") / "dist" / "css" / "bootstrap-italia.min.css"
 FONT_DIR = Path("@fontsource") / "titillium-web" / "files"
