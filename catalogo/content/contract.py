@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -73,6 +73,42 @@ class Vocab:
         return out
 
 
+@dataclass(frozen=True)
+class Place:
+    """Marks a string naming a territory of the reference tables: a 'comune', an 'ambito', or either
+    ('territorio': a Comune, or 'Ambito di' and the Ambito's name). Forms offer the names, readers
+    normalise them, checks resolve them."""
+
+    kind: Literal["comune", "ambito", "territorio"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """How one item of a list is called, as the editors' buttons say: «Aggiungi risultato»."""
+
+    singular: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The label of one kind of item in a list that takes two kinds (a result: a sentence or a measure)."""
+
+    label: str
+
+
+@dataclass(frozen=True)
+class After:
+    """Where a derived key of the exported data goes: right after this key (the records and the CSV
+    keep the contract's order, with each derived value beside the key it comes from)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Automatic:
+    """A key the tools fill in (the date a practice enters the catalogue): the forms do not ask for it."""
+
+
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or "." not in parts.netloc or any(c in value for c in ' <>"\\{}|^`'):
@@ -110,8 +146,19 @@ Phone = Annotated[str, Field(min_length=5, max_length=30), AfterValidator(_check
 Year = Annotated[int, Field(ge=FIRST_YEAR), AfterValidator(_check_year)]
 
 
+def _italian_description(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """A group's description in the JSON Schema is its Italian 'descrizione', never the class docstring
+    (written for developers, in English)."""
+    schema.pop("description", None)
+    if getattr(model, "group_help", ""):
+        schema["description"] = model.group_help  # type: ignore[attr-defined]
+
+
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra=_italian_description
+    )
+    group_help: ClassVar[str] = ""  # what a group of keys is, in Italian, for the JSON Schema and the editors
 
 
 def about(title: str, help: str = "", default: Any = ...) -> Any:
@@ -121,7 +168,9 @@ def about(title: str, help: str = "", default: Any = ...) -> Any:
 
 
 class Misura(_Record):
-    """A result with a measure, e.g. 'famiglie coinvolte: 300'."""
+    """A result with a measure: what was measured and its value."""
+
+    group_help: ClassVar[str] = "Un risultato misurato: indicatore, valore ed eventuali note."
 
     indicatore: ShortText = about("Indicatore", "Che cosa è stato misurato, ad esempio «Famiglie coinvolte».")
     valore: int | float | ShortText = about("Valore", "Il numero o il valore misurato.")
@@ -133,30 +182,39 @@ def _result_kind(value: Any) -> str:
 
 
 Risultato = Annotated[
-    Annotated[Text, Tag("testo")] | Annotated[Misura, Tag("misura")],
+    Annotated[Text, Tag("testo"), Variant("Risultato descritto")]
+    | Annotated[Misura, Tag("misura"), Variant("Risultato misurato")],
     Discriminator(_result_kind),
 ]
 
 
 class Replicabilita(_Record):
+    group_help: ClassVar[str] = (
+        "Livello di replicabilità e condizioni perché un altro territorio possa replicare la pratica."
+    )
+
     livello: Annotated[str, Vocab("livello_replicabilita")] = about(
         "Livello di replicabilità", "Quanto è facile per un altro territorio replicare la pratica."
     )
-    condizioni: Annotated[tuple[Text, ...], Field(min_length=1)] = about(
+    condizioni: Annotated[tuple[Text, ...], Field(min_length=1), Item("condizione")] = about(
         "Condizioni per replicarla", "Che cosa serve a un altro territorio per replicarla: una condizione per voce."
     )
 
 
 class Risorse(_Record):
+    group_help: ClassVar[str] = "Costo complessivo in euro e fonti di finanziamento."
+
     costo_euro: Annotated[float, Field(ge=0)] | None = about(
         "Costo in euro", "Il costo complessivo della pratica.", None
     )
-    finanziamento: tuple[Text, ...] = about(
+    finanziamento: Annotated[tuple[Text, ...], Item("finanziamento")] = about(
         "Fonti di finanziamento", "Da dove vengono le risorse: una fonte per voce.", ()
     )
 
 
 class Contatti(_Record):
+    group_help: ClassVar[str] = "Contatti istituzionali (ufficio, indirizzo istituzionale)."
+
     referente: ShortText | None = about(
         "Referente", "L'ufficio o la persona indicata pubblicamente come referente.", None
     )
@@ -167,7 +225,11 @@ class Contatti(_Record):
 
 
 class Replica(_Record):
-    territorio: ShortText = about("Territorio", "Il Comune, oppure «Ambito di» e il nome dell'Ambito.")
+    group_help: ClassVar[str] = "Un territorio che ha replicato la pratica o ha espresso interesse."
+
+    territorio: Annotated[ShortText, Place("territorio")] = about(
+        "Territorio", "Il Comune, oppure «Ambito di» e il nome dell'Ambito."
+    )
     stato: Annotated[str, Vocab("stato_replica")] = about(
         "Stato della replica", "Interesse espresso, replica in corso o replica realizzata."
     )
@@ -186,10 +248,13 @@ class Practice(_Record):
     sintesi: Annotated[str, Field(min_length=40, max_length=500)] = about(
         "Sintesi", "Che cosa fa la pratica, per chi e con quali risultati, in 40-500 caratteri, senza formattazione."
     )
-    comune: ShortText | None = about(
-        "Comune", "Il Comune che ha realizzato la pratica, con il nome ufficiale ISTAT.", None
+    comune: Annotated[ShortText, Place("comune")] | None = about(
+        "Comune",
+        "Il Comune che ha realizzato la pratica, con il nome ufficiale ISTAT. "
+        "Lascialo vuoto se la pratica è dell'intero Ambito.",
+        None,
     )
-    ambito: ShortText | None = about(
+    ambito: Annotated[ShortText, Place("ambito")] | None = about(
         "Ambito territoriale sociale",
         "L'Ambito territoriale sociale, se la pratica è dell'intero Ambito. Per un Comune si ricava da solo.",
         None,
@@ -208,27 +273,33 @@ class Practice(_Record):
     stato: Annotated[str, Vocab("stato")] = about(
         "Stato", "Se la pratica è attiva, conclusa o diventata un servizio stabile."
     )
-    risultati: Annotated[tuple[Risultato, ...], Field(min_length=1)] = about(
+    risultati: Annotated[tuple[Risultato, ...], Field(min_length=1), Item("risultato")] = about(
         "Risultati", "I risultati ottenuti: una frase, oppure indicatore, valore e note."
     )
     replicabilita: Replicabilita = about(
         "Replicabilità", "Quanto è replicabile la pratica e che cosa serve a un altro territorio per farlo."
     )
-    ostacoli: tuple[Text, ...] = about("Ostacoli superati", "Gli ostacoli incontrati e come sono stati superati.", ())
-    miglioramenti: tuple[Text, ...] = about("Spazio di miglioramento", "Che cosa si potrebbe migliorare.", ())
-    partner: tuple[ShortText, ...] = about("Partner", "Enti, associazioni e servizi che hanno collaborato.", ())
+    ostacoli: Annotated[tuple[Text, ...], Item("ostacolo")] = about(
+        "Ostacoli superati", "Gli ostacoli incontrati e come sono stati superati.", ()
+    )
+    miglioramenti: Annotated[tuple[Text, ...], Item("miglioramento")] = about(
+        "Spazio di miglioramento", "Che cosa si potrebbe migliorare.", ()
+    )
+    partner: Annotated[tuple[ShortText, ...], Item("partner")] = about(
+        "Partner", "Enti, associazioni e servizi che hanno collaborato.", ()
+    )
     risorse: Risorse | None = about("Risorse", "Costo complessivo in euro e fonti di finanziamento.", None)
     contatti: Contatti | None = about("Contatti", "Contatti istituzionali per chi vuole saperne di più.", None)
     festival: tuple[Annotated[int, Field(ge=2000, le=2100)], ...] = about(
         "Festival", "Gli anni delle edizioni del Festival in cui la pratica è stata presentata.", ()
     )
-    repliche: tuple[Replica, ...] = about(
+    repliche: Annotated[tuple[Replica, ...], Item("replica")] = about(
         "Repliche", "I territori che hanno replicato la pratica o hanno espresso interesse.", ()
     )
-    fonti: Annotated[tuple[Url, ...], Field(min_length=1)] = about(
+    fonti: Annotated[tuple[Url, ...], Field(min_length=1), Item("fonte")] = about(
         "Fonti", "Le fonti pubbliche (indirizzi web) dei fatti riportati nella scheda."
     )
-    pubblicata: dt.date = about(
+    pubblicata: Annotated[dt.date, Automatic()] = about(
         "Data di pubblicazione", "La data in cui la scheda è entrata nel catalogo (AAAA-MM-GG)."
     )
 
@@ -250,31 +321,41 @@ class Practice(_Record):
 
 
 class ExportedReplica(Replica):
-    tipo: Literal["comune", "ambito"] = about("Tipo di territorio", "Se il territorio è un Comune o un Ambito.")
+    tipo: Annotated[Literal["comune", "ambito"], After("territorio")] = about(
+        "Tipo di territorio", "Se il territorio è un Comune o un Ambito."
+    )
 
 
 class ExportedPractice(Practice):
     """A practice as the open data export it (dati/pratiche.json, pratiche/<slug>/index.json): every
     key of the contract, written whole, and what the build derives."""
 
-    versione_schema: str = about("Versione dello schema", "La versione del formato dei dati esportati.")
-    slug: str = about("Nome", "Il nome della scheda, come nell'indirizzo della sua pagina.")
-    url: str = about("Indirizzo", "L'indirizzo della pagina della pratica.")
-    codice_istat_comune: str | None = about("Codice ISTAT del Comune", "Il codice ISTAT del Comune, se c'è.", None)
-    ambito_derivato: bool = about(
+    versione_schema: Annotated[str, After("")] = about(
+        "Versione dello schema", "La versione del formato dei dati esportati."
+    )
+    slug: Annotated[str, After("versione_schema")] = about(
+        "Nome", "Il nome della scheda, come nell'indirizzo della sua pagina."
+    )
+    url: Annotated[str, After("slug")] = about("Indirizzo", "L'indirizzo della pagina della pratica.")
+    codice_istat_comune: Annotated[str | None, After("comune")] = about(
+        "Codice ISTAT del Comune", "Il codice ISTAT del Comune, se c'è.", None
+    )
+    ambito_derivato: Annotated[bool, After("ambito")] = about(
         "Ambito ricavato", "Vero se l'Ambito è ricavato dal Comune e non scritto nella scheda."
     )
-    ambito_verificato: bool = about(
+    ambito_verificato: Annotated[bool, After("ambito_derivato")] = about(
         "Appartenenza verificata",
         "Falso se l'appartenenza del Comune all'Ambito è da verificare nelle tabelle dei territori.",
     )
-    provincia: str = about("Provincia", "La sigla della provincia.")
-    provincia_nome: str = about("Nome della provincia", "Il nome della provincia.")
-    repliche: tuple[ExportedReplica, ...] = about(
+    provincia: Annotated[str, After("ambito_verificato")] = about("Provincia", "La sigla della provincia.")
+    provincia_nome: Annotated[str, After("provincia")] = about("Nome della provincia", "Il nome della provincia.")
+    repliche: Annotated[tuple[ExportedReplica, ...], Item("replica")] = about(
         "Repliche", "I territori che hanno replicato la pratica o hanno espresso interesse.", ()
     )
-    aggiornata: dt.date = about("Aggiornata", "L'ultimo aggiornamento della scheda (AAAA-MM-GG).")
-    testo: str = about("Testo", "Il testo della pratica in Markdown.")
+    aggiornata: Annotated[dt.date, After("pubblicata")] = about(
+        "Aggiornata", "L'ultimo aggiornamento della scheda (AAAA-MM-GG)."
+    )
+    testo: Annotated[str, After("aggiornata")] = about("Testo", "Il testo della pratica in Markdown.")
 
 
 class Relatore(_Record):
@@ -285,7 +366,7 @@ class Relatore(_Record):
 class Intervento(_Record):
     ora: ShortText = about("Ora", "Ad esempio 10:30.")
     titolo: ShortText = about("Titolo", "Il titolo dell'intervento.")
-    relatori: tuple[ShortText, ...] = about("Relatori", "Chi interviene.", ())
+    relatori: Annotated[tuple[ShortText, ...], Item("relatore")] = about("Relatori", "Chi interviene.", ())
 
 
 class FestivalEdition(_Record):
@@ -300,19 +381,23 @@ class FestivalEdition(_Record):
     luogo: ShortText = about("Luogo", "Ad esempio «Fiera del Levante».")
     indirizzo: ShortText = about("Indirizzo", "Via, padiglione o sala.")
     citta: ShortText = about("Città", "La città che ospita il festival.")
-    organizzatori: Annotated[tuple[ShortText, ...], Field(min_length=1)] = about(
+    organizzatori: Annotated[tuple[ShortText, ...], Field(min_length=1), Item("organizzatore")] = about(
         "Organizzatori", "Gli enti che promuovono e organizzano il festival."
     )
-    relatori: tuple[Relatore, ...] = about("Relatori", "Chi interviene, con il ruolo pubblico.", ())
-    programma: tuple[Intervento, ...] = about("Programma", "Gli interventi in ordine di orario.", ())
-    enti_presentatori: tuple[ShortText, ...] = about(
+    relatori: Annotated[tuple[Relatore, ...], Item("relatore")] = about(
+        "Relatori", "Chi interviene, con il ruolo pubblico.", ()
+    )
+    programma: Annotated[tuple[Intervento, ...], Item("intervento")] = about(
+        "Programma", "Gli interventi in ordine di orario.", ()
+    )
+    enti_presentatori: Annotated[tuple[Annotated[ShortText, Place("territorio")], ...], Item("ente")] = about(
         "Enti presentatori", "I Comuni e gli Ambiti che presentano le pratiche («Ambito di ...» per un Ambito).", ()
     )
     pratiche_selezionate: Annotated[int, Field(ge=0)] = about(
         "Pratiche selezionate", "Quante pratiche sono state annunciate per l'edizione."
     )
     iscrizione: Url | None = about("Pagina di iscrizione", "L'indirizzo web per iscriversi, se c'è.", None)
-    fonti: Annotated[tuple[Url, ...], Field(min_length=1)] = about(
+    fonti: Annotated[tuple[Url, ...], Field(min_length=1), Item("fonte")] = about(
         "Fonti", "Le fonti pubbliche (indirizzi web) dei fatti riportati."
     )
 

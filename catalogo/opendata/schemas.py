@@ -20,13 +20,6 @@ FRONTMATTER_FILE = "frontmatter.json"
 FIELD_HELP = {name: field.description or "" for name, field in Practice.model_fields.items()}
 
 
-DEF_HELP = {
-    "Misura": "Un risultato misurato: indicatore, valore ed eventuali note.",
-    "Replicabilita": "Livello di replicabilità e condizioni perché un altro territorio possa replicare la pratica.",
-    "Risorse": "Costo complessivo in euro e fonti di finanziamento.",
-    "Contatti": "Contatti istituzionali (ufficio, indirizzo istituzionale).",
-    "Replica": "Un territorio che ha replicato la pratica o ha espresso interesse.",
-}
 
 
 def _replace_vocabularies(node: Any, vocabularies: Vocabularies) -> Any:
@@ -54,10 +47,6 @@ def _schema(
 ) -> dict[str, Any]:
     schema = _replace_vocabularies(model.model_json_schema(mode=mode), vocabularies)
     properties = schema["properties"]
-    for name, definition in schema.get("$defs", {}).items():
-        definition.pop("description", None)  # class docstrings are for developers, in English
-        if name in DEF_HELP:
-            definition["description"] = DEF_HELP[name]
     properties["comune"]["examples"] = sorted(territories.comuni)
     properties["ambito"]["examples"] = sorted(territories.ambiti)
     head: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
@@ -109,10 +98,7 @@ def export_schema(vocabularies: Vocabularies, territories: Territories, schema_i
 
 def festival_schema(vocabularies: Vocabularies) -> dict[str, Any]:
     """The JSON Schema of a festival edition's front matter (the web editor's second form)."""
-    schema = _replace_vocabularies(FestivalEdition.model_json_schema(mode="validation"), vocabularies)
-    for definition in schema.get("$defs", {}).values():
-        definition.pop("description", None)
-    return schema
+    return _replace_vocabularies(FestivalEdition.model_json_schema(mode="validation"), vocabularies)
 
 
 def _cms_field(name: str, spec: dict[str, Any], defs: dict[str, Any], required: bool) -> dict[str, Any]:
