@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from catalogo.build import THEME, BuildOptions, build
+from catalogo.content.contract import Practice
 from catalogo.content.documents import display_path
 from catalogo.content.external_links import check_external
+from catalogo.content.keys import key_at
 from catalogo.content.load import TERRITORIES_DIR, Loaded, load_site
 from catalogo.content.settings import load_vocabularies
 from catalogo.content.territories import load_territories
@@ -33,7 +35,7 @@ from catalogo.core.urls import Urls
 from catalogo.editors import segnalazione
 from catalogo.editors.decap import github_repo
 from catalogo.editors.generated import generated_files
-from catalogo.editors.scaffold import Answers, ScaffoldError, check_area, check_place, check_title, write_practice
+from catalogo.editors.scaffold import Draft, ScaffoldError, check_area, check_place, check_title, write_practice
 from catalogo.printed.pdf import PdfMissing, make_pdfs
 from catalogo.printed.volumes import plan_volumes
 from catalogo.site.mapsvg import load_map
@@ -424,6 +426,9 @@ def run_new(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_INVALID
     interactive = sys.stdin.isatty()
 
+    def label(path: str) -> str:
+        return key_at(Practice, path).label
+
     def obtain(value: str | None, prompt: str, check: Callable[[str], object]) -> object:
         while True:
             if not value:
@@ -444,19 +449,21 @@ def run_new(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return check_place(text, None, territories)
 
     try:
-        titolo = obtain(args.titolo, "Titolo della pratica: ", check_title)
+        titolo = obtain(args.titolo, f"{label('titolo')} della pratica: ", check_title)
         if args.comune and args.ambito:
             comune, ambito = check_place(args.comune, args.ambito, territories)
         else:
             comune, ambito = obtain(
                 args.comune or args.ambito,  # type: ignore[misc]
-                "Comune (oppure «Ambito di ...» se è dell'intero Ambito): ",
+                f"{label('comune')} (oppure «Ambito di ...» se è dell'intero Ambito): ",
                 place,
             )
         if not args.area and interactive:
-            stdout.write("Aree tematiche: " + ", ".join(vocabularies["area_tematica"]) + "\n")
-        area = obtain(args.area, "Area tematica: ", lambda a: check_area(a, vocabularies))
-        answers = Answers(str(titolo), comune, ambito, str(area))
+            stdout.write(
+                f"{label('area_tematica')}, valori ammessi: " + ", ".join(vocabularies["area_tematica"]) + "\n"
+            )
+        area = obtain(args.area, f"{label('area_tematica')}: ", lambda a: check_area(a, vocabularies))
+        answers = Draft(str(titolo), comune, ambito, str(area))
         target = write_practice(args.content, answers, vocabularies, territories, dt.date.today(), args.slug)
     except EOFError:
         stderr.write("catalogo: errore: mancano dei dati: indica --titolo, --comune o --ambito, --area\n")

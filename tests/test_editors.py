@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import typing
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -62,7 +63,7 @@ def test_new_with_flags_writes_a_complete_draft(make_content) -> None:
     assert set(front) == set(Practice.model_fields) - {"ambito"}  # the Ambito is derived from the Comune
     assert front["comune"] == "Palo del Colle"  # the official name
     assert "# ambito: si ricava dal Comune (Ambito di Bitonto)" in text
-    assert "# area_tematica: processi-organizzativi, modalita-erogazione," in text
+    assert "# valori ammessi: processi-organizzativi, modalita-erogazione," in text
     for heading in ("## Contesto", "## Obiettivi", "## Attività", "## Metodo", "## Risultati"):
         assert heading in text
     # The draft is valid except for its markers, which check reports with their lines...
@@ -319,14 +320,13 @@ def test_frontmatter_cms_has_every_field_with_its_choices() -> None:
 
 def test_issue_forms_ask_for_every_field_of_the_contract() -> None:
     proposal = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/proposta-pratica.yml").read_text(encoding="utf-8"))
-    ids = {item.get("id") for item in proposal["body"]}
-    grouped = {
-        "replicabilita": {"livello", "condizioni"},
-        "risorse": {"costo_euro", "finanziamento"},
-        "contatti": {"referente", "ruolo", "email", "telefono", "sito"},
-    }
-    covered = ids | {key for key, parts in grouped.items() if parts <= ids}
+    ids = {item["id"] for item in proposal["body"] if "id" in item}
+    covered = {key for key in Practice.model_fields if key in ids or any(i.startswith(key + "-") for i in ids)}
     assert set(Practice.model_fields) - covered == {"pubblicata"}  # the date the form is submitted
+    for group in ("replicabilita", "risorse", "contatti"):  # a group is asked key by key
+        model = Practice.model_fields[group].annotation
+        inner = next(a for a in typing.get_args(model) or (model,) if a is not type(None))
+        assert {f"{group}-{name}" for name in inner.model_fields} <= ids
     assert proposal["name"] == "Proponi una buona pratica" and proposal["labels"] == ["proposta di pratica"]
     for form in (proposal, yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/interesse-replica.yml").read_text("utf-8"))):
         for item in form["body"]:  # GitHub's form schema: a known type, a label, ids unique

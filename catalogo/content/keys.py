@@ -123,7 +123,10 @@ def _describe(name: str, path: str, field: FieldInfo) -> Key:
     else:
         item, item_metadata = outer, []
     every = metadata + item_metadata
-    marker = {type(m): m for m in every if isinstance(m, (Vocab, Place, Item, After, Automatic))}
+    vocab = next((m for m in every if isinstance(m, Vocab)), None)
+    place = next((m for m in every if isinstance(m, Place)), None)
+    item_marker = next((m for m in every if isinstance(m, Item)), None)
+    after = next((m for m in every if isinstance(m, After)), None)
     common: dict[str, Any] = {
         "name": name,
         "path": path,
@@ -132,11 +135,11 @@ def _describe(name: str, path: str, field: FieldInfo) -> Key:
         "required": field.is_required(),
         "many": many,
         "min_items": min_items,
-        "vocabulary": marker[Vocab].name if Vocab in marker else None,
-        "territory": marker[Place].kind if Place in marker else None,
-        "singular": marker[Item].singular if Item in marker else "",
-        "automatic": Automatic in marker,
-        "after": marker[After].key if After in marker else None,
+        "vocabulary": vocab.name if vocab else None,
+        "territory": place.kind if place else None,
+        "singular": item_marker.singular if item_marker else "",
+        "automatic": any(isinstance(m, Automatic) for m in every),
+        "after": after.key if after else None,
     }
     branches = _members(item)
     if any(isinstance(m, Variant) for b in branches for m in _metadata(b)[1]):  # a sentence or a measure
@@ -177,7 +180,7 @@ def keys_of(model: type[BaseModel], prefix: str = "") -> tuple[Key, ...]:
         ready = next((k for k in waiting if k.after == "" or k.after in names), None)
         if ready is None:
             raise ValueError(f"After() names no key of {model.__name__}: {[k.after for k in waiting]}")
-        placed.insert(0 if ready.after == "" else names.index(ready.after) + 1, ready)
+        placed.insert(0 if not ready.after else names.index(ready.after) + 1, ready)
         waiting.remove(ready)
     return tuple(placed)
 

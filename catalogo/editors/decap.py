@@ -21,8 +21,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from pydantic import BaseModel
 
-from catalogo.content.contract import SiteSettings
+from catalogo.content.contract import FestivalEdition, Practice, SiteSettings
+from catalogo.content.keys import Key, keys_of
 from catalogo.content.load import FESTIVAL_DIR, PRACTICES_DIR
 from catalogo.content.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from catalogo.content.records import Site
@@ -35,24 +37,6 @@ FORMAT = "catalogo-frontmatter"
 CONFIG_FILE = "schema/cms.yml"
 # A text longer than this gets a multi-line box.
 LONG_TEXT = 300
-# Keys whose value is a territory, and which territories they accept.
-COMUNE_KEYS = {"comune"}
-AMBITO_KEYS = {"ambito"}
-TERRITORY_KEYS = {"territorio", "enti_presentatori"}
-# One item of each list, as the "Aggiungi ..." button and the item's field call it.
-SINGULAR = {
-    "risultati": "risultato",
-    "condizioni": "condizione",
-    "ostacoli": "ostacolo",
-    "miglioramenti": "miglioramento",
-    "partner": "partner",
-    "finanziamento": "finanziamento",
-    "repliche": "replica",
-    "fonti": "fonte",
-    "organizzatori": "organizzatore",
-    "relatori": "relatore",
-    "programma": "intervento",
-}
 URL_PATTERN = [r"^https?://[^\s/]+\.[^\s]+$", "Un indirizzo web completo, che inizia con https://"]
 EMAIL_PATTERN = [r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "Un indirizzo e-mail completo, con @ e il dominio"]
 COMMIT_MESSAGES = {
@@ -129,10 +113,12 @@ def _options(spec: dict[str, Any]) -> list[dict[str, str]]:
 
 
 class _Fields:
-    """JSON Schema properties -> Decap fields, with the site's territories and festival years."""
+    """JSON Schema properties -> Decap fields, with the site's territories and festival years; the
+    contract's keys (content/keys.py) say which values are territories and how a list's item is called."""
 
-    def __init__(self, site: Site, defs: dict[str, Any]) -> None:
+    def __init__(self, site: Site, defs: dict[str, Any], model: type[BaseModel]) -> None:
         self.defs = defs
+        self.keys = {k.path: k for top in keys_of(model) for k in top.walk()}
         t = site.territories
         self.comuni: list[Any] = [c.nome for c in sorted(t.comuni.values(), key=lambda c: fold(c.nome))]
         ambiti = sorted(t.ambiti.values(), key=lambda a: fold(a.nome))
@@ -141,7 +127,9 @@ class _Fields:
         self.territori = self.comuni + [{"label": a.denominazione, "value": a.riferimento} for a in ambiti]
         self.years = [{"label": str(e.anno), "value": e.anno} for e in site.editions]
 
-    def field(self, name: str, raw: dict[str, Any], required: bool) -> dict[str, Any]:
+    def field(self, name: str, raw: dict[str, Any], required: bool, path: str = "") -> dict[str, Any]:
+        path = path or name
+        key = self.keys.get(path)
         spec = resolve_ref(raw, self.defs)
         out: dict[str, Any] = {"name": name, "label": spec.get("title", name)}
         if spec.get("description"):
@@ -149,8 +137,8 @@ class _Fields:
         out["required"] = required
         items = resolve_ref(spec.get("items", {}), self.defs)
         kind = spec.get("type")
-        if name in COMUNE_KEYS | AMBITO_KEYS | TERRITORY_KEYS:
-            options = self.comuni if name in COMUNE_KEYS else self.ambiti if name in AMBITO_KEYS else self.territori
+        if key is not None and key.territory:
+            options = {"comune": self.comuni, "ambito": self.ambiti, "territorio": self.territori}[key.territory]
             out.update(widget="select", options=list(options), multiple=kind == "array")
         elif name == "festival":
             out.update(widget="select", options=self.years, multiple=True)
@@ -164,50 +152,53 @@ class _Fields:
                 typeKey="tipo",
                 summary="{{fields.indicatore}}",
                 collapsed=False,
-                types=[self._variant(resolve_ref(b, self.defs)) for b in items["oneOf"]],
+                types=[self._variant(resolve_ref(b, self.defs), path, key) for b in items["oneOf"]],
             )
             if spec.get("minItems"):  # Decap checks a required list only once it has an item (decap-cms#5381)
                 out["default"] = [{"tipo": "testo", "testo": ""}]
         elif kind == "array" and items.get("type") == "object":
-            out.update(widget="list", fields=self._object_fields(items), collapsed=False)
+            out.update(widget="list", fields=self._object_fields(items, path), collapsed=False)
         elif kind == "array":
-            one = SINGULAR.get(name, name)
+            one = key.singular if key and key.singular else name
             out.update(
-                widget="list", collapsed=False, field=self.field(one, {**items, "title": one.capitalize()}, True)
+                widget="list", collapsed=False, field=self.field(one, {**items, "title": one.capitalize()}, True, path)
             )
             out["field"].pop("hint", None)
             if spec.get("minItems"):  # see above: an empty first item makes Decap check the list
                 out["default"] = [""]
         elif kind == "object":
-            out.update(widget="object", collapsed=False, fields=self._object_fields(spec))
+            out.update(widget="object", collapsed=False, fields=self._object_fields(spec, path))
         else:
             out.update(self._scalar(spec))
-        if kind == "array" and out.get("widget") == "list" and name in SINGULAR:
-            out["label_singular"] = SINGULAR[name]
+        if kind == "array" and out.get("widget") == "list" and key is not None and key.singular:
+            out["label_singular"] = key.singular
         if kind == "array" and spec.get("minItems"):
             out["min"] = spec["minItems"]
         return out
 
-    def _object_fields(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    def _object_fields(self, spec: dict[str, Any], path: str) -> list[dict[str, Any]]:
         required = set(spec.get("required", []))
-        return [self.field(k, v, k in required) for k, v in spec["properties"].items()]
+        return [self.field(k, v, k in required, f"{path}.{k}") for k, v in spec["properties"].items()]
 
-    def _variant(self, spec: dict[str, Any]) -> dict[str, Any]:
-        """One kind of result: a sentence, or a measure (catalogo-cms.js writes the sentence as a string)."""
+    def _variant(self, spec: dict[str, Any], path: str, key: Key | None) -> dict[str, Any]:
+        """One kind of item of a two-kind list: a sentence, or a measure (catalogo-cms.js writes the
+        sentence as a string); its label is the contract's (Variant)."""
+        labels = {variant.kind == "group": label for label, variant in key.variants} if key else {}
         if spec.get("type") == "object":
             return {
                 "name": "misura",
-                "label": "Risultato misurato",
+                "label": labels.get(True, "misura"),
                 "widget": "object",
                 "collapsed": False,
-                "fields": self._object_fields(spec),
+                "fields": self._object_fields(spec, path),
             }
+        one = key.singular if key and key.singular else "testo"
         return {
             "name": "testo",
-            "label": "Risultato descritto",
+            "label": labels.get(False, "testo"),
             "widget": "object",
             "collapsed": False,
-            "fields": [self.field("testo", {**spec, "title": "Risultato"}, True)],
+            "fields": [self.field("testo", {**spec, "title": one.capitalize()}, True, path)],
         }
 
     def _scalar(self, spec: dict[str, Any]) -> dict[str, Any]:
@@ -242,8 +233,8 @@ class _Fields:
         return out
 
 
-def _collection_fields(site: Site, schema: dict[str, Any]) -> list[dict[str, Any]]:
-    fields = _Fields(site, schema.get("$defs", {}))
+def _collection_fields(site: Site, schema: dict[str, Any], model: type[BaseModel]) -> list[dict[str, Any]]:
+    fields = _Fields(site, schema.get("$defs", {}), model)
     required = set(schema.get("required", []))
     return [fields.field(name, spec, name in required) for name, spec in schema["properties"].items()]
 
@@ -283,7 +274,7 @@ def collections(site: Site, content_dir: str = "content") -> list[dict[str, Any]
             "sortable_fields": ["titolo", "pubblicata"],
             "preview_path": "pratiche/{{slug}}/",
             "fields": [
-                *_collection_fields(site, practice_schema(site.vocabularies, site.territories)),
+                *_collection_fields(site, practice_schema(site.vocabularies, site.territories), Practice),
                 {**BODY, "hint": body_help},
             ],
         },
@@ -302,7 +293,7 @@ def collections(site: Site, content_dir: str = "content") -> list[dict[str, Any]
             "summary": "{{titolo}} {{data}}",
             "preview_path": "festival/{{slug}}/",
             "fields": [
-                *_collection_fields(site, festival_schema(site.vocabularies)),
+                *_collection_fields(site, festival_schema(site.vocabularies), FestivalEdition),
                 {**BODY, "hint": "Il racconto dell'edizione, con i fatti riportati nelle fonti."},
             ],
         },
@@ -444,9 +435,25 @@ def _territory_data(site: Site) -> dict[str, Any]:
     }
 
 
-def editor_data(site: Site, base_path: str, stylesheets: list[str], templates: dict[str, str]) -> dict[str, Any]:
-    """What catalogo-cms.js needs: the file shapes, and what the preview renders with."""
+def _key_data(key: Key) -> dict[str, Any]:
+    """A key of the contract as the preview's generic facts read it (site/facts.py does the same)."""
     return {
+        "name": key.name,
+        "label": key.label,
+        "kind": key.kind,
+        "many": key.many,
+        "vocabulary": key.vocabulary,
+        "children": [_key_data(c) for c in key.children],
+    }
+
+
+def editor_data(
+    site: Site, base_path: str, stylesheets: list[str], templates: dict[str, str], other_keys: tuple[Key, ...] = ()
+) -> dict[str, Any]:
+    """What catalogo-cms.js needs: the file shapes, and what the preview renders with (``other_keys``:
+    the practice's keys its template does not place by name, shown as generic facts)."""
+    return {
+        "altre_chiavi": [_key_data(k) for k in other_keys],
         # The interest form's address; the preview adds the practice as the page does (interest_url).
         "modulo_interesse": form_url(site.settings.repository, INTEREST_FILE) if site.settings.repository else None,
         "formato": FORMAT,

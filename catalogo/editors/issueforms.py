@@ -1,26 +1,30 @@
-"""The two GitHub issue forms (a practice to propose, a territory's interest in replicating one):
-generated from the contract, and read back from the Markdown body GitHub makes of a submitted form.
+"""The two GitHub issue forms (a practice to propose, a territory's interest in replicating one),
+generated from the contract: each form field is one key of the contract (``FormField.key``), with
+its label, help and vocabulary, so a key added to the model is asked for without touching this file.
 
-A submitted form is a body of ``### <label>`` sections, each followed by a blank line and the
-value; an empty optional field reads ``_No response_``; a multiple dropdown gives the chosen labels
-joined by ``, ``; checkboxes are ``- [X] label`` / ``- [ ] label``.
+formbody.py reads a submitted form back; segnalazione.py turns it into content.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlencode
+
+import yaml
+from pydantic import BaseModel
 
 from catalogo.content.contract import Practice, Replica, Vocabularies
-from catalogo.core.diagnostics import Diagnostic
+from catalogo.content.keys import Key, keys_of
 
 PROPOSAL_FILE = ".github/ISSUE_TEMPLATE/proposta-pratica.yml"
 INTEREST_FILE = ".github/ISSUE_TEMPLATE/interesse-replica.yml"
 PROPOSAL_LABEL = "proposta di pratica"
 INTEREST_LABEL = "interesse a replicare"
 NO_RESPONSE = "_No response_"
-MAX_BODY = 65536  # GitHub's own limit for an issue body
+# A text longer than this gets a multi-line box.
+LONG_TEXT = 300
+ONE_PER_LINE = " Una voce per riga."
 
 Kind = Literal["input", "textarea", "dropdown", "checkboxes"]
 
@@ -36,6 +40,7 @@ class FormField:
     values: tuple[str, ...] = ()  # what is stored for each dropdown option (the vocabulary's slugs)
     multiple: bool = False
     placeholder: str = ""
+    key: str = ""  # the contract key it fills ('risorse.costo_euro'); empty for the form's own fields
 
     def as_yaml(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {"label": self.label}
@@ -76,105 +81,90 @@ class IssueForm:
     def by_id(self, field_id: str) -> FormField:
         return next(f for f in self.fields if f.id == field_id)
 
+    def for_key(self, path: str) -> FormField | None:
+        """The field that fills a contract key, or the group or list it is part of."""
+        keyed = [f for f in self.fields if f.key]
+        return (
+            next((f for f in keyed if f.key == path), None)
+            or next((f for f in keyed if f.key.startswith(path + ".")), None)
+            or next((f for f in keyed if path.startswith(f.key + ".")), None)
+        )
 
-def _help(name: str, model: Any = Practice) -> str:
-    """The contract's help of a key (of a practice, or of one of its groups)."""
-    return model.model_fields[name].description or ""
+
+def field_id(path: str) -> str:
+    """GitHub allows letters, digits, '-' and '_' in a field's id: 'risorse.costo_euro' -> 'risorse-costo_euro'."""
+    return path.replace(".", "-")
 
 
-def _label(name: str, model: Any = Practice) -> str:
-    """The contract's label of a key (of a practice, or of one of its groups)."""
-    return model.model_fields[name].title or name
-
-
-def _choice(
-    id_: str,
-    label: str,
-    description: str,
-    vocabulary: Vocabularies,
-    name: str,
-    multiple: bool = False,
-    required: bool = True,
-) -> FormField:
-    terms = vocabulary[name]
+def _dropdown(key: Key, vocabularies: Vocabularies, required: bool, help: str) -> FormField:
+    terms = vocabularies[key.vocabulary or ""]
     return FormField(
-        id_,
-        label,
+        field_id(key.path),
+        key.label,
         "dropdown",
-        description,
+        help,
         required,
         tuple(t.etichetta for t in terms.values()),
         tuple(terms),
-        multiple,
+        key.many,
+        key=key.path,
     )
 
 
-ONE_PER_LINE = " Uno per riga."
+def _parts(key: Key, vocabularies: Vocabularies) -> str:
+    """How a line of a list of groups is written: 'territorio; stato della replica (interesse, ...); anno'."""
+    described = []
+    for child in key.children:
+        text = child.label.lower()
+        if child.vocabulary:
+            text += " (" + ", ".join(t.etichetta.lower() for t in vocabularies[child.vocabulary].values()) + ")"
+        described.append(text)
+    return "; ".join(described)
+
+
+def fields_of(key: Key, vocabularies: Vocabularies, required: bool | None = None) -> list[FormField]:
+    """The form fields that fill ``key``: one per value, a group's keys one by one."""
+    required = key.required if required is None else required
+    help = key.help
+    if key.territory:
+        help += " Usa il nome ufficiale."
+    if key.kind == "group" and not key.many:
+        return [f for child in key.children for f in fields_of(child, vocabularies, required and child.required)]
+    if key.vocabulary:
+        return [_dropdown(key, vocabularies, required, help)]
+    kind: Kind = "input"
+    placeholder = ""
+    if key.many and key.kind == "group":
+        kind = "textarea"
+        help += f" Una voce per riga: {_parts(key, vocabularies)}, separati da punto e virgola."
+    elif key.many and key.kind == "mixed":
+        kind, help = "textarea", help + " Nel modulo: una frase per riga."
+    elif key.many and key.kind in ("integer", "number"):
+        help += " Più valori separati da virgole."
+    elif key.many:
+        kind, help = "textarea", help + ONE_PER_LINE
+    elif key.kind == "text" and (key.max_length or 0) > LONG_TEXT:
+        kind = "textarea"
+    elif key.kind == "url":
+        placeholder = "https://"
+    elif key.kind == "date":
+        placeholder = "AAAA-MM-GG"
+    return [FormField(field_id(key.path), key.label, kind, help, required, placeholder=placeholder, key=key.path)]
+
+
+def _contract_fields(model: type[BaseModel], vocabularies: Vocabularies) -> list[FormField]:
+    fields = [f for key in keys_of(model) if not key.automatic for f in fields_of(key, vocabularies)]
+    labels = [f.label for f in fields]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:  # a body's sections are found by their headings: two alike would be read as one
+        raise ValueError(f"two fields of the form share a label: {repeated}")
+    return fields
 
 
 def proposal_form(vocabularies: Vocabularies) -> IssueForm:
     """Every key of a practice as a field, so a valid form becomes a file ``check`` accepts."""
-    from catalogo.content.contract import Contatti, Replicabilita, Risorse
-
-    def nested(id_: str, model: Any, name: str, kind: Kind, required: bool = False, placeholder: str = "") -> FormField:
-        """A field for a key inside a group (replicabilita, risorse, contatti), with its label and help."""
-        return FormField(id_, _label(name, model), kind, _help(name, model), required, placeholder=placeholder)
-
-    text = [
-        FormField("titolo", _label("titolo"), "input", _help("titolo"), True),
-        FormField("sintesi", _label("sintesi"), "textarea", _help("sintesi"), True),
-        FormField(
-            "comune",
-            _label("comune"),
-            "input",
-            _help("comune") + " Lascialo vuoto se la pratica è dell'intero Ambito.",
-            placeholder="Ad esempio: Bitonto",
-        ),
-        FormField("ambito", _label("ambito"), "input", _help("ambito"), placeholder="Ad esempio: Bitonto"),
-        _choice("area_tematica", _label("area_tematica"), _help("area_tematica"), vocabularies, "area_tematica"),
-        _choice(
-            "aree_strategiche",
-            _label("aree_strategiche"),
-            _help("aree_strategiche"),
-            vocabularies,
-            "aree_strategiche",
-            multiple=True,
-        ),
-        _choice("destinatari", _label("destinatari"), _help("destinatari"), vocabularies, "destinatari", multiple=True),
-        FormField("anno_avvio", _label("anno_avvio"), "input", _help("anno_avvio"), True, placeholder="2023"),
-        FormField("anno_fine", _label("anno_fine"), "input", _help("anno_fine")),
-        _choice("stato", _label("stato"), _help("stato"), vocabularies, "stato"),
-        FormField("risultati", _label("risultati"), "textarea", "I risultati ottenuti, una frase per riga.", True),
-        _choice(
-            "livello",
-            _label("livello", Replicabilita),
-            _help("livello", Replicabilita),
-            vocabularies,
-            "livello_replicabilita",
-        ),
-        nested("condizioni", Replicabilita, "condizioni", "textarea", True),
-        FormField("ostacoli", _label("ostacoli"), "textarea", _help("ostacoli") + ONE_PER_LINE),
-        FormField("miglioramenti", _label("miglioramenti"), "textarea", _help("miglioramenti") + ONE_PER_LINE),
-        FormField("partner", _label("partner"), "textarea", _help("partner") + ONE_PER_LINE),
-        nested("costo_euro", Risorse, "costo_euro", "input", placeholder="100000"),
-        nested("finanziamento", Risorse, "finanziamento", "textarea"),
-        nested("referente", Contatti, "referente", "input"),
-        nested("ruolo", Contatti, "ruolo", "input"),
-        nested("email", Contatti, "email", "input"),
-        nested("telefono", Contatti, "telefono", "input"),
-        nested("sito", Contatti, "sito", "input", placeholder="https://"),
-        FormField(
-            "festival", _label("festival"), "input", _help("festival") + " Separati da virgole.", placeholder="2024"
-        ),
-        FormField(
-            "repliche",
-            _label("repliche"),
-            "textarea",
-            _help("repliche") + " Una per riga: il territorio, "
-            "lo stato (interesse, in corso o realizzata) e l'anno, separati da punto e virgola.",
-            placeholder="Ambito di Corato; interesse; 2025",
-        ),
-        FormField("fonti", _label("fonti"), "textarea", _help("fonti") + " Una per riga.", True),
+    fields = [
+        *_contract_fields(Practice, vocabularies),
         FormField(
             "descrizione",
             "Descrizione",
@@ -203,7 +193,7 @@ def proposal_form(vocabularies: Vocabularies) -> IssueForm:
         "fatti che si trovano in fonti pubbliche e contatti istituzionali. Dopo l'invio un controllo automatico "
         "risponde qui: se qualcosa non va, dice quale campo correggere (modifica la segnalazione e il controllo "
         "riparte); se è tutto in ordine, prepara la scheda per la redazione.",
-        tuple(text),
+        tuple(fields),
     )
 
 
@@ -229,23 +219,7 @@ def interest_form(vocabularies: Vocabularies) -> IssueForm:
                 "arrivi dal pulsante della pagina della pratica.",
                 True,
             ),
-            FormField(
-                "territorio",
-                _label("territorio", Replica),
-                "input",
-                _help("territorio", Replica) + " Usa il nome ufficiale.",
-                True,
-                placeholder="Ad esempio: Ambito di Corato",
-            ),
-            _choice("stato", _label("stato", Replica), _help("stato", Replica), vocabularies, "stato_replica"),
-            FormField("anno", _label("anno", Replica), "input", _help("anno", Replica), placeholder="2025"),
-            FormField(
-                "fonte",
-                _label("fonte", Replica),
-                "input",
-                _help("fonte", Replica),
-                placeholder="https://",
-            ),
+            *_contract_fields(Replica, vocabularies),
             FormField(
                 "contatto",
                 "Contatto istituzionale",
@@ -272,136 +246,10 @@ def forms(vocabularies: Vocabularies) -> tuple[IssueForm, IssueForm]:
 def form_url(repository: str, form: str, **values: str) -> str:
     """The address of a new issue from ``form`` with fields filled in (GitHub reads field ids and
     'title' from the query)."""
-    from urllib.parse import urlencode
-
     query = urlencode({"template": form.rsplit("/", 1)[-1], **values})
     return f"{repository.rstrip('/')}/issues/new?{query}"
 
 
-# ---- reading a submitted form ----
-
-
-@dataclass
-class Answers:
-    """What a submitted form says, by field id, with the body line of each field's heading."""
-
-    form: IssueForm
-    values: dict[str, Any] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
-
-
-def which_form(text: str, vocabularies: Vocabularies) -> IssueForm | None:
-    """The form a body was submitted from, told by the first heading that is a form's first field."""
-    firsts = {form.fields[0].label: form for form in forms(vocabularies)}
-    for match in re.finditer(r"^### (.+?)\s*$", text, re.M):
-        if match.group(1) in firsts:
-            return firsts[match.group(1)]
-    return None
-
-
-def parse_body(form: IssueForm, text: str, path: str) -> tuple[Answers, list[Diagnostic]]:
-    """The answers of a body, or every problem at once: missing or unknown headings, a dropdown value
-    that is not one of the options, a required field left empty, a checkbox left unticked."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    answers = Answers(form)
-    problems: list[Diagnostic] = []
-    if len(text.encode("utf-8")) > MAX_BODY:
-        return answers, [
-            Diagnostic(
-                path,
-                1,
-                1,
-                "",
-                f"la segnalazione è troppo lunga ({len(text) // 1024} KB): il limite è {MAX_BODY // 1024} KB",
-            )
-        ]
-    lines = text.split("\n")
-    headings = [(n, m.group(1)) for n, line in enumerate(lines) if (m := re.fullmatch(r"### (.+?)\s*", line))]
-    labels = {f.label: f for f in form.fields}
-    # Headings are matched in the form's order: a '### Titolo' typed inside a long answer is text.
-    found: dict[str, int] = {}
-    position = 0
-    for f in form.fields:
-        for index in range(position, len(headings)):
-            if headings[index][1] == f.label:
-                found[f.id] = index
-                position = index + 1
-                break
-    starts = sorted(found.values())
-    for f in form.fields:
-        if f.id not in found:
-            problems.append(
-                Diagnostic(
-                    path,
-                    1,
-                    1,
-                    f.label,
-                    f"manca la sezione «### {f.label}» del modulo: "
-                    "non cambiare i titoli delle sezioni quando modifichi la segnalazione",
-                )
-            )
-            continue
-        index = found[f.id]
-        line, _ = headings[index]
-        later = [headings[i][0] for i in starts if i > index]
-        end = later[0] if later else len(lines)
-        raw = "\n".join(lines[line + 1 : end]).strip()
-        answers.lines[f.id] = line + 1
-        value, problem = _value(f, raw)
-        if problem:
-            problems.append(Diagnostic(path, line + 1, 1, f.label, problem))
-        answers.values[f.id] = value
-    # A heading of its own before the form's first one is not part of any answer: say so. (After it,
-    # a '### ...' line is text of the answer it is in, as GitHub shows it.)
-    first = min((headings[i][0] for i in found.values()), default=len(lines))
-    for line, label in headings:
-        if line < first and label not in labels:
-            problems.append(
-                Diagnostic(
-                    path,
-                    line + 1,
-                    1,
-                    "",
-                    f"sezione sconosciuta «{label[:80]}»: questo modulo non la prevede e il suo testo non viene usato",
-                    "avviso",
-                )
-            )
-    return answers, problems
-
-
-def _value(f: FormField, raw: str) -> tuple[Any, str]:
-    empty = raw in ("", NO_RESPONSE, "None")
-    if f.kind == "checkboxes":
-        ticked = {m.group(2).strip() for m in re.finditer(r"^- \[([xX ])\] (.+)$", raw, re.M) if m.group(1) != " "}
-        missing = [o for o in f.options if o not in ticked]
-        return [o for o in f.options if o in ticked], (f"conferma mancante: «{missing[0]}»" if missing else "")
-    if empty:
-        return ([] if f.multiple else ""), ("campo obbligatorio lasciato vuoto" if f.required else "")
-    if f.kind == "dropdown":
-        chosen, rest = [], raw
-        while rest:
-            match = next(
-                (
-                    o
-                    for o in sorted(f.options, key=len, reverse=True)
-                    if rest.startswith(o) and rest[len(o) : len(o) + 2] in ("", ", ")
-                ),
-                None,
-            )
-            if match is None:
-                return ([] if f.multiple else ""), (
-                    f"«{raw[:80]}» non è tra le scelte del modulo: scegli tra " + ", ".join(f"«{o}»" for o in f.options)
-                )
-            chosen.append(f.values[f.options.index(match)])
-            rest = rest[len(match) + 2 :]
-        if not f.multiple and len(chosen) > 1:
-            return "", "scegli una sola voce"
-        return (chosen if f.multiple else chosen[0]), ""
-    return raw, ""
-
-
 def dump_form(form: IssueForm) -> str:
-    import yaml
-
     header = "# Generato da 'python build.py schema' a partire dallo schema e da content/vocabolari.yml.\n"
     return header + yaml.safe_dump(form.as_yaml(), allow_unicode=True, sort_keys=False, width=110)

@@ -7,15 +7,16 @@ refuse them, ``serve`` shows them as warnings so the draft can be previewed.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from catalogo.content.contract import Practice, Vocabularies
+from catalogo.content.keys import keys_of
 from catalogo.content.load import PLACEHOLDER, PRACTICES_DIR
 from catalogo.content.territories import Territories
 from catalogo.core.text import did_you_mean, slugify
@@ -24,7 +25,7 @@ MAX_SLUG = 60
 
 
 @dataclass(frozen=True)
-class Answers:
+class Draft:
     titolo: str
     comune: str | None
     ambito: str | None
@@ -74,119 +75,53 @@ def check_area(area: str, vocabularies: Vocabularies) -> str:
     return area
 
 
-def check_answers(answers: Answers, vocabularies: Vocabularies, territories: Territories) -> Answers:
+def check_answers(answers: Draft, vocabularies: Vocabularies, territories: Territories) -> Draft:
     """Normalise all the answers (official names) or explain the first one that is wrong."""
     comune, ambito = check_place(answers.comune, answers.ambito, territories)
-    return Answers(check_title(answers.titolo), comune, ambito, check_area(answers.area, vocabularies))
+    return Draft(check_title(answers.titolo), comune, ambito, check_area(answers.area, vocabularies))
 
 
-def slug_for(answers: Answers) -> str:
+def slug_for(answers: Draft) -> str:
     slug = slugify(f"{answers.titolo} {answers.comune or answers.ambito}")
     if len(slug) > MAX_SLUG:
         slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
     return slug
 
 
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML string
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _choices(vocabularies: Vocabularies, name: str) -> str:
-    return ", ".join(vocabularies[name])
+def _yaml_scalar(value: object) -> str:
+    """A value as YAML reads it back, quoted only where YAML would read it as something else."""
+    text = yaml.safe_dump(value, allow_unicode=True, width=100_000, default_flow_style=True)
+    return text.removesuffix("\n").removesuffix("\n...")
 
 
-def render(answers: Answers, vocabularies: Vocabularies, territories: Territories, today: dt.date) -> str:
-    """The text of the new practice file."""
-    todo = PLACEHOLDER
-    first = {
-        name: next(iter(vocabularies[name]))
-        for name in ("aree_strategiche", "destinatari", "stato", "livello_replicabilita")
-    }
-    if answers.comune:
-        own = territories.ambiti[territories.comuni[answers.comune].ambito]
-        place = (
-            f"comune: {_quote(answers.comune)}\n"
-            f"# ambito: si ricava dal Comune ({own.denominazione}); scrivilo solo se la pratica è "
-            "dell'intero Ambito\n"
-        )
+def render(draft: Draft, vocabularies: Vocabularies, territories: Territories, today: dt.date) -> str:
+    """The text of the new practice file, from the contract's keys (templates/nuova-pratica.md)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=False,  # YAML and Markdown, never HTML; values go through the 'yaml' filter
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["yaml"] = _yaml_scalar
+    answers: dict[str, object] = {"titolo": draft.titolo, "area_tematica": draft.area}
+    own = ""
+    if draft.comune:
+        answers["comune"] = draft.comune
+        own = territories.ambiti[territories.comuni[draft.comune].ambito].denominazione
     else:
-        place = f"ambito: {_quote(answers.ambito or '')}\n"
-    lines = [
-        "---",
-        f"titolo: {_quote(answers.titolo)}",
-        "# sintesi: da 40 a 500 caratteri, testo semplice",
-        f'sintesi: "{todo}: che cosa fa la pratica, per chi e con quali risultati."',
-        place.rstrip("\n"),
-        f"# area_tematica: {_choices(vocabularies, 'area_tematica')}",
-        f"area_tematica: {answers.area}",
-        f"# aree_strategiche (una o più): {_choices(vocabularies, 'aree_strategiche')}",
-        "aree_strategiche:",
-        f"  - {first['aree_strategiche']}  # {todo}",
-        f"# destinatari (uno o più): {_choices(vocabularies, 'destinatari')}",
-        "destinatari:",
-        f"  - {first['destinatari']}  # {todo}",
-        f"anno_avvio: {today.year}  # {todo}",
-        "# anno_fine: solo se la pratica è conclusa",
-        "anno_fine:",
-        f"# stato: {_choices(vocabularies, 'stato')}",
-        f"stato: {first['stato']}  # {todo}",
-        "# risultati: una frase per risultato, oppure indicatore, valore e note",
-        "risultati:",
-        f'  - "{todo}: un risultato ottenuto."',
-        "  # - indicatore: Famiglie coinvolte",
-        "  #   valore: 120",
-        "  #   note: nel primo anno",
-        "replicabilita:",
-        f"  # livello: {_choices(vocabularies, 'livello_replicabilita')}",
-        f"  livello: {first['livello_replicabilita']}  # {todo}",
-        "  condizioni:",
-        f'    - "{todo}: che cosa serve a un altro territorio per replicarla."',
-        "# ostacoli: gli ostacoli incontrati e come sono stati superati",
-        "ostacoli: []",
-        "# miglioramenti: che cosa si potrebbe migliorare",
-        "miglioramenti: []",
-        "partner: []",
-        "risorse:",
-        "  costo_euro:",
-        "  finanziamento: []",
-        "# contatti: contatti istituzionali (un ufficio, un indirizzo istituzionale)",
-        "contatti:",
-        "  referente:",
-        "  ruolo:",
-        "  email:",
-        "  telefono:",
-        "  sito:",
-        "# festival: gli anni in cui la pratica è stata presentata al Festival, ad esempio [2024]",
-        "festival: []",
-        f"# repliche: territorio, stato ({_choices(vocabularies, 'stato_replica')}) e anno",
-        "repliche: []",
-        "# fonti: indirizzi web pubblici dei fatti riportati",
-        "fonti:",
-        f"  - https://www.example.org/  # {todo}: l'indirizzo di una fonte pubblica",
-        f"pubblicata: {today.isoformat()}",
-        "---",
-        "## Contesto",
-        "",
-        f"{todo}: il territorio e il bisogno a cui risponde la pratica.",
-        "",
-        "## Obiettivi",
-        "",
-        f"{todo}: che cosa si voleva ottenere.",
-        "",
-        "## Attività",
-        "",
-        f"{todo}: che cosa è stato fatto, da chi, per chi.",
-        "",
-        "## Metodo",
-        "",
-        f"{todo}: come è stato organizzato il lavoro, con quali strumenti e partner.",
-        "",
-        "## Risultati",
-        "",
-        f"{todo}: che cosa è cambiato, con dati e fonti quando ci sono.",
-        "",
-    ]
-    return "\n".join(lines)
+        answers["ambito"] = draft.ambito or ""
+    return env.get_template("nuova-pratica.md").render(
+        keys=keys_of(Practice),
+        answers=answers,
+        own_ambito=own,
+        today=today,
+        todo=PLACEHOLDER,
+        choices=lambda name: ", ".join(vocabularies[name]),
+        first=lambda name: next(iter(vocabularies[name])),
+    )
 
 
 class _Dumper(yaml.SafeDumper):
@@ -207,7 +142,7 @@ def practice_text(values: Mapping[str, Any], body: str) -> str:
     return f"---\n{front}---\n" + (text + "\n" if text else "")
 
 
-def practice_path(content: Path, slug: str) -> Path:
+def practice_file(content: Path, slug: str) -> Path:
     return content / PRACTICES_DIR / f"{slug}.md"
 
 
@@ -220,14 +155,14 @@ def write_new_file(target: Path, text: str) -> None:
 
 def write_practice(
     content: Path,
-    answers: Answers,
+    answers: Draft,
     vocabularies: Vocabularies,
     territories: Territories,
     today: dt.date,
     slug: str | None = None,
 ) -> Path:
     slug = slug or slug_for(answers)
-    target = practice_path(content, slug)
+    target = practice_file(content, slug)
     if target.exists():
         raise ScaffoldError(f"esiste già {target}: scegli un altro titolo o indica un nome con --slug")
     write_new_file(target, render(answers, vocabularies, territories, today))

@@ -2,9 +2,12 @@
 
 A proposal becomes ``content/practices/<slug>.md`` (keys in the contract's order, as ``new``
 writes them); a territory's interest becomes one more entry of the practice's ``repliche``, added
-without touching any other byte of the file. Either change is checked with every check of
-``check`` before it is written; on any problem nothing is written, and each problem names the
-form field to correct.
+without touching any other byte of the file (yamlinsert.py). Either change is checked with every
+check of ``check`` before it is written; on any problem nothing is written, and each problem names
+the form field to correct.
+
+Each answer is read by the kind of the contract key its field fills (content/keys.py), so a key
+added to the model is read back without touching this file.
 """
 
 from __future__ import annotations
@@ -12,32 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from catalogo.content.contract import Vocabularies
-from catalogo.content.documents import FM_BOUNDARY, display_path
+from catalogo.content.contract import Practice, Replica, Vocabularies
+from catalogo.content.documents import display_path
+from catalogo.content.keys import Key, key_at, keys_of
 from catalogo.content.load import PRACTICES_DIR, load_site
 from catalogo.content.territories import Territories
 from catalogo.core.diagnostics import Diagnostic, errors
 from catalogo.core.text import did_you_mean, fold
-from catalogo.editors.issueforms import INTEREST_FILE, Answers, IssueForm, parse_body, which_form
-from catalogo.editors.scaffold import Answers as Draft
-from catalogo.editors.scaffold import practice_path, practice_text, slug_for, write_new_file
-
-# Which form field a problem of the written file belongs to, by its key (or key prefix).
-PROPOSAL_FIELDS = {
-    "replicabilita.livello": "livello",
-    "replicabilita.condizioni": "condizioni",
-    "replicabilita": "condizioni",
-    "risorse.costo_euro": "costo_euro",
-    "risorse.finanziamento": "finanziamento",
-    **{f"contatti.{k}": k for k in ("referente", "ruolo", "email", "telefono", "sito")},
-}
+from catalogo.editors.formbody import FormAnswers, parse_body, which_form
+from catalogo.editors.issueforms import INTEREST_FILE, FormField, IssueForm
+from catalogo.editors.scaffold import Draft, practice_file, practice_text, slug_for, write_new_file
+from catalogo.editors.yamlinsert import add_replica, front_matter
 
 
 @dataclass
@@ -74,84 +66,97 @@ def _number(text: str) -> int | float | str:
     return text.strip()
 
 
-def replica_states(vocabularies: Vocabularies) -> dict[str, str]:
-    """How a person may write a replication's state (folded): its identifier, with a space for the
-    underscore, or its label; from the vocabulary, so a new state is understood at once."""
+def vocabulary_reader(vocabularies: Vocabularies, name: str) -> dict[str, str]:
+    """How a person may write a vocabulary's value (folded): its identifier, with spaces for '_' and
+    '-', or its label; from the vocabulary, so a new value is understood at once."""
     return {
-        fold(name): slug
-        for slug, term in vocabularies["stato_replica"].items()
-        for name in (slug, slug.replace("_", " "), term.etichetta)
+        fold(spelling): slug
+        for slug, term in vocabularies[name].items()
+        for spelling in (slug, slug.replace("_", " ").replace("-", " "), term.etichetta)
     }
 
 
-def _proposal(
-    answers: Answers, vocabularies: Vocabularies, territories: Territories, today: dt.date
-) -> tuple[dict[str, Any], str]:
-    v = answers.values
-    values: dict[str, Any] = {"titolo": v["titolo"], "sintesi": " ".join(v["sintesi"].split())}
-    for key, find in (("comune", territories.find_comune), ("ambito", territories.find_ambito)):
-        if v[key]:
-            found = find(v[key])
-            values[key] = found.nome if found is not None else v[key]
-    values.update(
-        area_tematica=v["area_tematica"],
-        aree_strategiche=v["aree_strategiche"],
-        destinatari=v["destinatari"],
-        anno_avvio=_number(v["anno_avvio"]),
-    )
-    if v["anno_fine"]:
-        values["anno_fine"] = _number(v["anno_fine"])
-    values.update(
-        stato=v["stato"],
-        risultati=_lines(v["risultati"]),
-        replicabilita={"livello": v["livello"], "condizioni": _lines(v["condizioni"])},
-    )
-    for key in ("ostacoli", "miglioramenti", "partner"):
-        if _lines(v[key]):
-            values[key] = _lines(v[key])
-    risorse: dict[str, Any] = {}
-    if v["costo_euro"]:
-        risorse["costo_euro"] = _number(v["costo_euro"])
-    if _lines(v["finanziamento"]):
-        risorse["finanziamento"] = _lines(v["finanziamento"])
-    if risorse:
-        values["risorse"] = risorse
-    contatti = {k: v[k].strip() for k in ("referente", "ruolo", "email", "telefono", "sito") if v[k].strip()}
-    if contatti:
-        values["contatti"] = contatti
-    if v["festival"].strip():
-        values["festival"] = [_number(y) for y in re.split(r"[,;\s]+", v["festival"].strip()) if y]
-    repliche = []
-    states = replica_states(vocabularies)
-    for line in _lines(v["repliche"]):
-        parts = [p.strip() for p in line.split(";")]
-        entry: dict[str, Any] = {"territorio": parts[0]}
-        found = territories.find(parts[0])
-        if found is not None:
-            entry["territorio"] = found.riferimento
-        entry["stato"] = states.get(
-            fold(parts[1]) if len(parts) > 1 else "", parts[1] if len(parts) > 1 else "interesse"
-        )
-        if len(parts) > 2 and parts[2]:
-            entry["anno"] = _number(parts[2])
-        repliche.append(entry)
-    if repliche:
-        values["repliche"] = repliche
-    values.update(fonti=_lines(v["fonti"]), pubblicata=today)
-    return values, v["descrizione"]
+@dataclass(frozen=True)
+class Reader:
+    """Turns what a person typed into a key's value, by the key's kind."""
+
+    vocabularies: Vocabularies
+    territories: Territories
+
+    def scalar(self, key: Key, text: str) -> Any:
+        text = " ".join(text.split())
+        if not text:
+            return None
+        if key.territory:
+            t = self.territories
+            found = {"comune": t.find_comune, "ambito": t.find_ambito, "territorio": t.find}[key.territory](text)
+            if found is None:
+                return text  # check reports it, with a suggestion
+            return found.riferimento if key.territory == "territorio" else found.nome
+        if key.vocabulary:
+            return vocabulary_reader(self.vocabularies, key.vocabulary).get(fold(text), text)
+        if key.kind in ("integer", "number", "mixed"):
+            return _number(text)
+        if key.kind == "date":
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                return text
+        if key.kind == "boolean":
+            return {"sì": True, "si": True, "no": False}.get(fold(text), text)
+        return text
+
+    def value(self, key: Key, raw: Any) -> Any:
+        """A field's answer as the key's value; None or empty for no answer."""
+        if not isinstance(raw, str):  # a dropdown: already the vocabulary's identifiers
+            return raw or None
+        if key.many and key.kind == "group":
+            return [self.group(key, line.split(";")) for line in _lines(raw)]
+        if key.many and key.kind in ("integer", "number"):
+            return [_number(part) for part in re.split(r"[,;\s]+", raw.strip()) if part]
+        if key.many:
+            return [self.scalar(key, line) for line in _lines(raw)]
+        return self.scalar(key, raw)
+
+    def group(self, key: Key, parts: list[str]) -> dict[str, Any]:
+        """One line of a list of groups: its parts are the group's keys, in order."""
+        entry = {}
+        for child, part in zip(key.children, parts, strict=False):
+            value = self.scalar(child, part)
+            if value is not None:
+                entry[child.name] = value
+        return entry
+
+
+def contract_values(form: IssueForm, answers: FormAnswers, model: type[Any], reader: Reader) -> dict[str, Any]:
+    """The answers of the fields that fill contract keys, nested as in the file; empty answers left out."""
+    values: dict[str, Any] = {}
+    for f in form.fields:
+        if not f.key:
+            continue
+        value = reader.value(key_at(model, f.key), answers.values[f.id])
+        if value is None or value == []:
+            continue
+        *groups, name = f.key.split(".")
+        target = values
+        for group in groups:
+            target = target.setdefault(group, {})
+        target[name] = value
+    return values
 
 
 def _form_problems(
-    problems: list[Diagnostic], answers: Answers, form: IssueForm, source: str, key_to_field: Mapping[str, str]
+    problems: list[Diagnostic], answers: FormAnswers, form: IssueForm, source: str, prefix: str = ""
 ) -> list[Diagnostic]:
-    """Problems of the written file, told as the form's fields (label and line of the body)."""
+    """Problems of the written file, told as the form's fields (label and line of the body). ``prefix``:
+    where the form's keys sit in the file ('repliche' for an interest)."""
     out = []
     for d in problems:
-        base = re.sub(r"\[\d+\]", "", d.key)
-        field_id = key_to_field.get(base) or key_to_field.get(base.split(".")[0]) or base.split(".")[0]
-        try:
-            f = form.by_id(field_id)
-        except StopIteration:
+        path = re.sub(r"\[\d+\]", "", d.key)
+        if prefix:
+            path = path.removeprefix(prefix).lstrip(".")
+        f: FormField | None = form.for_key(path) if path else None
+        if f is None:
             out.append(d)  # a problem of the content that no field of the form can fix
             continue
         out.append(Diagnostic(source, answers.lines.get(f.id, 1), 1, f.label, d.message, d.severity))
@@ -180,10 +185,11 @@ def process(
     answers, problems = parse_body(form, text, source)
     if errors(problems):
         return Outcome(problems=problems)
+    reader = Reader(vocabularies, territories)
     if form.file == INTEREST_FILE:
-        outcome = _interest(answers, form, content, source, territories)
+        outcome = _interest(answers, form, content, source, reader)
     else:
-        outcome = _propose(answers, form, content, source, vocabularies, territories, today)
+        outcome = _propose(answers, form, content, source, reader, today)
     outcome.problems = problems + outcome.problems
     return outcome
 
@@ -197,15 +203,13 @@ def _check(content: Path, target: Path, text: str) -> list[Diagnostic]:
 
 
 def _propose(
-    answers: Answers,
-    form: IssueForm,
-    content: Path,
-    source: str,
-    vocabularies: Vocabularies,
-    territories: Territories,
-    today: dt.date,
+    answers: FormAnswers, form: IssueForm, content: Path, source: str, reader: Reader, today: dt.date
 ) -> Outcome:
-    values, body = _proposal(answers, vocabularies, territories, today)
+    values = contract_values(form, answers, Practice, reader)
+    for key in keys_of(Practice):
+        if key.automatic and key.kind == "date":  # the date the practice enters the catalogue
+            values[key.name] = today
+    body = answers.values["descrizione"]
     comune, ambito = values.get("comune"), values.get("ambito")
     slug = slug_for(
         Draft(
@@ -215,7 +219,7 @@ def _propose(
             values["area_tematica"],
         )
     )
-    target = practice_path(content, slug or "pratica")
+    target = practice_file(content, slug or "pratica")
     if target.exists():
         return Outcome(
             problems=[
@@ -230,7 +234,7 @@ def _propose(
             ]
         )
     text = practice_text(values, body)
-    problems = _form_problems(_check(content, target, text), answers, form, source, PROPOSAL_FIELDS)
+    problems = _form_problems(_check(content, target, text), answers, form, source)
     place = comune or (f"Ambito di {ambito}" if ambito else "")
     return Outcome({target: text}, problems, f"Nuova pratica «{values['titolo']}» ({place}): {display_path(target)}")
 
@@ -241,14 +245,15 @@ def practice_slug(text: str) -> str:
     return (match.group(1) if match else text).strip().strip("/").lower()
 
 
-def _interest(answers: Answers, form: IssueForm, content: Path, source: str, territories: Territories) -> Outcome:
+def _interest(answers: FormAnswers, form: IssueForm, content: Path, source: str, reader: Reader) -> Outcome:
     v = answers.values
+    territories = reader.territories
 
     def problem(field_id: str, message: str) -> Outcome:
         return Outcome(problems=[Diagnostic(source, answers.lines[field_id], 1, form.by_id(field_id).label, message)])
 
     slug = practice_slug(v["pratica"])
-    target = practice_path(content, slug)
+    target = practice_file(content, slug)
     if not re.fullmatch(r"[a-z0-9-]+", slug) or not target.is_file():
         known = [p.stem for p in (content / PRACTICES_DIR).glob("*.md")]
         return problem(
@@ -256,32 +261,29 @@ def _interest(answers: Answers, form: IssueForm, content: Path, source: str, ter
             f"non c'è nel catalogo una pratica «{v['pratica'][:120]}»"
             f"{did_you_mean(slug, known)}: copia l'indirizzo della pagina della pratica",
         )
-    found = territories.find(v["territorio"])
+    place = form.for_key(next(k.path for k in keys_of(Replica) if k.territory))
+    assert place is not None
+    found = territories.find(v[place.id])
     if found is None:
         names = [c.riferimento for c in territories.comuni.values()]
         names += [a.riferimento for a in territories.ambiti.values()]
         return problem(
-            "territorio",
-            f"territorio sconosciuto «{v['territorio'][:120]}»"
-            f"{did_you_mean(v['territorio'], names)}: scrivi il nome di un Comune pugliese oppure "
+            place.id,
+            f"territorio sconosciuto «{v[place.id][:120]}»"
+            f"{did_you_mean(v[place.id], names)}: scrivi il nome di un Comune pugliese oppure "
             "«Ambito di» e il nome dell'Ambito",
         )
     old = target.read_text(encoding="utf-8")
-    front = _front_matter(old)
+    front = front_matter(old)
     for existing in front.get("repliche") or []:
-        if isinstance(existing, dict) and territories.find(str(existing.get("territorio", ""))) == found:
+        if isinstance(existing, dict) and territories.find(str(existing.get(place.key, ""))) == found:
             return problem(
-                "territorio",
+                place.id,
                 f"{found.denominazione} è già tra le repliche di questa pratica "
                 f"(stato: {existing.get('stato')}): per aggiornarla lo fa la redazione nella scheda",
             )
-    entry: dict[str, Any] = {"territorio": found.riferimento, "stato": v["stato"]}
-    if v["anno"]:
-        entry["anno"] = _number(v["anno"])
-    if v["fonte"]:
-        entry["fonte"] = v["fonte"].strip()
+    entry = contract_values(form, answers, Replica, reader)
     text = add_replica(old, entry)
-    keys = {"repliche": "territorio", **{f"repliche.{k}": k for k in ("territorio", "stato", "anno", "fonte")}}
     new_index = len(front.get("repliche") or [])
     checked = [
         d
@@ -290,106 +292,12 @@ def _interest(answers: Answers, form: IssueForm, content: Path, source: str, ter
         or d.severity == "errore"
         and not d.key.startswith("repliche[")
     ]
-    problems = _form_problems(checked, answers, form, source, keys)
+    problems = _form_problems(checked, answers, form, source, prefix="repliche")
     titolo = front.get("titolo", slug)
+    said = str(entry.get("stato")).replace("_", " ")
     return Outcome(
-        {target: text},
-        problems,
-        f"{found.denominazione}: {v['stato'].replace('_', ' ')} a replicare «{titolo}» ({display_path(target)})",
+        {target: text}, problems, f"{found.denominazione}: {said} a replicare «{titolo}» ({display_path(target)})"
     )
-
-
-# ---- one more entry in 'repliche', every other byte as the editor wrote it ----
-
-
-def _split(text: str) -> tuple[int, int, int] | None:
-    """Where the front matter starts and ends, and where the body starts (None: no front matter)."""
-    opening = FM_BOUNDARY.match(text)
-    closing = FM_BOUNDARY.search(text, opening.end()) if opening else None
-    return (opening.end(), closing.start(), closing.end()) if opening and closing else None
-
-
-def _front_matter(text: str) -> dict[str, Any]:
-    parts = _split(text)
-    data = yaml.safe_load(text[parts[0] : parts[1]]) if parts else None
-    return data if isinstance(data, dict) else {}
-
-
-def _scalar_dump(value: Any, flow: bool) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=flow).rstrip(
-        "\n"
-    )
-
-
-def add_replica(text: str, entry: dict[str, Any]) -> str:
-    """``text`` with ``entry`` appended to its 'repliche' list: an insertion, nothing rewritten.
-
-    Handles the shapes a practice file can have: no 'repliche' key, 'repliche: []', an empty
-    'repliche:', a flow list and a block list (at its own indentation, after a trailing comment).
-    The result is read back: the list must have grown by exactly that entry, all else the same.
-    """
-    new = _inserted(text, entry)
-    before, after = _front_matter(text), _front_matter(new)
-    grown = {**before, "repliche": [*(before.get("repliche") or []), entry]}
-    if after != grown or _body(new) != _body(text):
-        raise ValueError("inserimento in 'repliche' non riuscito: la scheda va aggiornata a mano")
-    return new
-
-
-def _body(text: str) -> str:
-    parts = _split(text)
-    return text[parts[2] :] if parts else text
-
-
-def _inserted(text: str, entry: dict[str, Any]) -> str:
-    parts = _split(text)
-    assert parts is not None
-    start, end, _ = parts
-    root = yaml.compose(text[start:end])
-    assert isinstance(root, yaml.MappingNode)
-    keys = [k.value for k, _ in root.value]
-
-    def line_end(index: int) -> int:
-        newline = text.find("\n", index)
-        return len(text) if newline < 0 else newline + 1
-
-    def block(column: int) -> str:
-        item = _scalar_dump([entry], flow=False)
-        return "".join(" " * column + line + "\n" for line in item.split("\n"))
-
-    if "repliche" not in keys:
-        from catalogo.content.contract import Practice
-
-        order = list(Practice.model_fields)
-        after = [k for k in order[order.index("repliche") + 1 :] if k in keys]
-        if after:
-            node = next(k for k, _ in root.value if k.value == after[0])
-            at = start + node.start_mark.index - node.start_mark.column
-        else:
-            at = end
-        return text[:at] + "repliche:\n" + block(2) + text[at:]
-    node = next(v for k, v in root.value if k.value == "repliche")
-    if isinstance(node, yaml.SequenceNode) and node.flow_style and node.value:
-        close = start + node.end_mark.index - 1  # the ']'
-        return text[:close] + ", " + _scalar_dump(entry, flow=True) + text[close:]
-    if isinstance(node, yaml.SequenceNode) and node.value:
-        first = node.value[0]
-        line_start = text.rfind("\n", 0, start + first.start_mark.index) + 1
-        dash = text.index("-", line_start)
-        last = node.value[-1]
-        while isinstance(last, (yaml.MappingNode, yaml.SequenceNode)) and last.value:
-            # A collection ends where the next token starts (after blank lines): its last scalar does not.
-            last = last.value[-1][1] if isinstance(last, yaml.MappingNode) else last.value[-1]
-        at = line_end(start + last.end_mark.index - 1)
-        return text[:at] + block(dash - line_start) + text[at:]
-    # 'repliche: []', 'repliche: null' or an empty 'repliche:': the list starts on the next line,
-    # and the empty value, if written, goes.
-    key = next(k for k, _ in root.value if k.value == "repliche")
-    at = line_end(start + key.start_mark.index)
-    left, right = start + node.start_mark.index, start + node.end_mark.index
-    if right > left and text[right:at].strip() == "":
-        left = len(text[:left].rstrip(" "))
-    return text[:left] + text[right:at] + block(2 + key.start_mark.column) + text[at:]
 
 
 def write(outcome: Outcome) -> None:

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from catalogo.content.contract import SCHEMA_VERSION, Misura
+from catalogo.content.contract import SCHEMA_VERSION, ExportedPractice
+from catalogo.content.keys import Key, keys_of
 from catalogo.content.paths import practice_path
 from catalogo.content.records import PracticeRecord, Site
 from catalogo.core.urls import Urls
 
-CONTACT_KEYS = ("referente", "ruolo", "email", "telefono", "sito")
 # An empty catalogue has no date of its own; feeds and DCAT still need one, and it must not be the clock.
 EPOCH = dt.date(1970, 1, 1)
 
@@ -26,58 +26,46 @@ def site_date(site: Site) -> dt.date:
     return site.aggiornato or EPOCH
 
 
-def _result(r: str | Misura) -> Any:
-    return r if isinstance(r, str) else {"indicatore": r.indicatore, "valore": r.valore, "note": r.note}
+def _ordered(keys: tuple[Key, ...], values: dict[str, Any]) -> dict[str, Any]:
+    """A record's values in its keys' order, a missing group written whole (its keys, empty)."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        value = values.get(key.name)
+        if key.kind == "group" and not key.many:
+            value = _ordered(key.children, value or {})
+        elif key.kind == "group":
+            value = [_ordered(key.children, item) for item in value or []]
+        elif value is None and key.many:
+            value = []
+        out[key.name] = value
+    return out
 
 
 def practice_data(site: Site, p: PracticeRecord, urls: Urls) -> dict[str, Any]:
-    """Every field of the contract plus the derived ones, in schema order (stable across builds)."""
+    """Every key of the contract, written whole, and the derived ones, in the export model's order
+    (keys_of(ExportedPractice)): a key added to the contract is exported without touching this."""
     d = p.data
-    return {
-        "versione_schema": SCHEMA_VERSION,
-        "slug": p.slug,
-        "url": urls.absolute(practice_path(p)) or urls.url(practice_path(p)),
-        "titolo": d.titolo,
-        "sintesi": d.sintesi,
-        "comune": p.comune.nome if p.comune else None,
-        "codice_istat_comune": p.comune.codice_istat if p.comune else None,
-        "ambito": p.ambito.nome,
-        "ambito_derivato": d.ambito is None,
-        "ambito_verificato": p.ambito_verificato,
-        "provincia": p.provincia.sigla,
-        "provincia_nome": p.provincia.nome,
-        "area_tematica": d.area_tematica,
-        "aree_strategiche": list(d.aree_strategiche),
-        "destinatari": list(d.destinatari),
-        "anno_avvio": d.anno_avvio,
-        "anno_fine": d.anno_fine,
-        "stato": d.stato,
-        "risultati": [_result(r) for r in d.risultati],
-        "replicabilita": {"livello": d.replicabilita.livello, "condizioni": list(d.replicabilita.condizioni)},
-        "ostacoli": list(d.ostacoli),
-        "miglioramenti": list(d.miglioramenti),
-        "partner": list(d.partner),
-        "risorse": {
-            "costo_euro": d.risorse.costo_euro if d.risorse else None,
-            "finanziamento": list(d.risorse.finanziamento) if d.risorse else [],
-        },
-        "contatti": {key: getattr(d.contatti, key) if d.contatti else None for key in CONTACT_KEYS},
-        "festival": list(d.festival),
-        "repliche": [
-            {
-                "territorio": r.territorio.denominazione,
-                "tipo": r.territorio.kind,
-                "stato": r.replica.stato,
-                "anno": r.replica.anno,
-                "fonte": r.replica.fonte,
-            }
+    values = d.model_dump(mode="json")
+    values.update(
+        versione_schema=SCHEMA_VERSION,
+        slug=p.slug,
+        url=urls.absolute(practice_path(p)) or urls.url(practice_path(p)),
+        # The reference tables' names, whatever spelling the file used; the Ambito even when derived.
+        comune=p.comune.nome if p.comune else None,
+        codice_istat_comune=p.comune.codice_istat if p.comune else None,
+        ambito=p.ambito.nome,
+        ambito_derivato=d.ambito is None,
+        ambito_verificato=p.ambito_verificato,
+        provincia=p.provincia.sigla,
+        provincia_nome=p.provincia.nome,
+        repliche=[
+            {**r.replica.model_dump(mode="json"), "territorio": r.territorio.denominazione, "tipo": r.territorio.kind}
             for r in p.repliche
         ],
-        "fonti": list(d.fonti),
-        "pubblicata": d.pubblicata.isoformat(),
-        "aggiornata": p.aggiornata.isoformat(),
-        "testo": p.body,
-    }
+        aggiornata=p.aggiornata.isoformat(),
+        testo=p.body,
+    )
+    return _ordered(keys_of(ExportedPractice), values)
 
 
 def _json(data: Any) -> bytes:
@@ -127,11 +115,37 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# The Markdown text is in the JSON only: a cell holding a whole practice's text is hard to read.
+CSV_LEAVES_OUT = ("testo",)
+
+
+def _columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The CSV's columns in the export's order (a group's keys as 'group_key' columns), and those
+    whose cells hold a JSON array (the lists of the contract)."""
+    columns: list[str] = []
+    lists: list[str] = []
+    for key in keys_of(ExportedPractice):
+        if key.name in CSV_LEAVES_OUT:
+            continue
+        for leaf, name in (
+            [(c, f"{key.name}_{c.name}") for c in key.children]
+            if key.kind == "group" and not key.many
+            else [(key, key.name)]
+        ):
+            columns.append(name)
+            if leaf.many:
+                lists.append(name)
+    return tuple(columns), tuple(lists)
+
+
+CSV_COLUMNS, JSON_COLUMNS = _columns()
+
+
 def _flat(record: dict[str, Any]) -> dict[str, str]:
-    """Nested groups become 'group_key' columns; the Markdown text stays in the JSON only."""
+    """Nested groups become 'group_key' columns."""
     row: dict[str, str] = {}
     for key, value in record.items():
-        if key == "testo":
+        if key in CSV_LEAVES_OUT:
             continue
         if isinstance(value, dict):
             for sub, sub_value in value.items():
@@ -139,56 +153,6 @@ def _flat(record: dict[str, Any]) -> dict[str, str]:
         else:
             row[key] = _cell(value)
     return row
-
-
-CSV_COLUMNS = (
-    "versione_schema",
-    "slug",
-    "url",
-    "titolo",
-    "sintesi",
-    "comune",
-    "codice_istat_comune",
-    "ambito",
-    "ambito_derivato",
-    "ambito_verificato",
-    "provincia",
-    "provincia_nome",
-    "area_tematica",
-    "aree_strategiche",
-    "destinatari",
-    "anno_avvio",
-    "anno_fine",
-    "stato",
-    "risultati",
-    "replicabilita_livello",
-    "replicabilita_condizioni",
-    "ostacoli",
-    "miglioramenti",
-    "partner",
-    "risorse_costo_euro",
-    "risorse_finanziamento",
-    *(f"contatti_{k}" for k in CONTACT_KEYS),
-    "festival",
-    "repliche",
-    "fonti",
-    "pubblicata",
-    "aggiornata",
-)
-# The columns whose cells hold a JSON array (the lists of the contract).
-JSON_COLUMNS = (
-    "aree_strategiche",
-    "destinatari",
-    "risultati",
-    "replicabilita_condizioni",
-    "ostacoli",
-    "miglioramenti",
-    "partner",
-    "risorse_finanziamento",
-    "festival",
-    "repliche",
-    "fonti",
-)
 
 
 def practices_csv(site: Site, urls: Urls) -> bytes:

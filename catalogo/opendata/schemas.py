@@ -11,15 +11,11 @@ import json
 from typing import Any
 
 from catalogo.content.contract import SCHEMA_VERSION, ExportedPractice, FestivalEdition, Practice, Vocabularies
+from catalogo.content.keys import keys_of
 from catalogo.content.territories import Territories
 
 SCHEMA_FILE = "schema/pratica.schema.json"
 FRONTMATTER_FILE = "frontmatter.json"
-
-# The help of each key, as the JSON Schema and the forms show it (declared in schema.py).
-FIELD_HELP = {name: field.description or "" for name, field in Practice.model_fields.items()}
-
-
 
 
 def _replace_vocabularies(node: Any, vocabularies: Vocabularies) -> Any:
@@ -47,8 +43,13 @@ def _schema(
 ) -> dict[str, Any]:
     schema = _replace_vocabularies(model.model_json_schema(mode=mode), vocabularies)
     properties = schema["properties"]
-    properties["comune"]["examples"] = sorted(territories.comuni)
-    properties["ambito"]["examples"] = sorted(territories.ambiti)
+    for definition in schema.get("$defs", {}).values():  # a group's description after its keys
+        if "description" in definition:
+            definition["description"] = definition.pop("description")
+    for key in keys_of(model):  # the names a territory key takes, as examples for editors' tools
+        if key.territory in ("comune", "ambito") and not key.many:
+            names = territories.comuni if key.territory == "comune" else territories.ambiti
+            properties[key.name]["examples"] = sorted(names)
     head: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
     if schema_id:  # where the site publishes it (only an absolute address is an identifier)
         head["$id"] = schema_id
@@ -154,7 +155,7 @@ def frontmatter_cms(schema: dict[str, Any]) -> dict[str, Any]:
     required = set(schema.get("required", []))
     fields = [_cms_field(name, spec, defs, name in required) for name, spec in schema["properties"].items()]
     groups = []
-    for name in ("risultati", "repliche"):
+    for name in (k.name for k in keys_of(Practice) if k.many and (k.kind == "group" or k.variants)):
         items = resolve_ref(schema["properties"][name]["items"], defs)
         objects = [resolve_ref(b, defs) for b in items.get("oneOf", items.get("anyOf", [items]))]
         obj = next(o for o in objects if o.get("type") == "object")

@@ -101,7 +101,7 @@ def _document(site: Site, ref: str, p: PracticeRecord) -> dict[str, Any]:
         "terr": _territory_label(p),
         "area": site.label("area_tematica", p.data.area_tematica),
         "d": p.data.pubblicata.isoformat(),
-        "f": {k: list(v) for k, v in facet_values(site, p).items()},
+        "f": {k: list(v) for k, v in facet_values(p).items()},
     }
 
 

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket
 
+from catalogo.content.contract import Practice
+from catalogo.content.keys import keys_of
 from catalogo.content.paths import area_path, festival_path, practice_path, territory_path
 from catalogo.content.records import PracticeRecord, Site
 from catalogo.core.npm import NODE_MODULES
@@ -43,11 +45,12 @@ from catalogo.opendata.exports import (
     robots,
     sitemap,
 )
-from catalogo.opendata.schemas import FIELD_HELP, dumps, export_schema, practice_schema
+from catalogo.opendata.schemas import dumps, export_schema, practice_schema
 from catalogo.search.assets import CatalogueAssets, catalogue_assets
-from catalogo.search.facets import EXTRACTORS
+from catalogo.search.facets import BY_KEY
 from catalogo.search.related import Related, related_practices
 from catalogo.site.downloads import VolumeLink
+from catalogo.site.facts import other_facts, unplaced_keys
 from catalogo.site.mapsvg import CLASSES, MapData, shade
 from catalogo.site.styles import build_styles
 
@@ -149,6 +152,9 @@ def environment(site: Site, theme: Path, urls: Urls) -> Environment:
         settings=site.settings,
         label=site.label,
         interest_url=functools.partial(interest_url, site.settings.repository),
+        other_facts=functools.partial(
+            other_facts, keys=unplaced_keys(theme), site=site, number=italian_number, date=italian_date
+        ),
         absolute=bool(urls.origin),  # the feed and the DCAT description exist only with an absolute address
     )
     return env
@@ -437,7 +443,7 @@ class Renderer:
             breadcrumbs=[("Territori", None)],
         )
         # How many practices each Ambito replicates or wants to (the catalogue's 'replica' facet).
-        replicated = Counter(value for p in site.practices for value in EXTRACTORS["replica"](p))
+        replicated = Counter(value for p in site.practices for value in BY_KEY["replica"].values(p))
         for tp in site.territory_pages:
             name = tp.territory.denominazione
             own = getattr(tp.territory, "ambito", None) or getattr(tp.territory, "nome", "")
@@ -481,13 +487,6 @@ class Renderer:
             _json_bytes,
             export_schema(site.vocabularies, site.territories, exported),
         )
-        vocabulary_of = {
-            "area_tematica": "area_tematica",
-            "aree_strategiche": "aree_strategiche",
-            "destinatari": "destinatari",
-            "stato": "stato",
-            "replicabilita": "livello_replicabilita",
-        }
         page(
             "proponi/index.html",
             "proponi.html",
@@ -495,10 +494,8 @@ class Renderer:
             description="Come segnalare al catalogo una buona pratica di welfare locale di un "
             "Comune o di un Ambito territoriale sociale della Puglia.",
             breadcrumbs=[("Proponi una pratica", None)],
-            fields=list(FIELD_HELP.items()),
-            required=set(schema.get("required", [])),
+            keys=[k for k in keys_of(Practice) if not k.automatic],
             editor=not self.editor.missing(),
-            vocabularies={name: [t.etichetta for t in site.terms(vocab)] for name, vocab in vocabulary_of.items()},
         )
         page(
             "accessibilita/index.html",
@@ -546,7 +543,7 @@ class Renderer:
         jobs["admin/config.yml"] = functools.partial(_data, "admin/config.yml", _yaml_bytes, config)
         stylesheets = [self.urls.url(css) for css in self.styles.stylesheets] + [self.asset("css/site.css")]
         templates = {"practice_content.html": (self.theme / "templates" / "practice_content.html").read_text("utf-8")}
-        data = json_ld(editor_data(self.site, self.urls.base_path, stylesheets, templates))
+        data = json_ld(editor_data(self.site, self.urls.base_path, stylesheets, templates, unplaced_keys(self.theme)))
         proxy = urlsplit(self.editor.proxy_url or "")
         extra = f" {proxy.scheme}://{proxy.netloc}" if proxy.netloc else ""
         jobs[path] = functools.partial(

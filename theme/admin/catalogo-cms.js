@@ -62,6 +62,32 @@ env.addGlobal("interest_url", (p) => {
   return `${data.modulo_interesse}&${query}`;
 });
 
+/* A key of the contract the template does not place by name, as (text, link) pairs: the page's
+ * generic facts (site/facts.py makes the same for the built page). */
+function factTexts(key, value) {
+  if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return [];
+  if (key.many && Array.isArray(value)) return value.flatMap((item) => factTexts({ ...key, many: false }, item));
+  if (key.kind === "group") {
+    return key.children.flatMap((child) =>
+      factTexts(child, value[child.name]).map(([text, link]) => [`${child.label}: ${text}`, link]));
+  }
+  if (key.vocabulary) {
+    const term = (data.vocabolari[key.vocabulary] || {})[value];
+    return [[term ? term.etichetta : String(value), null]];
+  }
+  if (key.kind === "url") return [[String(value), String(value)]];
+  if (key.kind === "email") return [[String(value), `mailto:${value}`]];
+  if (typeof value === "boolean") return [[value ? "sì" : "no", null]];
+  if (key.kind === "date") return [[italianDate(value), null]];
+  if ((key.kind === "number" || key.kind === "mixed") && typeof value === "number") {
+    return [[italianNumber(value), null]];
+  }
+  return [[String(value), null]];
+}
+env.addGlobal("other_facts", (p) => data.altre_chiavi
+  .map((key) => ({ label: key.label, values: factTexts(key, p.data[key.name]) }))
+  .filter((fact) => fact.values.length));
+
 function territory(name) {
   if (!name) return null;
   const key = String(name).replace(/^ambito( territoriale sociale)?( di)? /i, "");
