@@ -14,10 +14,11 @@ from conftest import FIXTURE_SITE, ITALIAN_WORDS, require, tree
 from corpus import write_corpus
 
 from catalogo import cli
-from catalogo.build import THEME, BuildOptions, worker_count
+from catalogo.build import THEME, BuildOptions
 from catalogo.build import build as build_site
 from catalogo.core.output import Output
 from catalogo.core.urls import Urls
+from catalogo.core.workers import worker_count
 from catalogo.site import write as write_module
 from catalogo.site.links import check_links
 from catalogo.site.write import write_file
@@ -137,7 +138,7 @@ def test_a_template_error_points_at_the_template_line_from_a_worker_as_from_one_
     assert found[0] == found[1] and len(found[0]) == 1
     (problem,) = found[0]
     assert problem.path.endswith("tema/templates/practice_content.html") and problem.line == line
-    assert problem.message.startswith("errore nel modello: UndefinedError: ") and "(pagina pratiche/" in problem.message
+    assert problem.message.startswith("errore nel modello: UndefinedError: ") and "(file pratiche/" in problem.message
 
 
 def test_the_command_line_shows_the_template_line_without_a_traceback(

@@ -14,9 +14,10 @@ from conftest import NODE_MODULES, ROOT, require_node, tree
 
 from catalogo.content.contract import FestivalEdition, Practice
 from catalogo.content.load import load_site
-from catalogo.editors.decap import ADMIN_CSP, Backend, cms_config, github_repo, shapes
+from catalogo.editors.admin import ADMIN_CSP, shapes
+from catalogo.editors.decap import Backend, cms_config, github_repo
 from catalogo.opendata.schemas import festival_schema, practice_schema, resolve_ref
-from catalogo.site import render
+from catalogo.site import templates
 
 REPOSITORY = {
     "sito.yml": (ROOT / "tests/fixtures/site/sito.yml").read_text(encoding="utf-8")
@@ -289,7 +290,7 @@ def test_without_a_login_admin_says_what_is_missing(run_cli, make_content, tmp_p
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "repository" in page and "editor_auth_url" in page and "<script" not in page
     assert sorted(p.name for p in (site / "admin").iterdir()) == ["index.html"]  # nothing of the editor is shipped
-    assert render.CSP.replace("'", "&#39;") in page
+    assert templates.CSP.replace("'", "&#39;") in page
 
 
 def test_with_a_login_admin_is_the_editor_and_public_pages_do_not_change(run_cli, make_content, tmp_path) -> None:
@@ -311,7 +312,7 @@ def test_with_a_login_admin_is_the_editor_and_public_pages_do_not_change(run_cli
     assert {p for p in changed if not p.startswith("admin/")} <= {"proponi/index.html", ".catalogo-build"}
     for path, data in after.items():
         if path.endswith(".html") and not path.startswith("admin/"):
-            assert f'content="{render.CSP}"'.replace("'", "&#39;").encode() in data, path
+            assert f'content="{templates.CSP}"'.replace("'", "&#39;").encode() in data, path
             assert b"/admin/decap" not in data and b"/admin/app-" not in data, path
 
 

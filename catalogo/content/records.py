@@ -92,6 +92,10 @@ class TerritoryPage:
     replicating: tuple[tuple[PracticeRecord, ResolvedReplica], ...]
 
 
+# An empty catalogue has no date of its own; feeds and DCAT still need one, and it must not be the clock.
+EPOCH = dt.date(1970, 1, 1)
+
+
 @dataclass(frozen=True)
 class Site:
     settings: SiteSettings
@@ -100,6 +104,11 @@ class Site:
     practices: tuple[PracticeRecord, ...]  # sorted by slug
     editions: tuple[EditionRecord, ...]  # sorted by year
     aggiornato: dt.date | None  # None only for a site with no dated content
+
+    @property
+    def date(self) -> dt.date:
+        """The catalogue's date: its newest content change, or a fixed epoch (never the clock)."""
+        return self.aggiornato or EPOCH
 
     def label(self, vocabulary: str, slug: str) -> str:
         return self.vocabularies[vocabulary][slug].etichetta

@@ -8,7 +8,6 @@ decap-server listens on 127.0.0.1 only and stops with ``serve``.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from catalogo.core.npm import NODE_MODULES
+from catalogo.core.processes import node_command, start, stop
 from catalogo.editors.decap import Backend
 
 SERVER = Path("decap-server") / "dist" / "index.js"
@@ -61,10 +61,10 @@ class LocalEditor:
     @classmethod
     def start(cls, content: Path, node_modules: Path = NODE_MODULES) -> LocalEditor | str:
         """decap-server on a free port, or the Italian reason it cannot run."""
-        node = shutil.which("node")
-        if node is None:
-            return "serve Node.js per l'editor web in locale: installalo, poi esegui 'npm ci'"
         script = node_modules / SERVER
+        command = node_command(script)
+        if command is None:
+            return "serve Node.js per l'editor web in locale: installalo, poi esegui 'npm ci'"
         if not script.is_file():
             return f"manca decap-server in {node_modules}: esegui 'npm ci'"
         root = _git(content, "rev-parse", "--show-toplevel")
@@ -97,22 +97,24 @@ class LocalEditor:
         }
         log = tempfile.TemporaryFile()  # a file, not a pipe: nobody reads it while serve runs
         try:
-            process = subprocess.Popen(
-                [node, str(script)], env=env, cwd=root, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-            )
+            process = start(command, env=env, cwd=root, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         except OSError as exc:
             log.close()
             return f"non riesco ad avviare decap-server ({exc.strerror})"
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not _listening(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                log.seek(0)
-                lines = log.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["nessun messaggio"]
-                log.close()
-                return f"decap-server non è partito ({lines[0][:200]})"
-            time.sleep(0.05)
+        try:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while not _listening(port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    stop(process)
+                    log.seek(0)
+                    lines = log.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["nessun messaggio"]
+                    log.close()
+                    return f"decap-server non è partito ({lines[0][:200]})"
+                time.sleep(0.05)
+        except BaseException:  # Ctrl+C while it starts: it must not outlive us
+            stop(process)
+            log.close()
+            raise
         return cls(process, port, branch, relative.replace(os.sep, "/") or ".", warning, log)
 
     def backend(self) -> Backend:
@@ -121,12 +123,7 @@ class LocalEditor:
         )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """decap-server and whatever it started (git): asked to stop, killed after a second."""
+        stop(self.process, grace=1.0)
         if self.log is not None:
             self.log.close()

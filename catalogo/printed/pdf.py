@@ -11,12 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import mimetypes
-import multiprocessing
-import os
 import re
-import threading
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +20,12 @@ from typing import Any
 from catalogo.content.records import Site
 from catalogo.core.text import fold
 from catalogo.core.urls import Urls
-from catalogo.opendata.exports import site_date
+from catalogo.core.workers import cores, forked, inherited, worker_count
 from catalogo.printed.volumes import Volume
 from catalogo.site.downloads import VolumeLink
 from catalogo.site.mapsvg import MapData
-from catalogo.site.render import environment
+from catalogo.site.problems import RenderError, render_problem
+from catalogo.site.templates import environment
 
 VIRTUAL = "https://volume.invalid/"  # where the volume's stylesheet and fonts are fetched from
 FOLDER = "pubblicazione"
@@ -74,7 +71,7 @@ def _content_date(volume: Volume, site: Site) -> dt.date:
     dates = [p.aggiornata for p in volume.practices]
     if volume.edition is not None:
         dates.append(volume.edition.aggiornata)
-    return max(dates, default=site_date(site))
+    return max(dates, default=site.date)
 
 
 def _territory_index(volume: Volume) -> list[tuple[str, list[Any]]]:
@@ -116,20 +113,21 @@ def make_pdf(
             "il pacchetto Debian libpango-1.0-0"
         ) from exc
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    html = volume_html(volume, site, theme, urls, map_data)
-    document = weasyprint.HTML(
-        string=html, base_url=urls.absolute() or VIRTUAL, url_fetcher=_fetcher(theme, node_modules)
-    ).render()
-    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+    path = f"{FOLDER}/{volume.slug}.pdf"
+    try:
+        html = volume_html(volume, site, theme, urls, map_data)
+        document = weasyprint.HTML(
+            string=html, base_url=urls.absolute() or VIRTUAL, url_fetcher=_fetcher(theme, node_modules)
+        ).render()
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+    except Exception as exc:  # reported at the template's line, whatever it is
+        raise RenderError(render_problem(exc, path, site)) from None
     return PdfFile(volume, data, len(document.pages))
 
 
-_shared: dict[str, Any] = {}  # what a forked worker needs, inherited (nothing pickled on the way in)
-
-
 def _make_one(slug: str) -> tuple[bytes, int]:
-    volume = _shared["volumes"][slug]
-    made = make_pdf(volume, *_shared["args"])
+    volumes, args = inherited()
+    made = make_pdf(volumes[slug], *args)
     return made.data, made.pages
 
 
@@ -142,20 +140,13 @@ def make_pdfs(
     map_data: MapData | None,
     workers: int = 0,
 ) -> list[PdfFile]:
-    """Every volume, in worker processes when there are cores to share them (forked, as the build's
-    workers are, and never from a process running other threads)."""
+    """Every volume, in worker processes when there are cores to share them (this process only waits
+    meanwhile, so one per core). A mistake in a template or a file is a RenderError at its line."""
     volumes = list(volumes)
     args = (site, theme, node_modules, urls, map_data)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    count = min(workers or cores, len(volumes))
-    if count <= 1 or threading.active_count() > 1 or workers < 0:
-        return [make_pdf(v, *args) for v in volumes]
-    _shared.update(volumes={v.slug: v for v in volumes}, args=args)
-    try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            made = list(pool.map(_make_one, [v.slug for v in volumes]))
-    finally:
-        _shared.clear()
+    count = worker_count(workers or cores(), len(volumes))
+    with forked(count if count > 1 else 0, ({v.slug: v for v in volumes}, args)) as pool:
+        made = list(pool.map(_make_one, [v.slug for v in volumes])) if pool else [_make_one(v.slug) for v in volumes]
     return [PdfFile(v, data, pages) for v, (data, pages) in zip(volumes, made, strict=True)]
 
 

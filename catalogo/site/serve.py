@@ -7,9 +7,11 @@ the server keeps running and every page shows the list of problems until the fil
 from __future__ import annotations
 
 import html
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,8 +30,9 @@ from catalogo.search.assets import AssetsMissing, CatalogueAssets, catalogue_ass
 from catalogo.search.related import related_practices
 from catalogo.site.links import check_links
 from catalogo.site.mapsvg import load_map
+from catalogo.site.problems import RenderError, render_problem
 from catalogo.site.render import Renderer
-from catalogo.site.styles import StylesMissing
+from catalogo.site.styles import PendingStyles, StylesMissing, start_styles
 
 RELOAD_PATH = "/__catalogo__/ricarica.js"
 VERSION_PATH = "/__catalogo__/versione"
@@ -64,18 +67,27 @@ TYPES = {
 
 class LazyFiles(Mapping[str, bytes]):
     """The site's files, each made when first asked for: after an edit the page in the browser
-    is back in the time it takes to render that page, not the whole site (Hugo's 'fast render')."""
+    is back in the time it takes to render that page, not the whole site (Hugo's 'fast render').
+    A file that cannot be made raises RenderError, at its template's line."""
 
-    def __init__(self, jobs: dict[str, Callable[[], Output]]) -> None:
+    def __init__(self, jobs: dict[str, Callable[[], Output]], site: Site) -> None:
         self._jobs = jobs
+        self._site = site
         self._made: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     def __getitem__(self, path: str) -> bytes:
+        job = self._jobs[path]  # KeyError: no such file
         with self._lock:
             if path not in self._made:
-                self._made[path] = self._jobs[path]().content()
+                try:
+                    self._made[path] = job().content()
+                except Exception as exc:  # reported as a problem page, whatever it is
+                    raise RenderError(render_problem(exc, path, self._site)) from None
             return self._made[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._jobs  # without making the file (Mapping's own would)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._jobs)
@@ -124,7 +136,8 @@ h1 { color: #a61c1c; } li { margin: 0.5rem 0; } code { background: #f0f0f0; padd
 
 class Builder:
     """Incremental rebuilds: unchanged files are not parsed or validated again, and the pages are
-    served before the (slower) search index is rebuilt."""
+    served before the (slower) search index is rebuilt. A mistake in the content or in a template
+    becomes the problem page; the next save rebuilds."""
 
     def __init__(self, content: Path, theme: Path, state: State, log: TextIO, editor: Backend | None = None) -> None:
         self.content = content
@@ -134,75 +147,77 @@ class Builder:
         self.log = log
         self.cache = BuildCache()
         self.search: CatalogueAssets | None = None
+        self.styles: PendingStyles | None = None
+
+    def close(self) -> None:
+        """Stop what the rebuilds started (a PurgeCSS run still going)."""
+        if self.styles is not None:
+            self.styles.close()
 
     def rebuild(self, pages_only: bool = False) -> None:
         """Pages first, made on request with the previous search index; then the index and every
         page, whose internal links are checked (``pages_only``: the first step alone)."""
         started = time.perf_counter()
+        self.styles = start_styles(self.theme, previous=self.styles)
         loaded = load_site(self.content, drafts=True, cache=self.cache)
         if not loaded.ok or loaded.site is None:
             self.state.publish(None, loaded.diagnostics)
             self._report(loaded.diagnostics, started, "contenuti non validi: il browser mostra i problemi")
             return
         site = loaded.site
-        reported = False
-        if self.search is not None:
-            try:
-                renderer = Renderer(
-                    site, self.theme, "/", search=self.search, map_data=load_map(self.content), editor=self.editor
-                )
-            except StylesMissing:
-                pass  # the full render below reports it
-            else:
-                jobs = renderer.plan(self.search, related_practices(site, self.search.stop_words))
-                self.state.publish(LazyFiles(jobs), loaded.diagnostics)
-                practices = count_it(len(site.practices), "pratica", "pratiche")
-                self._report(loaded.diagnostics, started, f"pagine: {practices}")
-                started, reported = time.perf_counter(), True
-        if pages_only:
-            return
         try:
-            search = catalogue_assets(site, previous=self.search, keep_analysis=True)
+            reported = self._pages_first(site, loaded.diagnostics, started)
+            if reported:
+                started = time.perf_counter()
+            if not pages_only:
+                self.search = catalogue_assets(site, previous=self.search, keep_analysis=True)
+                self._render(site, self.search, loaded.diagnostics, started, quiet=reported)
         except (AssetsMissing, StylesMissing) as exc:
-            problem = Diagnostic("node_modules", 1, 1, "", str(exc))
-            self.state.publish(None, [problem])
-            self._report([problem], started, "mancano i file di lunr")
-            return
-        self.search = search
-        self._render(
-            site, search, loaded.diagnostics, started, "indice di ricerca, pagine e collegamenti", quiet=reported
-        )
+            self._fail([Diagnostic("node_modules", 1, 1, "", str(exc))], started, "mancano i file del tema o di lunr")
+        except RenderError as exc:
+            self._fail(loaded.diagnostics + [exc.diagnostic], started, "errore in un modello")
+
+    def _renderer(self, site: Site) -> Renderer:
+        assert self.styles is not None
+        return Renderer(site, self.theme, "/", self.styles.result(), load_map(self.content), editor=self.editor)
+
+    def _pages_first(self, site: Site, problems: list[Diagnostic], started: float) -> bool:
+        """The pages, made on request, with the previous search index (none yet: nothing to do)."""
+        if self.search is None:
+            return False
+        try:
+            renderer = self._renderer(site)
+            jobs = renderer.plan(self.search, related_practices(site, self.search.stop_words))
+        except Exception as exc:  # the full render below reports it at its line
+            if isinstance(exc, (AssetsMissing, StylesMissing)):
+                raise
+            return False
+        self.state.publish(LazyFiles(jobs, site), problems)
+        self._report(problems, started, f"pagine: {count_it(len(site.practices), 'pratica', 'pratiche')}")
+        return True
 
     def _render(
-        self,
-        site: Site,
-        search: CatalogueAssets,
-        problems: list[Diagnostic],
-        started: float,
-        what: str,
-        quiet: bool = False,
-    ) -> bool:
-        try:
-            outputs = Renderer(
-                site, self.theme, "/", search=search, map_data=load_map(self.content), editor=self.editor
-            ).render(search)
-        except StylesMissing as exc:
-            problem = Diagnostic("node_modules", 1, 1, "", str(exc))
-            self.state.publish(None, [problem])
-            self._report([problem], started, "mancano i file del tema")
-            return False
+        self, site: Site, search: CatalogueAssets, problems: list[Diagnostic], started: float, quiet: bool = False
+    ) -> None:
+        renderer = self._renderer(site)
+        outputs = []
+        for path, job in renderer.plan(search, related_practices(site, search.stop_words)).items():
+            try:
+                outputs.append(job())
+                outputs[-1] = Output(outputs[-1].path, outputs[-1].content())
+            except Exception as exc:  # reported at the template's line, whatever it is
+                raise RenderError(render_problem(exc, path, site)) from None
         broken = check_links(outputs, Urls.from_base_url("/"), "sito")
         if errors(broken):
-            self.state.publish(None, problems + broken)
-            self._report(problems + broken, started, "collegamenti interni non validi")
-            return False
-        self.state.publish({o.path: o.content() for o in outputs}, problems + broken)
-        self._report(
-            [] if quiet else problems + broken,
-            started,
-            f"{what}: {count_it(len(site.practices), 'pratica', 'pratiche')}, {count_it(len(outputs), 'file', 'file')}",
-        )
-        return True
+            self._fail(problems + broken, started, "collegamenti interni non validi")
+            return
+        self.state.publish({o.path: o.data for o in outputs}, problems + broken)
+        made = f"{count_it(len(site.practices), 'pratica', 'pratiche')}, {count_it(len(outputs), 'file', 'file')}"
+        self._report([] if quiet else problems + broken, started, f"indice di ricerca, pagine e collegamenti: {made}")
+
+    def _fail(self, problems: list[Diagnostic], started: float, what: str) -> None:
+        self.state.publish(None, problems)
+        self._report(problems, started, what)
 
     def _report(self, problems: list[Diagnostic], started: float, what: str) -> None:
         for d in sorted(problems):
@@ -245,7 +260,10 @@ def make_handler(state: State) -> type[BaseHTTPRequestHandler]:
                 relative += "index.html"
             if errors(problems) and relative.endswith(".html"):
                 return self._send(500, error_page(problems), TYPES[".html"])
-            body = files.get(relative)
+            try:
+                body = files.get(relative)
+            except RenderError as exc:  # this page's template is wrong: say where, keep serving
+                return self._send(500, error_page([exc.diagnostic]), TYPES[".html"])
             status = 200
             if body is None and f"{relative}/index.html" in files:
                 self.send_response(301)
@@ -262,39 +280,83 @@ def make_handler(state: State) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(content: Path, theme: Path, port: int, out: TextIO) -> int:
-    """Run until Ctrl+C; returns the exit code."""
-    state = State()
-    editor = LocalEditor.start(content)
-    if isinstance(editor, str):
-        out.write(f"Editor web non disponibile: {editor}.\n")
-        backend = Backend(unavailable=editor)
-    else:
-        backend = editor.backend()
-        if editor.warning:
-            out.write(f"Attenzione: {editor.warning}.\n")
-    builder = Builder(content, theme, state, out, editor=backend)
+@contextmanager
+def _signals_stop() -> Iterator[None]:
+    """SIGTERM (kill, systemd, a container's stop) and SIGHUP (a closed terminal) stop the server as
+    Ctrl+C does, so its cleanup runs and nothing it started is left behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        return _serve(builder, content, theme, port, state, out, editor)
+        yield
     finally:
-        if not isinstance(editor, str):
-            editor.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
-def _serve(
-    builder: Builder, content: Path, theme: Path, port: int, state: State, out: TextIO, editor: LocalEditor | str
-) -> int:
-    from watchfiles import watch
-
-    builder.rebuild()
+@contextmanager
+def _shielded() -> Iterator[None]:
+    """Cleanup that a second Ctrl+C or SIGTERM cannot cut short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(state))
-    except OSError as exc:
-        out.write(f"errore: non riesco ad aprire la porta {port} ({exc.strerror}): prova con --port\n")
-        return 2
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def serve(content: Path, theme: Path, port: int, out: TextIO) -> int:
+    """Run until Ctrl+C, SIGTERM or SIGHUP; returns the exit code. Whatever happens, the local editor,
+    the HTTP server and any Node process a rebuild started are stopped before this returns."""
+    editor: LocalEditor | str | None = None
+    builder: Builder | None = None
+    server: ThreadingHTTPServer | None = None
+    with _signals_stop():
+        try:
+            editor = LocalEditor.start(content)
+            if isinstance(editor, str):
+                out.write(f"Editor web non disponibile: {editor}.\n")
+                backend = Backend(unavailable=editor)
+            else:
+                backend = editor.backend()
+                if editor.warning:
+                    out.write(f"Attenzione: {editor.warning}.\n")
+            state = State()
+            builder = Builder(content, theme, state, out, editor=backend)
+            builder.rebuild()
+            try:
+                server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(state))
+            except OSError as exc:
+                out.write(f"errore: non riesco ad aprire la porta {port} ({exc.strerror}): prova con --port\n")
+                return 2
+            _announce(server, content, theme, editor, out)
+            _watch(builder, content, theme)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            with _shielded():
+                if server is not None:
+                    server.shutdown()
+                    server.server_close()
+                if builder is not None:
+                    builder.close()
+                if isinstance(editor, LocalEditor):
+                    editor.stop()
+    out.write("Anteprima fermata.\n")
+    return 0
+
+
+def _announce(server: ThreadingHTTPServer, content: Path, theme: Path, editor: LocalEditor | str, out: TextIO) -> None:
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     out.write(f"Anteprima su {origin}/ (Ctrl+C per fermare). Osservo {content} e {theme}.\n")
     if not isinstance(editor, str):
@@ -303,15 +365,11 @@ def _serve(
             f"del repository locale (decap-server sulla porta {editor.port}).\n"
         )
     out.flush()
-    stop = threading.Event()
-    try:
-        for _changes in watch(content, theme, stop_event=stop, debounce=200, raise_interrupt=True):
-            builder.rebuild()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-    out.write("Anteprima fermata.\n")
-    return 0
+
+
+def _watch(builder: Builder, content: Path, theme: Path) -> None:
+    """Rebuild on every change until interrupted."""
+    from watchfiles import watch
+
+    for _changes in watch(content, theme, debounce=200, raise_interrupt=True):
+        builder.rebuild()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from catalogo.content.markup import ALLOWED_TAGS
 from catalogo.core.npm import NODE_MODULES
 from catalogo.core.output import Output, fingerprinted
+from catalogo.core.processes import node_command, start, stop
 
 PURGE_SCRIPT = Path(__file__).resolve().parent / "node" / "purge.js"
 BOOTSTRAP_ITALIA = Path("bootstrap-italia") / "dist" / "css" / "bootstrap-italia.min.css"
@@ -37,6 +37,7 @@ class Styles:
 
 
 def _content(theme: Path) -> list[dict[str, str]]:
+    """What PurgeCSS keeps the rules of: the templates, the scripts, and every tag a body may hold."""
     files = sorted([*(theme / "templates").glob("*.html"), *(theme / "static" / "js").glob("*.js")])
     content = [{"raw": f.read_text(encoding="utf-8"), "extension": f.suffix.lstrip(".")} for f in files]
     tags = "".join(f"<{tag}></{tag}>" for tag in sorted(ALLOWED_TAGS))  # what Markdown bodies may contain
@@ -44,28 +45,38 @@ def _content(theme: Path) -> list[dict[str, str]]:
     return content
 
 
-class _Purge:
-    """One PurgeCSS run in Node, started at once and read when needed: Node works on the other
-    core while Python loads the content (a child process, not a thread: the build forks its workers)."""
+class PendingStyles:
+    """The theme's CSS being purged: PurgeCSS in Node, started at once and read when the pages need it,
+    so Node works on another core while Python reads the content (a child process, not a thread: the
+    build forks its workers). The dev server keeps one between rebuilds (``start_styles(previous=)``)."""
 
-    def __init__(self, css: str, content_json: str) -> None:
-        self._result: str | None = None
+    def __init__(self, theme: Path, node_modules: Path) -> None:
+        self.theme = theme
+        self.node_modules = node_modules
+        self.key = ""
+        self._result: Styles | None = None
         self._error: StylesMissing | None = None
         self._proc: subprocess.Popen[str] | None = None
-        node = shutil.which("node")
-        if node is None:
+        try:
+            request, self.key = _request(theme, node_modules)
+        except OSError:
+            self._error = StylesMissing(
+                f"mancano bootstrap-italia o @fontsource/titillium-web in {node_modules}: esegui 'npm ci'"
+            )
+            return
+        command = node_command(PURGE_SCRIPT)
+        if command is None:
             self._error = StylesMissing("serve Node.js per preparare il CSS: installalo ed esegui 'npm ci'")
             return
-        request = json.dumps({"css": css, "content": json.loads(content_json), "safelist": SAFELIST})
         try:
-            self._proc = subprocess.Popen(
-                [node, str(PURGE_SCRIPT)],
+            self._proc = start(
+                command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
                 encoding="utf-8",
-                env={"NODE_PATH": str(NODE_MODULES), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+                env={"NODE_PATH": str(node_modules), "PATH": "/usr/bin:/bin:/usr/local/bin"},
             )
         except OSError as exc:
             self._error = StylesMissing(
@@ -80,7 +91,8 @@ class _Purge:
         except BrokenPipeError:
             pass  # Node stopped early: result() reports why
 
-    def result(self) -> str:
+    def result(self) -> Styles:
+        """The purged CSS with the fonts; raises StylesMissing (in Italian) when it cannot be made."""
         if self._error is not None:
             raise self._error
         if self._result is None:
@@ -89,48 +101,56 @@ class _Purge:
             if self._proc.returncode != 0:
                 self._error = StylesMissing(f"PurgeCSS non ha funzionato ({err.strip()[:300]}): esegui 'npm ci'")
                 raise self._error
-            self._result = out
+            self._result = _styles(out.encode("utf-8"), self.node_modules)
         return self._result
 
-
-_purges: dict[tuple[str, str], _Purge] = {}
-
-
-def _pending(css: str, content_json: str) -> _Purge:
-    """The run for this CSS and theme, started now unless it already was (the dev server reuses it)."""
-    key = (hashlib.sha256(css.encode("utf-8")).hexdigest(), content_json)
-    if key not in _purges:
-        if len(_purges) >= 4:
-            _purges.pop(next(iter(_purges)))
-        _purges[key] = _Purge(css, content_json)
-    return _purges[key]
+    def close(self) -> None:
+        """Stop Node if it is still purging (a build that ends early), and let go of its pipes."""
+        if self._proc is not None and self._result is None and self._error is None:
+            stop(self._proc)
+            self._proc.communicate()
 
 
-def _purge(css: str, content_json: str) -> str:
-    return _pending(css, content_json).result()
+def start_styles(
+    theme: Path, node_modules: Path = NODE_MODULES, previous: PendingStyles | None = None
+) -> PendingStyles:
+    """Start purging the theme's CSS, unless ``previous`` already did for the same CSS and theme."""
+    if previous is not None:
+        try:
+            same = previous.key == _request(theme, node_modules)[1]
+        except OSError:
+            same = False
+        if same:
+            return previous
+        previous.close()
+    return PendingStyles(theme, node_modules)
 
 
-def start_styles(theme: Path, node_modules: Path = NODE_MODULES) -> None:
-    """Start purging the CSS now; build_styles picks up the result (or the error) later."""
+def _request(theme: Path, node_modules: Path) -> tuple[str, str]:
+    """What PurgeCSS is asked, and its digest: the same CSS and theme give the same CSS."""
+    css = (node_modules / BOOTSTRAP_ITALIA).read_text(encoding="utf-8")
+    request = json.dumps({"css": css, "content": _content(theme), "safelist": SAFELIST})
+    return request, hashlib.sha256(request.encode("utf-8")).hexdigest()
+
+
+def _styles(purged: bytes, node_modules: Path) -> Styles:
     try:
-        css = (node_modules / BOOTSTRAP_ITALIA).read_text(encoding="utf-8")
-        content = json.dumps(_content(theme))
-    except OSError:
-        return  # build_styles reports it
-    _pending(css, content)
-
-
-def build_styles(theme: Path, node_modules: Path = NODE_MODULES) -> Styles:
-    try:
-        css = (node_modules / BOOTSTRAP_ITALIA).read_text(encoding="utf-8")
         fonts = {
             w: (node_modules / FONT_DIR / f"titillium-web-latin-{w}-normal.woff2").read_bytes() for w in FONT_WEIGHTS
         }
+        licences = [
+            Output(
+                "static/fonts/LICENSE-titillium-web.txt",
+                (node_modules / "@fontsource" / "titillium-web" / "LICENSE").read_bytes(),
+            ),
+            Output(
+                "static/css/LICENSE-bootstrap-italia.txt", (node_modules / "bootstrap-italia" / "LICENSE").read_bytes()
+            ),
+        ]
     except OSError as exc:
         raise StylesMissing(
             f"mancano bootstrap-italia o @fontsource/titillium-web in {node_modules}: esegui 'npm ci'"
         ) from exc
-    purged = _purge(css, json.dumps(_content(theme))).encode("utf-8")
     outputs = []
     faces = []
     for weight, data in fonts.items():
@@ -143,14 +163,6 @@ def build_styles(theme: Path, node_modules: Path = NODE_MODULES) -> Styles:
             "unicode-range:U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,"
             "U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD}\n"
         )
-    fonts_css = "".join(faces).encode("utf-8")
     italia = fingerprinted("static/css/bootstrap-italia.css", purged)
-    faces_out = fingerprinted("static/css/titillium-web.css", fonts_css)
-    licences = [
-        Output(
-            "static/fonts/LICENSE-titillium-web.txt",
-            (node_modules / "@fontsource" / "titillium-web" / "LICENSE").read_bytes(),
-        ),
-        Output("static/css/LICENSE-bootstrap-italia.txt", (node_modules / "bootstrap-italia" / "LICENSE").read_bytes()),
-    ]
+    faces_out = fingerprinted("static/css/titillium-web.css", "".join(faces).encode("utf-8"))
     return Styles((italia, faces_out, *outputs, *licences), (faces_out.path, italia.path))

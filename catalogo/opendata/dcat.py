@@ -1,0 +1,170 @@
+"""The catalogue's description for the national and European data portals: DCAT-AP_IT (and DCAT-AP 3)
+as JSON-LD, with the EU's and IANA's controlled vocabularies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from catalogo.content.records import Site
+from catalogo.core.urls import Urls
+
+EU = "http://publications.europa.eu/resource/authority/"
+
+
+IANA = "https://www.iana.org/assignments/media-types/"
+# Licences by address (without scheme and language page) -> the EU licence authority's code and
+# the ADMS licence type, checked against both tables; any other licence keeps its own address.
+EU_LICENCES = {"creativecommons.org/licenses/by/4.0": ("CC_BY_4_0", "Attribution")}
+# The region's identifier in the national controlled vocabularies (OntoPiA, from ISTAT's codes:
+# Puglia is region 16), repository italia/daf-ontologie-vocabolari-controllati.
+PUGLIA = "https://w3id.org/italia/controlled-vocabulary/territorial-classifications/regions/16"
+CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "dcatapit": "http://dati.gov.it/onto/dcatapit#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "locn": "http://www.w3.org/ns/locn#",
+}
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _it(text: str) -> dict[str, str]:
+    return {"@language": "it", "@value": text}
+
+
+def _date(value: dt.date) -> dict[str, str]:
+    return {"@type": "xsd:date", "@value": value.isoformat()}
+
+
+def dcat_catalogue(site: Site, urls: Urls) -> bytes:
+    """The catalogue and its dataset in DCAT-AP_IT (and DCAT-AP 3), as JSON-LD, for dati.gov.it and,
+    through it, data.europa.eu. Needs the site's absolute address (build checks it is there).
+
+    The publisher is the data's owner from content/sito.yml; its IPA code is written only when the
+    settings give it (never an invented code)."""
+    s = site.settings
+    home = urls.absolute() or urls.url()
+
+    def link(path: str) -> str:
+        return urls.absolute(path) or urls.url(path)
+
+    # One node for the owner, publisher of the catalogue and of the dataset and holder of its rights.
+    owner: dict[str, Any] = {
+        "@id": "_:titolare",
+        "@type": ["foaf:Agent", "dcatapit:Agent"],
+        "foaf:name": s.titolare_dati,
+    }
+    if s.titolare_codice_ipa:
+        owner["dct:identifier"] = s.titolare_codice_ipa
+    agent = {"@id": "_:titolare"}
+    licence: dict[str, Any] = {
+        "@id": s.licenza_url,
+        "@type": ["dct:LicenseDocument", "dcatapit:LicenseDocument"],
+        "foaf:name": s.licenza,
+    }
+    known = EU_LICENCES.get(re.sub(r"^https?://|(deed\.[a-z]+|legalcode(\.[a-z]+)?)?$", "", s.licenza_url).rstrip("/"))
+    if known:  # the EU authority's IRI and ADMS licence type, as both profiles ask
+        licence["@id"] = f"{EU}licence/{known[0]}"
+        licence["dct:type"] = {"@id": f"http://purl.org/adms/licencetype/{known[1]}"}
+    modified = site.date
+    issued = min((p.data.pubblicata for p in site.practices), default=modified)
+    distributions = [
+        (
+            "dati/pratiche.json",
+            "JSON",
+            "application/json",
+            "Le pratiche in JSON",
+            "Tutte le pratiche con ogni campo, anche quelli ricavati, e il testo in Markdown.",
+            "dati/schema/pratica-export.schema.json",
+        ),
+        (
+            "dati/pratiche.csv",
+            "CSV",
+            "text/csv",
+            "Le pratiche in CSV",
+            "Una riga per pratica; gli elenchi come array JSON nella cella.",
+            None,
+        ),
+    ]
+    dataset_id = link("dati/")
+    dataset: dict[str, Any] = {
+        "@id": dataset_id,
+        "@type": ["dcat:Dataset", "dcatapit:Dataset"],
+        # codiceIPA:identificativo when the owner's IPA code is known, else the dataset's address.
+        "dct:identifier": f"{s.titolare_codice_ipa}:buone-pratiche-welfare-locale"
+        if s.titolare_codice_ipa
+        else dataset_id,
+        "dct:title": _it(s.titolo),
+        "dct:description": _it(s.descrizione.strip()),
+        "dct:publisher": agent,
+        "dct:rightsHolder": agent,
+        "dcat:theme": [{"@id": f"{EU}data-theme/SOCI"}, {"@id": f"{EU}data-theme/GOVE"}],
+        "dct:accrualPeriodicity": {"@id": f"{EU}frequency/IRREG", "@type": "dct:Frequency"},
+        "dct:language": {"@id": f"{EU}language/ITA", "@type": "dct:LinguisticSystem"},
+        "dct:issued": _date(issued),
+        "dct:modified": _date(modified),
+        "dct:spatial": {
+            "@id": PUGLIA,
+            "@type": "dct:Location",
+            "locn:geographicName": _it("Puglia"),
+            "dcatapit:geographicalIdentifier": PUGLIA,
+        },
+        "dcat:keyword": [
+            _it(k)
+            for k in ("welfare locale", "buone pratiche", "servizi sociali", "Ambiti territoriali sociali", "Puglia")
+        ],
+        "dcat:landingPage": {"@id": link("pratiche/"), "@type": "foaf:Document"},
+        "dct:conformsTo": {
+            "@id": link("dati/schema/pratica-export.schema.json"),
+            "@type": ["dct:Standard", "dcatapit:Standard"],
+            "dct:identifier": link("dati/schema/pratica-export.schema.json"),
+            "dct:title": _it("Schema JSON dei dati esportati di una pratica"),
+        },
+        "dcat:distribution": [
+            {
+                "@type": ["dcat:Distribution", "dcatapit:Distribution"],
+                "dct:title": _it(title),
+                "dct:description": _it(description),
+                "dcat:accessURL": {"@id": link(path)},
+                "dcat:downloadURL": {"@id": link(path)},
+                "dcat:mediaType": {"@id": IANA + media, "@type": ["dct:MediaType", "dct:MediaTypeOrExtent"]},
+                "dct:format": {"@id": f"{EU}file-type/{fmt}", "@type": "dct:MediaTypeOrExtent"},
+                "dct:license": licence,
+                "dct:modified": _date(modified),
+                # The schema as the distribution's documentation: in AgID's DCAT-AP_IT ontology
+                # dct:conformsTo belongs to datasets only (rdfs:domain), so on a distribution an
+                # inferring validator would take it for a dataset; the dataset names the schema.
+                **({"foaf:page": {"@id": link(schema), "@type": "foaf:Document"}} if schema else {}),
+            }
+            for path, fmt, media, title, description, schema in distributions
+        ],
+    }
+    if s.contatto_email:  # a contact point needs an address (DCAT-AP_IT): none is better than an invented one
+        dataset["dcat:contactPoint"] = {
+            "@type": ["vcard:Kind", "dcatapit:Organization"],
+            "vcard:fn": s.editore,
+            "vcard:hasEmail": {"@id": f"mailto:{s.contatto_email}"},
+        }
+    catalogue = {
+        "@id": link("dati/catalogo.jsonld"),
+        "@type": ["dcat:Catalog", "dcatapit:Catalog"],
+        "dct:title": _it(s.titolo),
+        "dct:description": _it(s.sottotitolo),
+        "dct:publisher": agent,
+        "dct:issued": _date(issued),
+        "dct:modified": _date(modified),
+        "dct:language": {"@id": f"{EU}language/ITA", "@type": "dct:LinguisticSystem"},
+        "foaf:homepage": {"@id": home, "@type": "foaf:Document"},
+        "dcat:themeTaxonomy": {"@id": f"{EU}data-theme"},
+        "dct:license": licence,
+        "dcat:dataset": {"@id": dataset_id},
+    }
+    return _json({"@context": CONTEXT, "@graph": [catalogue, dataset, owner]})
