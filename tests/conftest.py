@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
 import os
 import shutil
+import signal
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +20,52 @@ from catalogo.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))  # corpus.py: the synthetic catalogue shared with the benchmarks
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
+
+
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """The processes whose parent is ``pid``, with their command lines (zombies reaped, not listed)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        state, parent = stat.rsplit(")", 1)[1].split()[:2]
+        if int(parent) != pid:
+            continue
+        if state == "Z":
+            try:
+                os.waitpid(int(entry.name), os.WNOHANG)
+            except ChildProcessError:
+                pass
+            continue
+        found[int(entry.name)] = command
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """Every process the suite starts ends with it. This process becomes a subreaper, so a process
+    orphaned by a test (a decap-server whose 'serve' was killed) is handed to it instead of init;
+    at the end of the session none may be left (the last ones are killed, and the session fails)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    yield
+    deadline = time.monotonic() + 5  # the Node processes' orphan guard looks every 0.2 s
+    while (left := children_of(os.getpid())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    assert not left, f"processes started by the tests were left running: {left}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -101,6 +150,20 @@ def require_node() -> str:
     require(node is not None and (NODE_MODULES / "lunr").is_dir(), "node with npm ci's node_modules")
     assert node is not None
     return node
+
+
+def project_copy(tmp_path: Path, content: Path = FIXTURE_SITE) -> Path:
+    """The code, the theme, the generated files and a content folder in a folder of their own (run
+    with PYTHONPATH=<copy>), for changing the code or the theme as their authors would."""
+    copy = tmp_path / "progetto"
+    ignore = shutil.ignore_patterns("__pycache__")
+    for folder in ("catalogo", "theme", "schema", ".github"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=ignore)
+    shutil.copy(ROOT / "build.py", copy / "build.py")
+    shutil.copy(ROOT / "frontmatter.json", copy / "frontmatter.json")
+    shutil.copytree(content, copy / "content")
+    (copy / "node_modules").symlink_to(NODE_MODULES)
+    return copy
 
 
 SYNTHETIC_SIZE = 300

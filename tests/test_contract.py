@@ -11,13 +11,12 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
-from conftest import FIXTURE_SITE, NODE_MODULES, ROOT, require_node
+from conftest import project_copy, require_node
 from test_segnalazione import GOOD_PROPOSAL
 
 from catalogo.content.contract import ExportedPractice, Practice
@@ -32,14 +31,7 @@ VALUE = "https://example.org/progetto-sportello"
 
 def _project_copy(tmp_path: Path) -> Path:
     """The code, theme and fixture content in a folder of their own, with the key added."""
-    copy = tmp_path / "progetto"
-    ignore = shutil.ignore_patterns("__pycache__")
-    for folder in ("catalogo", "theme", "schema", ".github"):
-        shutil.copytree(ROOT / folder, copy / folder, ignore=ignore)
-    shutil.copy(ROOT / "build.py", copy / "build.py")
-    shutil.copy(ROOT / "frontmatter.json", copy / "frontmatter.json")
-    shutil.copytree(FIXTURE_SITE, copy / "content")
-    (copy / "node_modules").symlink_to(NODE_MODULES)
+    copy = project_copy(tmp_path)
     contract = copy / "catalogo" / "content" / "contract.py"
     text = contract.read_text(encoding="utf-8")
     anchor = '    @model_validator(mode="after")\n    def _coherence(self) -> Practice:'

@@ -7,14 +7,9 @@ import json
 import os
 import pty
 import re
-import signal
-import socket
 import subprocess
 import sys
-import time
 import typing
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import jsonschema
@@ -147,107 +142,6 @@ def test_new_asks_in_italian_and_asks_again_after_a_typo(make_content) -> None:
     assert out.count("Comune (oppure") == 2  # asked again
     assert "errore: Comune sconosciuto 'Coratto' (forse intendevi 'Corato'?)" in err
     assert (content / "practices" / "laboratori-di-quartiere-corato.md").is_file()
-
-
-# ---- serve ----
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8")
-
-
-def _wait_version(base: str, after: str | None, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            status, version = _get(base + "__catalogo__/versione")
-            if status == 200 and version != after:
-                return version
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        time.sleep(0.1)
-    raise AssertionError("the dev server did not rebuild in time")
-
-
-@pytest.fixture
-def server(make_content):
-    content = make_content()
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        version = _wait_version(base, None)
-        yield proc, content, base, version
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.communicate()
-
-
-def test_serve_rebuilds_shows_problems_and_recovers(server) -> None:
-    proc, content, base, version = server
-    status, page = _get(base + "pratiche/sportello-prova/")
-    assert status == 200 and "<h1>Sportello unico di prova</h1>" in page
-    assert '<script src="/__catalogo__/ricarica.js" defer></script>' in page
-    practice = content / "practices" / "sportello-prova.md"
-    good = practice.read_text(encoding="utf-8")
-    practice.write_text(good.replace("stato: attiva", "stato: attivo"), encoding="utf-8")
-    version = _wait_version(base, version)
-    status, page = _get(base + "pratiche/sportello-prova/")
-    assert status == 500
-    assert "Contenuti da correggere" in page
-    assert "sportello-prova.md:9:8</code> <strong>errore</strong>: stato: &#x27;attivo&#x27; non è ammesso" in page
-    practice.write_text(good.replace("Sportello unico di prova", "Sportello unico rinnovato"), encoding="utf-8")
-    _wait_version(base, version)
-    status, page = _get(base + "pratiche/sportello-prova/")
-    assert status == 200 and "<h1>Sportello unico rinnovato</h1>" in page
-    assert _get(base + "non-esiste/")[0] == 404
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0
-    assert "Anteprima su http://127.0.0.1:" in out and out.rstrip().endswith("Anteprima fermata.")
-    assert "sportello-prova.md:9:8: errore: stato: 'attivo' non è ammesso" in out
-    assert "Traceback" not in out
-
-
-@pytest.mark.browser
-def test_serve_reloads_the_open_page(server, browser_factory) -> None:
-    _, content, base, version = server
-    with browser_factory() as browser:
-        page = browser.new_page()
-        page.goto(base + "pratiche/sportello-prova/")
-        page.wait_for_timeout(800)  # the reload script has read the current version
-        practice = content / "practices" / "sportello-prova.md"
-        practice.write_text(
-            practice.read_text(encoding="utf-8").replace("Sportello unico di prova", "Sportello ricaricato"),
-            encoding="utf-8",
-        )
-        page.wait_for_function(
-            "() => document.querySelector('h1').textContent === 'Sportello ricaricato'", timeout=20000
-        )
-
-
-@pytest.fixture
-def browser_factory():
-    from browser import chromium
-
-    return chromium
 
 
 # ---- generated files ----
