@@ -34,7 +34,7 @@ def _get(url: str) -> tuple[int, str]:
         return exc.code, exc.read().decode("utf-8")
 
 
-def _wait_version(base: str, after: str | None, timeout: float = 30) -> str:
+def _wait_version(base: str, after: str | None, timeout: float = 60) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -118,7 +118,7 @@ def browser_factory():
     return chromium
 
 
-def _wait_status(url: str, status: int, timeout: float = 30) -> tuple[int, str]:
+def _wait_status(url: str, status: int, timeout: float = 60) -> tuple[int, str]:
     """The page once it answers with ``status`` (a rebuild publishes in two steps)."""
     deadline = time.monotonic() + timeout
     while True:
