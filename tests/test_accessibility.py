@@ -119,11 +119,19 @@ def test_keyboard_only_search_and_facets(browser, site) -> None:
     page.keyboard.press("Space")
     page.wait_for_function("t => document.getElementById(t).checked", arg=first)
     page.wait_for_function("() => !document.getElementById('conteggio').textContent.startsWith('3 pratiche')")
-    outline = page.evaluate(
-        "getComputedStyle(document.activeElement).outlineStyle + ' ' + "
-        "getComputedStyle(document.activeElement.nextElementSibling, '::before').content"
-    )
-    assert outline  # focus is drawn (native outline or the label's box)
+    # Focus is drawn: the checkbox's outline or its label's ring (Bootstrap Italia draws a box-shadow)
+    # is there while it has the keyboard's focus, and goes when it loses it.
+    style = """(id) => {
+        const box = document.getElementById(id), label = box.nextElementSibling;
+        const s = getComputedStyle(box), l = getComputedStyle(label);
+        return {outline: s.outlineStyle !== 'none' && s.outlineWidth !== '0px' ? s.outlineStyle : '',
+                ring: l.boxShadow !== 'none' ? l.boxShadow : '',
+                labelOutline: l.outlineStyle !== 'none' && l.outlineWidth !== '0px' ? l.outlineColor : ''};
+    }"""
+    focused = page.evaluate(style, first)
+    assert focused["outline"] or focused["ring"] or focused["labelOutline"], focused
+    page.evaluate("(id) => document.getElementById(id).blur()", first)
+    assert page.evaluate(style, first) != focused
     page.close()
 
 

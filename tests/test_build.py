@@ -157,13 +157,18 @@ def test_a_failure_in_a_worker_fails_the_build_and_touches_nothing(make_content,
     assert build_site(content, out).built
     before = tree(out)
 
+    failed_in = tmp_path / "pid"
+
     def full_disk(path: str, pieces) -> None:
-        if "/pratiche/" in path:
+        if path.endswith("/pratiche/sportello-prova/index.html"):  # a practice's page: only a worker makes it
+            failed_in.write_text(str(os.getpid()))
             raise OSError(28, "No space left on device")
         write_file(path, pieces)
 
-    assert worker_count(2) == 2  # the failing write happens in a forked worker
+    assert worker_count(2) == 2
     result = build_site(content, out, BuildOptions(workers=2), write=full_disk)
+    assert int(failed_in.read_text()) != os.getpid()  # the failing write happened in a forked worker
+    failed_in.unlink()
     assert not result.built and "scrittura del sito non riuscita: No space left on device" in result.problem
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "sito"]

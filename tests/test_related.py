@@ -87,3 +87,39 @@ def test_alike_practices_do_not_make_every_pair_a_candidate(tmp_path: Path) -> N
     assert len(pairs) == 800 and all(len(v) == MAX_RELATED for v in computed.values())
     assert sum(pairs) < 800 * 200  # at most a couple of hundred candidates each, out of 799
     assert sum(1 for related in computed.values() for r in related if "temi simili" in r.reason) > 50
+
+
+_CHOICE = """
+import json, sys
+from pathlib import Path
+from catalogo.content.load import load_site
+from catalogo.core.npm import NODE_MODULES
+from catalogo.search.lunr import load_stop_words
+from catalogo.search.related import related_practices
+site = load_site(Path(sys.argv[1])).site
+chosen = related_practices(site, load_stop_words(NODE_MODULES))
+print(json.dumps({k: [[r.practice.slug, r.reason] for r in v] for k, v in sorted(chosen.items())}))
+"""
+
+
+def test_the_choice_is_the_same_in_every_process(synthetic_content) -> None:
+    """Python's string hashes change from one process to the next: nothing in the choice may depend
+    on the order of a set or a dict of words (300 alike practices reach the candidate limits)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _CHOICE, str(synthetic_content)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1]
+    assert len(json.loads(runs[0])) == 300

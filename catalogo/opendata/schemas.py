@@ -93,7 +93,14 @@ def export_schema(vocabularies: Vocabularies, territories: Territories, schema_i
         "dati/pratiche.json (ogni elemento di 'pratiche') e pratiche/<nome>/index.json.",
         "serialization",
     )
-    schema["required"] = list(schema["properties"])  # every key is written, null when empty
+    # The properties in the order the records and the CSV's columns are written (each derived key
+    # beside the key it comes from), and every key required: it is written, null when empty.
+    keys = keys_of(ExportedPractice)
+    schema["properties"] = {k.name: schema["properties"][k.name] for k in keys}
+    schema["required"] = list(schema["properties"])
+    replica = schema["$defs"]["ExportedReplica"]
+    order = next(k for k in keys if k.name == "repliche").children
+    replica["properties"] = {k.name: replica["properties"][k.name] for k in order}
     return schema
 
 
