@@ -25,7 +25,6 @@ from catalogo.cli import main
 from catalogo.content.load import load_site
 from catalogo.core.urls import Urls
 from catalogo.opendata.dcat import dcat_catalogue
-from catalogo.opendata.exports import CSV_COLUMNS, JSON_COLUMNS
 from catalogo.search.lunr import load_stop_words
 from catalogo.search.related import related_practices
 
