@@ -33,7 +33,6 @@ from catalogo.search.assets import AssetsMissing, catalogue_assets
 from catalogo.search.lunr import StopWordsMissing, load_stop_words
 from catalogo.search.related import Chosen, related_slugs, resolve
 from catalogo.site.links import LinkIndex, LinkState, locate_in_sources
-from catalogo.site.mapsvg import load_map
 from catalogo.site.pages import Job
 from catalogo.site.problems import RenderError, render_problem, sources
 from catalogo.site.render import PUBLICATION, SITEMAP, Renderer
@@ -81,11 +80,10 @@ def build(
         site = _with_repository(loaded.site, options.repository)
         base_url = options.base_url or site.settings.base_url
         notes = [] if Urls.from_base_url(base_url).origin else [relative_base_note(content)]
-        map_data = load_map(content)
         with stopwatch.lap("volumi in PDF"):
-            pdfs = _volumes(site, options, theme, Urls.from_base_url(base_url), map_data)
+            pdfs = _volumes(site, options, theme, Urls.from_base_url(base_url))
         with stopwatch.lap("tema"):
-            renderer = Renderer(site, theme, base_url, styles.result(), map_data, volumes=pdf_links(pdfs))
+            renderer = Renderer(site, theme, base_url, styles.result(), volumes=pdf_links(pdfs))
         with Staging(out, write) as staging:
             links = _make_site(renderer, pdfs, staging, options.workers, stopwatch)
             with stopwatch.lap("collegamenti interni"):
@@ -146,11 +144,11 @@ def _make_site(
     return links
 
 
-def _volumes(site: Site, options: BuildOptions, theme: Path, urls: Urls, map_data: object) -> list[PdfFile]:
+def _volumes(site: Site, options: BuildOptions, theme: Path, urls: Urls) -> list[PdfFile]:
     if not options.pdf:
         return []
     volumes = plan_volumes(site, festival_only=options.pdf == "festival")
-    return make_pdfs(volumes, site, theme, NODE_MODULES, urls, map_data, options.workers)  # type: ignore[arg-type]
+    return make_pdfs(volumes, site, theme, NODE_MODULES, urls, options.workers)
 
 
 def _with_repository(site: Site, repository: str | None) -> Site:

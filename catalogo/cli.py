@@ -38,7 +38,6 @@ from catalogo.editors.generated import generated_files
 from catalogo.editors.scaffold import Draft, ScaffoldError, check_area, check_place, check_title, write_practice
 from catalogo.printed.pdf import PdfMissing, make_pdfs
 from catalogo.printed.volumes import plan_volumes
-from catalogo.site.mapsvg import load_map
 from catalogo.site.serve import serve
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -282,7 +281,7 @@ def run_pdf(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     urls = Urls.from_base_url(args.base_url or site.settings.base_url)
     volumes = plan_volumes(site, festival_only=args.solo_festival)
     try:
-        made = make_pdfs(volumes, site, THEME, NODE_MODULES, urls, load_map(args.content))
+        made = make_pdfs(volumes, site, THEME, NODE_MODULES, urls)
     except PdfMissing as exc:
         stderr.write(f"errore: {exc}\n")
         return EXIT_INVALID
@@ -419,10 +418,10 @@ def _ask(prompt: str, stdout: TextIO) -> str:
 
 def run_new(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Scaffold a practice: flags first; on a terminal, ask for what is missing or wrong."""
-    vocabularies, _ = load_vocabularies(args.content)
-    territories, _ = load_territories(args.content / TERRITORIES_DIR)
-    if "area_tematica" not in vocabularies:
-        stderr.write(f"errore: vocabolari non leggibili in {args.content}: esegui 'python build.py check'\n")
+    vocabularies, problems = load_vocabularies(args.content)
+    territories, more = load_territories(args.content / TERRITORIES_DIR)
+    if errors(problems + more):  # the draft lists the vocabularies and names a territory: they come first
+        stderr.write(format_text(problems + more, 4) + "Scheda non creata: correggi i problemi indicati.\n")
         return EXIT_INVALID
     interactive = sys.stdin.isatty()
 

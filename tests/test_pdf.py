@@ -18,7 +18,6 @@ from catalogo.core.npm import NODE_MODULES
 from catalogo.core.urls import Urls
 from catalogo.printed.pdf import make_pdfs
 from catalogo.printed.volumes import estimated_pages, plan_volumes
-from catalogo.site.mapsvg import load_map
 
 LONG_URL = "https://example.org/" + "percorso-molto-lungo/" * 9 + "?parametro=" + "x" * 60
 LONG_WORD = "Sovra" + "precipitevolissimevolmente" * 5
@@ -80,7 +79,7 @@ def volumes(tmp_path_factory):
     assert loaded.ok, [d.format() for d in loaded.diagnostics]
     site = loaded.site
     urls = Urls.from_base_url("https://example.org/catalogo/")
-    made = make_pdfs(plan_volumes(site), site, THEME, NODE_MODULES, urls, load_map(content), workers=-1)
+    made = make_pdfs(plan_volumes(site), site, THEME, NODE_MODULES, urls, workers=-1)
     files = {}
     for pdf in made:
         target = root / f"{pdf.volume.slug}.pdf"
@@ -175,9 +174,7 @@ def test_hostile_content_is_printed_as_text(volumes) -> None:
 
 def test_the_same_content_gives_the_same_bytes(volumes) -> None:
     site, urls, files, content = volumes
-    again = make_pdfs(
-        plan_volumes(site, festival_only=True), site, THEME, NODE_MODULES, urls, load_map(content), workers=-1
-    )
+    again = make_pdfs(plan_volumes(site, festival_only=True), site, THEME, NODE_MODULES, urls, workers=-1)
     assert again[0].data == files["festival-2024"][0].data
 
 

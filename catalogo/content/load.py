@@ -22,9 +22,11 @@ from catalogo.content.crosscheck import (
 )
 from catalogo.content.documents import RawDoc, load_folder, scan_folder
 from catalogo.content.gitdates import last_changes
+from catalogo.content.maps import load_map
 from catalogo.content.markup import render_markdown
 from catalogo.content.records import EditionRecord, PracticeRecord, Site
 from catalogo.content.settings import load_settings, load_vocabularies
+from catalogo.content.territories import COLUMNS as TERRITORY_TABLES
 from catalogo.content.territories import load_territories
 from catalogo.content.validate import validate_model
 from catalogo.core.diagnostics import Diagnostic, errors
@@ -120,7 +122,11 @@ def load_site(
         cache.terms = _terms(vocabularies)
     territories, problems = load_territories(content / TERRITORIES_DIR)
     diags += problems
+    if errors(problems):  # every practice names a territory: the tables first
+        return Loaded(None, diags, 2 + len(TERRITORY_TABLES))
     dates = last_changes(content)
+    map_data, problems = load_map(content)
+    diags += problems
 
     parsed = cache.parsed if cache is not None else None
     festival = load_folder(
@@ -209,6 +215,7 @@ def load_site(
         tuple(records),
         tuple(sorted(editions, key=lambda e: e.anno)),
         max(newest) if newest else None,
+        map_data,
     )
     return Loaded(site, diags, files)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from catalogo.content.contract import FestivalEdition, Practice, Replica, SiteSettings, Term, Vocabularies
+from catalogo.content.maps import MapData
 from catalogo.content.markup import render_markdown
 from catalogo.content.territories import Ambito, Comune, Provincia, Territories, Territorio
 from catalogo.core.text import fold
@@ -104,6 +105,7 @@ class Site:
     practices: tuple[PracticeRecord, ...]  # sorted by slug
     editions: tuple[EditionRecord, ...]  # sorted by year
     aggiornato: dt.date | None  # None only for a site with no dated content
+    map: MapData | None = None  # the boundaries of the Ambiti and provinces (none in a test catalogue)
 
     @property
     def date(self) -> dt.date:

@@ -153,7 +153,17 @@ class Territories:
         return self.province[territory.provincia]
 
 
+# The columns each reference table must have (more are allowed: sources, notes).
+COLUMNS = {
+    "province.csv": ("sigla", "nome", "denominazione"),
+    "ambiti.csv": ("nome", "capofila", "provincia", "verifica"),
+    "comuni.csv": ("codice_istat", "nome", "provincia", "ambito", "verifica_ambito", "lat", "lon"),
+}
+
+
 def _rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Diagnostic]]:
+    """The rows of a reference table with their line numbers; a missing column or a short row is a
+    problem at its line, and the row is left out."""
     shown = display_path(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -162,11 +172,28 @@ def _rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Diagnostic
     except UnicodeDecodeError:
         return [], [Diagnostic(shown, 1, 1, "", "il file non è in UTF-8: salvalo con codifica UTF-8")]
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = [(reader.line_num, row) for row in reader]
-    return rows, []
+    needed = COLUMNS[path.name]
+    missing = [c for c in needed if c not in (reader.fieldnames or [])]
+    if missing:
+        listed = ", ".join(f"'{c}'" for c in missing)
+        return [], [Diagnostic(shown, 1, 1, "", f"colonne mancanti nella prima riga: {listed}")]
+    rows, problems = [], []
+    for row in reader:
+        empty = [c for c in needed if not (row.get(c) or "").strip()]
+        if empty:
+            problems.append(
+                Diagnostic(shown, reader.line_num, 1, empty[0], f"riga incompleta: manca il valore di '{empty[0]}'")
+            )
+            continue
+        rows.append((reader.line_num, row))
+    if not rows and not problems:
+        problems.append(Diagnostic(shown, 1, 1, "", "la tabella non ha righe"))
+    return rows, problems
 
 
 def load_territories(folder: Path) -> tuple[Territories, list[Diagnostic]]:
+    """The three reference tables; a row with a problem is reported and left out, so nothing that
+    reads the tables meets a Comune whose Ambito or province does not exist."""
     diags: list[Diagnostic] = []
     province: dict[str, Provincia] = {}
     comuni: dict[str, Comune] = {}
@@ -185,17 +212,17 @@ def load_territories(folder: Path) -> tuple[Territories, list[Diagnostic]]:
     rows, errs = _rows(path)
     diags += errs
     for line, row in rows:
-        if row.get("provincia") not in province:
-            problem(path, line, "provincia", f"provincia sconosciuta '{row.get('provincia')}'")
-        if row.get("verifica") not in VERIFICATION_LEVELS:
+        before = len(diags)
+        if row["provincia"] not in province:
+            problem(path, line, "provincia", f"provincia sconosciuta '{row['provincia']}'")
+        if row["verifica"] not in VERIFICATION_LEVELS:
             problem(
-                path,
-                line,
-                "verifica",
-                f"'{row.get('verifica')}' non è ammesso: usa 'verificata', 'parziale' o 'dedotta'",
+                path, line, "verifica", f"'{row['verifica']}' non è ammesso: usa 'verificata', 'parziale' o 'dedotta'"
             )
         if row["nome"] in ambiti:
             problem(path, line, "nome", f"Ambito ripetuto '{row['nome']}'")
+        if len(diags) > before:
+            continue
         aliases = tuple(a.strip() for a in (row.get("altri_nomi") or "").split(";") if a.strip())
         ambiti[row["nome"]] = Ambito(
             row["nome"],
@@ -211,26 +238,28 @@ def load_territories(folder: Path) -> tuple[Territories, list[Diagnostic]]:
     rows, errs = _rows(path)
     diags += errs
     for line, row in rows:
-        if row.get("ambito") not in ambiti:
-            found = suggest(row.get("ambito") or "", ambiti)
+        before = len(diags)
+        if row["ambito"] not in ambiti:
+            found = suggest(row["ambito"], ambiti)
             hint = f" (forse intendevi '{found[0]}'?)" if found else ""
-            problem(path, line, "ambito", f"Ambito sconosciuto '{row.get('ambito')}'{hint}")
-        if row.get("provincia") not in province:
-            problem(path, line, "provincia", f"provincia sconosciuta '{row.get('provincia')}'")
-        if row.get("verifica_ambito") not in VERIFICATION_LEVELS:
+            problem(path, line, "ambito", f"Ambito sconosciuto '{row['ambito']}'{hint}")
+        if row["provincia"] not in province:
+            problem(path, line, "provincia", f"provincia sconosciuta '{row['provincia']}'")
+        if row["verifica_ambito"] not in VERIFICATION_LEVELS:
             problem(
                 path,
                 line,
                 "verifica_ambito",
-                f"'{row.get('verifica_ambito')}' non è ammesso: usa 'verificata', 'parziale' o 'dedotta'",
+                f"'{row['verifica_ambito']}' non è ammesso: usa 'verificata', 'parziale' o 'dedotta'",
             )
         if row["nome"] in comuni:
             problem(path, line, "nome", f"Comune ripetuto '{row['nome']}'")
         try:
             lat, lon = float(row["lat"]), float(row["lon"])
-        except (TypeError, ValueError):
+        except ValueError:
             problem(path, line, "lat", "coordinate non valide")
-            lat = lon = 0.0
+        if len(diags) > before:
+            continue
         comuni[row["nome"]] = Comune(
             row["codice_istat"], row["nome"], row["provincia"], row["ambito"], row["verifica_ambito"], lat, lon
         )

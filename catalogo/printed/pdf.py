@@ -23,7 +23,6 @@ from catalogo.core.urls import Urls
 from catalogo.core.workers import cores, forked, inherited, worker_count
 from catalogo.printed.volumes import Volume
 from catalogo.site.downloads import VolumeLink
-from catalogo.site.mapsvg import MapData
 from catalogo.site.problems import RenderError, render_problem
 from catalogo.site.templates import environment
 
@@ -83,7 +82,7 @@ def _territory_index(volume: Volume) -> list[tuple[str, list[Any]]]:
     return sorted(index.items(), key=lambda item: fold(item[0]))
 
 
-def volume_html(volume: Volume, site: Site, theme: Path, urls: Urls, map_data: MapData | None) -> str:
+def volume_html(volume: Volume, site: Site, theme: Path, urls: Urls) -> str:
     """The volume as one HTML document (the same practice template as the site's pages)."""
     env = environment(site, theme, urls)
     date = _content_date(volume, site)
@@ -94,7 +93,7 @@ def volume_html(volume: Volume, site: Site, theme: Path, urls: Urls, map_data: M
         updated=date,
         index=_territory_index(volume),
         site_url=urls.absolute(),
-        map=map_data.of_ambiti(site.territories.ambiti) if map_data else None,
+        map=site.map.of_ambiti(site.territories.ambiti) if site.map else None,
     )
     if not urls.origin:
         # Without the site's address a link to one of its pages leads nowhere from a PDF: text only.
@@ -102,9 +101,7 @@ def volume_html(volume: Volume, site: Site, theme: Path, urls: Urls, map_data: M
     return html
 
 
-def make_pdf(
-    volume: Volume, site: Site, theme: Path, node_modules: Path, urls: Urls, map_data: MapData | None
-) -> PdfFile:
+def make_pdf(volume: Volume, site: Site, theme: Path, node_modules: Path, urls: Urls) -> PdfFile:
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the system's Pango is missing
@@ -115,7 +112,7 @@ def make_pdf(
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     path = f"{FOLDER}/{volume.slug}.pdf"
     try:
-        html = volume_html(volume, site, theme, urls, map_data)
+        html = volume_html(volume, site, theme, urls)
         document = weasyprint.HTML(
             string=html, base_url=urls.absolute() or VIRTUAL, url_fetcher=_fetcher(theme, node_modules)
         ).render()
@@ -137,13 +134,12 @@ def make_pdfs(
     theme: Path,
     node_modules: Path,
     urls: Urls,
-    map_data: MapData | None,
     workers: int = 0,
 ) -> list[PdfFile]:
     """Every volume, in worker processes when there are cores to share them (this process only waits
     meanwhile, so one per core). A mistake in a template or a file is a RenderError at its line."""
     volumes = list(volumes)
-    args = (site, theme, node_modules, urls, map_data)
+    args = (site, theme, node_modules, urls)
     count = worker_count(workers or cores(), len(volumes))
     with forked(count if count > 1 else 0, ({v.slug: v for v in volumes}, args)) as pool:
         made = list(pool.map(_make_one, [v.slug for v in volumes])) if pool else [_make_one(v.slug) for v in volumes]

@@ -103,7 +103,7 @@ def _map(r: Renderer) -> Page:
         "La Puglia divisa nei 45 Ambiti territoriali sociali, colorati secondo il numero di pratiche del catalogo.",
         (("Mappa", None),),
         context={
-            "map": r.map_data.of_ambiti(site.territories.ambiti) if r.map_data else None,
+            "map": site.map.of_ambiti(site.territories.ambiti) if site.map else None,
             "counts": dict(counts),
             "classes": CLASSES,
             "shade": shade,

@@ -22,7 +22,6 @@ from catalogo.opendata.feeds import sitemap
 from catalogo.search.assets import CatalogueAssets
 from catalogo.search.related import Related
 from catalogo.site.downloads import VolumeLink
-from catalogo.site.mapsvg import MapData
 from catalogo.site.pages import Job, Page, admin_files, data_files, site_pages, streamed_files
 from catalogo.site.styles import Styles
 from catalogo.site.templates import CSP, environment
@@ -49,7 +48,6 @@ class Renderer:
         theme: Path,
         base_url: str,
         styles: Styles,
-        map_data: MapData | None = None,
         editor: Backend | None = None,
         volumes: tuple[VolumeLink, ...] = (),
     ) -> None:
@@ -57,7 +55,6 @@ class Renderer:
         self.theme = theme
         # Where the web editor at /admin/ saves (None: from the settings, as a plain build does).
         self.editor = editor or Backend.from_settings(site.settings)
-        self.map_data = map_data
         self.urls = Urls.from_base_url(base_url)
         self.assets = _fingerprint_assets(theme / "static")
         self.styles = styles

@@ -29,7 +29,6 @@ from catalogo.editors.localeditor import CMS_BRANCH, LocalEditor
 from catalogo.search.assets import AssetsMissing, CatalogueAssets, catalogue_assets
 from catalogo.search.related import related_practices
 from catalogo.site.links import check_links
-from catalogo.site.mapsvg import load_map
 from catalogo.site.problems import RenderError, render_problem
 from catalogo.site.render import Renderer
 from catalogo.site.styles import PendingStyles, StylesMissing, start_styles
@@ -179,7 +178,7 @@ class Builder:
 
     def _renderer(self, site: Site) -> Renderer:
         assert self.styles is not None
-        return Renderer(site, self.theme, "/", self.styles.result(), load_map(self.content), editor=self.editor)
+        return Renderer(site, self.theme, "/", self.styles.result(), editor=self.editor)
 
     def _pages_first(self, site: Site, problems: list[Diagnostic], started: float) -> bool:
         """The pages, made on request, with the previous search index (none yet: nothing to do)."""
