@@ -25,8 +25,8 @@ def test_help_is_in_italian() -> None:
     assert "controlla i contenuti senza scrivere nulla" in proc.stdout
     assert "mostra questo aiuto ed esce" in proc.stdout
     build_help = run_script("build", "--help").stdout
-    assert build_help.startswith("uso: catalogo build [-h]")  # the prefix once, not 'uso: uso:'
-    assert "--base-url URL" in build_help and "cartella in cui scrivere il sito" in build_help
+    assert build_help.startswith("uso: catalogo build [--content CARTELLA] [-h]")  # the prefix once, not "uso: uso:"
+    assert "--base-url URL" in build_help and "cartella in cui scrivere (predefinita: _site)" in build_help
 
 
 def test_bad_usage_exits_2_in_italian_without_traceback(tmp_path) -> None:

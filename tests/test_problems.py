@@ -50,6 +50,17 @@ def test_a_mistake_in_any_template_is_a_problem_at_its_line(
     assert "Sito non generato" in result.err and not out.exists()
 
 
+def test_a_mistake_in_the_volumes_template_stops_the_pdf_command_at_its_line(
+    run_cli, make_content, tmp_path, monkeypatch
+) -> None:
+    theme, line = _broken(tmp_path, "volume.html", "<body")
+    monkeypatch.setattr(cli, "THEME", theme)
+    result = run_cli("pdf", "--content", make_content(), "--out", tmp_path / "volumi", "--solo-festival")
+    assert result.code == 1 and "Traceback" not in result.err + result.out
+    assert f"templates/volume.html:{line}:1: errore: errore nel modello: UndefinedError" in result.err
+    assert not (tmp_path / "volumi").exists()
+
+
 # A broken copy of each kind of content and settings file.
 BROKEN = {
     "sito.yml": [b"", b"- una\n- lista\n", b"titolo: [1, 2]\nbase_url: 3\n", b"\xff\xfe"],

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Literal, TextIO
 
 Severity = Literal["errore", "avviso"]
 
@@ -86,3 +87,18 @@ def format_step_summary(diags: list[Diagnostic], files_checked: int) -> str:
         cells = [d.path, str(d.line), d.severity, d.key, d.message]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return head + "\n".join(rows) + "\n"
+
+
+def report(diags: list[Diagnostic], files: int, fmt: str, stdout: TextIO, stderr: TextIO) -> None:
+    """Problems as a command prints them: JSON, or text on stderr when any is an error ('check' always
+    prints its summary); under GitHub Actions also as annotations and in the job's summary."""
+    if fmt == "json":
+        stdout.write(format_json(diags))
+    elif diags or fmt == "check":
+        (stderr if errors(diags) else stdout).write(format_text(diags, files))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        stdout.write(format_github(diags))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(format_step_summary(diags, files))
