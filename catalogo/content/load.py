@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from catalogo.content.contract import FestivalEdition, Practice
+from catalogo.content.contract import FestivalEdition, Practice, Vocabularies
 from catalogo.content.crosscheck import (
     SECOND_PRACTICE_AREA,
     Presented,
@@ -27,7 +27,7 @@ from catalogo.content.markup import render_markdown
 from catalogo.content.records import EditionRecord, PracticeRecord, Site
 from catalogo.content.settings import load_settings, load_vocabularies
 from catalogo.content.territories import COLUMNS as TERRITORY_TABLES
-from catalogo.content.territories import load_territories
+from catalogo.content.territories import Territories, load_territories
 from catalogo.content.validate import validate_model
 from catalogo.core.diagnostics import Diagnostic, errors
 
@@ -99,6 +99,27 @@ def _terms(vocabularies: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((name, tuple(terms)) for name, terms in vocabularies.items())
 
 
+@dataclass
+class _Reading:
+    """What the stages of load_site share while they read: the reference data and every problem."""
+
+    content: Path
+    vocabularies: Vocabularies
+    territories: Territories
+    dates: dict[Path, dt.datetime]
+    cache: BuildCache | None
+    pending: Mapping[str, bytes]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 2  # sito.yml and vocabolari.yml
+
+    def waiting(self, folder: str) -> dict[str, bytes]:
+        """The pending files of a folder, by name."""
+        return {n.split("/", 1)[1]: data for n, data in self.pending.items() if n.startswith(folder + "/")}
+
+    def changed(self, doc: RawDoc) -> dt.datetime | None:
+        return self.dates.get(Path(doc.path).resolve())
+
+
 def load_site(
     content: Path, *, drafts: bool = False, cache: BuildCache | None = None, pending: Mapping[str, bytes] | None = None
 ) -> Loaded:
@@ -108,45 +129,61 @@ def load_site(
     practice just scaffolded with ``new`` can be previewed. ``pending`` ('practices/x.md' ->
     bytes) is checked as if written: 'segnalazione' validates a change before making it.
     """
-    pending = pending or {}
-
-    def waiting(folder: str) -> dict[str, bytes]:
-        return {name.split("/", 1)[1]: data for name, data in pending.items() if name.startswith(folder + "/")}
-
-    diags: list[Diagnostic] = []
     settings, problems = load_settings(content)
-    diags += problems
-    vocabularies, problems = load_vocabularies(content)
-    diags += problems
+    vocabularies, more = load_vocabularies(content)
+    problems += more
     if cache is not None:
         cache.terms = _terms(vocabularies)
-    territories, problems = load_territories(content / TERRITORIES_DIR)
-    diags += problems
-    if errors(problems):  # every practice names a territory: the tables first
-        return Loaded(None, diags, 2 + len(TERRITORY_TABLES))
-    dates = last_changes(content)
-    map_data, problems = load_map(content)
-    diags += problems
+    territories, more = load_territories(content / TERRITORIES_DIR)
+    if errors(more):  # every practice names a territory: the tables first
+        return Loaded(None, problems + more, 2 + len(TERRITORY_TABLES))
+    map_data, even_more = load_map(content)
+    reading = _Reading(
+        content, vocabularies, territories, last_changes(content), cache, pending or {}, problems + more + even_more
+    )
+    editions, years = _editions(reading)
+    records = _practices(reading, years, drafts)
+    diags = reading.diagnostics
+    if settings is None or errors(diags):
+        return Loaded(None, diags, reading.files)
+    newest = [r.aggiornata for r in records] + [e.aggiornata for e in editions]
+    newest += [
+        d.date() for p, d in reading.dates.items() if p.parent.name == TERRITORIES_DIR or p.parent == content.resolve()
+    ]
+    site = Site(
+        settings,
+        vocabularies,
+        territories,
+        tuple(records),
+        tuple(sorted(editions, key=lambda e: e.anno)),
+        max(newest) if newest else None,
+        map_data,
+    )
+    return Loaded(site, diags, reading.files)
 
-    parsed = cache.parsed if cache is not None else None
+
+def _editions(reading: _Reading) -> tuple[list[EditionRecord], set[int]]:
+    """The festival's editions, and the years the practices may name (a file that did not validate
+    still names its year: its practices are not told the year does not exist)."""
+    parsed = reading.cache.parsed if reading.cache is not None else None
     festival = load_folder(
-        content / FESTIVAL_DIR,
+        reading.content / FESTIVAL_DIR,
         slug_re=YEAR_RE,
         cache=parsed,
-        pending=waiting(FESTIVAL_DIR),
+        pending=reading.waiting(FESTIVAL_DIR),
         slug_hint="il nome è l'anno dell'edizione, ad esempio 2024.md",
     )
-    diags += festival.diagnostics
-    files = festival.files + 2
-
+    reading.diagnostics += festival.diagnostics
+    reading.files += festival.files
     editions: list[EditionRecord] = []
     for doc in festival.docs:
-        edition, problems = _validate(doc, FestivalEdition, vocabularies, _lines(festival.diagnostics, doc), cache)
-        diags += problems
+        reported = _lines(festival.diagnostics, doc)
+        edition, problems = _validate(doc, FestivalEdition, reading.vocabularies, reported, reading.cache)
+        reading.diagnostics += problems
         if edition is None:
             continue
-        enti, problems = resolve_presenters(doc, edition, territories)
-        diags += problems
+        enti, problems = resolve_presenters(doc, edition, reading.territories)
+        reading.diagnostics += problems
         editions.append(
             EditionRecord(
                 int(doc.stem) if doc.stem.isdigit() else edition.data.year,
@@ -154,34 +191,38 @@ def load_site(
                 edition,
                 render_markdown(doc.body),
                 enti,
-                _updated(dates.get(Path(doc.path).resolve()), edition.data),
+                _updated(reading.changed(doc), edition.data),
             )
         )
     years = {e.anno for e in editions} | {int(d.stem) for d in festival.docs if d.stem.isdigit()}
+    return editions, years
 
+
+def _practices(reading: _Reading, years: set[int], drafts: bool) -> list[PracticeRecord]:
+    """Every practice, one file at a time, checked on its own and against the reference tables, the
+    festival's years and the Avviso's candidacy rule."""
     records: list[PracticeRecord] = []
     presented: list[Presented] = []
+    territories, vocabularies = reading.territories, reading.vocabularies
     for scanned in scan_folder(
-        content / PRACTICES_DIR,
-        cache=parsed,
-        pending=waiting(PRACTICES_DIR),
+        reading.content / PRACTICES_DIR,
+        cache=reading.cache.parsed if reading.cache is not None else None,
+        pending=reading.waiting(PRACTICES_DIR),
         slug_hint="usa solo lettere minuscole senza accenti, cifre e trattini, ad esempio 'centro-famiglie-bitonto.md'",
     ):
-        diags += scanned.diagnostics
-        files += scanned.counted
+        reading.diagnostics += scanned.diagnostics
+        reading.files += scanned.counted
         if scanned.doc is None:
             continue
         doc = scanned.doc
-        fm, problems = _validate(doc, Practice, vocabularies, _lines(scanned.diagnostics, doc), cache)
-        diags += problems + placeholders(doc, "avviso" if drafts else "errore")
+        fm, problems = _validate(doc, Practice, vocabularies, _lines(scanned.diagnostics, doc), reading.cache)
+        reading.diagnostics += problems + placeholders(doc, "avviso" if drafts else "errore")
         placement, problems = place_practice(doc, territories)
-        diags += problems
         replica_problems = check_replicas(doc, placement, territories)
-        diags += replica_problems + check_festival_years(doc, years)
+        reading.diagnostics += problems + replica_problems + check_festival_years(doc, years)
         if fm is None or placement is None or replica_problems:
             continue
-        repliche = resolve_replicas(fm, territories)
-        changed = dates.get(Path(doc.path).resolve())
+        changed = reading.changed(doc)
         presenter = (placement.comune or placement.ambito).denominazione
         for i, year in enumerate(fm.festival):
             line, col = doc.pos(("festival", i))
@@ -195,29 +236,16 @@ def load_site(
                 ambito=placement.ambito,
                 ambito_verificato=placement.ambito_verificato,
                 provincia=placement.provincia,
-                repliche=repliche,
+                repliche=resolve_replicas(fm, territories),
                 aggiornata=_updated(changed, fm.pubblicata),
                 body=doc.body,
                 changed=changed,
             )
         )
-
     if "area_tematica" in vocabularies and SECOND_PRACTICE_AREA in vocabularies["area_tematica"]:
-        diags += check_candidacy(presented, vocabularies["area_tematica"][SECOND_PRACTICE_AREA].etichetta)
-    if settings is None or errors(diags):
-        return Loaded(None, diags, files)
-    newest = [r.aggiornata for r in records] + [e.aggiornata for e in editions]
-    newest += [d.date() for p, d in dates.items() if p.parent.name == TERRITORIES_DIR or p.parent == content.resolve()]
-    site = Site(
-        settings,
-        vocabularies,
-        territories,
-        tuple(records),
-        tuple(sorted(editions, key=lambda e: e.anno)),
-        max(newest) if newest else None,
-        map_data,
-    )
-    return Loaded(site, diags, files)
+        label = vocabularies["area_tematica"][SECOND_PRACTICE_AREA].etichetta
+        reading.diagnostics += check_candidacy(presented, label)
+    return records
 
 
 def _updated(changed: dt.datetime | None, floor: dt.date) -> dt.date:

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
+from catalogo.content import paths
+from catalogo.content.contract import SiteSettings
 from catalogo.content.records import Site
 from catalogo.core.urls import Urls
 
@@ -44,57 +47,77 @@ def _date(value: dt.date) -> dict[str, str]:
     return {"@type": "xsd:date", "@value": value.isoformat()}
 
 
-def dcat_catalogue(site: Site, urls: Urls) -> bytes:
-    """The catalogue and its dataset in DCAT-AP_IT (and DCAT-AP 3), as JSON-LD, for dati.gov.it and,
-    through it, data.europa.eu. Needs the site's absolute address (build checks it is there).
+# The catalogue's files, as distributions: path, EU file type, media type, title, description, and
+# the schema documenting it (none for the CSV: it is the JSON's records, flattened).
+DISTRIBUTIONS = (
+    (
+        paths.DATA_JSON,
+        "JSON",
+        "application/json",
+        "Le pratiche in JSON",
+        "Tutte le pratiche con ogni campo, anche quelli ricavati, e il testo in Markdown.",
+        paths.EXPORT_SCHEMA,
+    ),
+    (
+        paths.DATA_CSV,
+        "CSV",
+        "text/csv",
+        "Le pratiche in CSV",
+        "Una riga per pratica; gli elenchi come array JSON nella cella.",
+        None,
+    ),
+)
+KEYWORDS = ("welfare locale", "buone pratiche", "servizi sociali", "Ambiti territoriali sociali", "Puglia")
+OWNER = {"@id": "_:titolare"}  # one node: publisher of the catalogue and of the dataset, holder of its rights
 
-    The publisher is the data's owner from content/sito.yml; its IPA code is written only when the
-    settings give it (never an invented code)."""
-    s = site.settings
-    home = urls.absolute() or urls.url()
 
-    def link(path: str) -> str:
-        return urls.absolute(path) or urls.url(path)
-
-    # One node for the owner, publisher of the catalogue and of the dataset and holder of its rights.
-    owner: dict[str, Any] = {
-        "@id": "_:titolare",
-        "@type": ["foaf:Agent", "dcatapit:Agent"],
-        "foaf:name": s.titolare_dati,
-    }
+def _owner(s: SiteSettings) -> dict[str, Any]:
+    """The data's owner from content/sito.yml; its IPA code only when the settings give it."""
+    owner: dict[str, Any] = {**OWNER, "@type": ["foaf:Agent", "dcatapit:Agent"], "foaf:name": s.titolare_dati}
     if s.titolare_codice_ipa:
         owner["dct:identifier"] = s.titolare_codice_ipa
-    agent = {"@id": "_:titolare"}
+    return owner
+
+
+def _licence(s: SiteSettings) -> dict[str, Any]:
+    """The licence the settings name: the EU authority's IRI and ADMS licence type when it is one the
+    tables know (both profiles ask for them), else its own address."""
     licence: dict[str, Any] = {
         "@id": s.licenza_url,
         "@type": ["dct:LicenseDocument", "dcatapit:LicenseDocument"],
         "foaf:name": s.licenza,
     }
     known = EU_LICENCES.get(re.sub(r"^https?://|(deed\.[a-z]+|legalcode(\.[a-z]+)?)?$", "", s.licenza_url).rstrip("/"))
-    if known:  # the EU authority's IRI and ADMS licence type, as both profiles ask
+    if known:
         licence["@id"] = f"{EU}licence/{known[0]}"
         licence["dct:type"] = {"@id": f"http://purl.org/adms/licencetype/{known[1]}"}
-    modified = site.date
-    issued = min((p.data.pubblicata for p in site.practices), default=modified)
-    distributions = [
-        (
-            "dati/pratiche.json",
-            "JSON",
-            "application/json",
-            "Le pratiche in JSON",
-            "Tutte le pratiche con ogni campo, anche quelli ricavati, e il testo in Markdown.",
-            "dati/schema/pratica-export.schema.json",
-        ),
-        (
-            "dati/pratiche.csv",
-            "CSV",
-            "text/csv",
-            "Le pratiche in CSV",
-            "Una riga per pratica; gli elenchi come array JSON nella cella.",
-            None,
-        ),
+    return licence
+
+
+def _distributions(link: Callable[[str], str], licence: dict[str, Any], modified: dt.date) -> list[dict[str, Any]]:
+    return [
+        {
+            "@type": ["dcat:Distribution", "dcatapit:Distribution"],
+            "dct:title": _it(title),
+            "dct:description": _it(description),
+            "dcat:accessURL": {"@id": link(path)},
+            "dcat:downloadURL": {"@id": link(path)},
+            "dcat:mediaType": {"@id": IANA + media, "@type": ["dct:MediaType", "dct:MediaTypeOrExtent"]},
+            "dct:format": {"@id": f"{EU}file-type/{fmt}", "@type": "dct:MediaTypeOrExtent"},
+            "dct:license": licence,
+            "dct:modified": _date(modified),
+            # The schema as the distribution's documentation: in AgID's DCAT-AP_IT ontology
+            # dct:conformsTo belongs to datasets only (rdfs:domain), so on a distribution an
+            # inferring validator would take it for a dataset; the dataset names the schema.
+            **({"foaf:page": {"@id": link(schema), "@type": "foaf:Document"}} if schema else {}),
+        }
+        for path, fmt, media, title, description, schema in DISTRIBUTIONS
     ]
-    dataset_id = link("dati/")
+
+
+def _dataset(site: Site, link: Callable[[str], str], licence: dict[str, Any], issued: dt.date) -> dict[str, Any]:
+    s = site.settings
+    dataset_id = link(paths.DATA)
     dataset: dict[str, Any] = {
         "@id": dataset_id,
         "@type": ["dcat:Dataset", "dcatapit:Dataset"],
@@ -104,48 +127,28 @@ def dcat_catalogue(site: Site, urls: Urls) -> bytes:
         else dataset_id,
         "dct:title": _it(s.titolo),
         "dct:description": _it(s.descrizione.strip()),
-        "dct:publisher": agent,
-        "dct:rightsHolder": agent,
+        "dct:publisher": OWNER,
+        "dct:rightsHolder": OWNER,
         "dcat:theme": [{"@id": f"{EU}data-theme/SOCI"}, {"@id": f"{EU}data-theme/GOVE"}],
         "dct:accrualPeriodicity": {"@id": f"{EU}frequency/IRREG", "@type": "dct:Frequency"},
         "dct:language": {"@id": f"{EU}language/ITA", "@type": "dct:LinguisticSystem"},
         "dct:issued": _date(issued),
-        "dct:modified": _date(modified),
+        "dct:modified": _date(site.date),
         "dct:spatial": {
             "@id": PUGLIA,
             "@type": "dct:Location",
             "locn:geographicName": _it("Puglia"),
             "dcatapit:geographicalIdentifier": PUGLIA,
         },
-        "dcat:keyword": [
-            _it(k)
-            for k in ("welfare locale", "buone pratiche", "servizi sociali", "Ambiti territoriali sociali", "Puglia")
-        ],
-        "dcat:landingPage": {"@id": link("pratiche/"), "@type": "foaf:Document"},
+        "dcat:keyword": [_it(k) for k in KEYWORDS],
+        "dcat:landingPage": {"@id": link(paths.PRACTICES), "@type": "foaf:Document"},
         "dct:conformsTo": {
-            "@id": link("dati/schema/pratica-export.schema.json"),
+            "@id": link(paths.EXPORT_SCHEMA),
             "@type": ["dct:Standard", "dcatapit:Standard"],
-            "dct:identifier": link("dati/schema/pratica-export.schema.json"),
+            "dct:identifier": link(paths.EXPORT_SCHEMA),
             "dct:title": _it("Schema JSON dei dati esportati di una pratica"),
         },
-        "dcat:distribution": [
-            {
-                "@type": ["dcat:Distribution", "dcatapit:Distribution"],
-                "dct:title": _it(title),
-                "dct:description": _it(description),
-                "dcat:accessURL": {"@id": link(path)},
-                "dcat:downloadURL": {"@id": link(path)},
-                "dcat:mediaType": {"@id": IANA + media, "@type": ["dct:MediaType", "dct:MediaTypeOrExtent"]},
-                "dct:format": {"@id": f"{EU}file-type/{fmt}", "@type": "dct:MediaTypeOrExtent"},
-                "dct:license": licence,
-                "dct:modified": _date(modified),
-                # The schema as the distribution's documentation: in AgID's DCAT-AP_IT ontology
-                # dct:conformsTo belongs to datasets only (rdfs:domain), so on a distribution an
-                # inferring validator would take it for a dataset; the dataset names the schema.
-                **({"foaf:page": {"@id": link(schema), "@type": "foaf:Document"}} if schema else {}),
-            }
-            for path, fmt, media, title, description, schema in distributions
-        ],
+        "dcat:distribution": _distributions(link, licence, site.date),
     }
     if s.contatto_email:  # a contact point needs an address (DCAT-AP_IT): none is better than an invented one
         dataset["dcat:contactPoint"] = {
@@ -153,18 +156,32 @@ def dcat_catalogue(site: Site, urls: Urls) -> bytes:
             "vcard:fn": s.editore,
             "vcard:hasEmail": {"@id": f"mailto:{s.contatto_email}"},
         }
+    return dataset
+
+
+def dcat_catalogue(site: Site, urls: Urls) -> bytes:
+    """The catalogue and its dataset in DCAT-AP_IT (and DCAT-AP 3), as JSON-LD, for dati.gov.it and,
+    through it, data.europa.eu. Needs the site's absolute address (build checks it is there)."""
+    s = site.settings
+
+    def link(path: str) -> str:
+        return urls.absolute(path) or urls.url(path)
+
+    licence = _licence(s)
+    issued = min((p.data.pubblicata for p in site.practices), default=site.date)
+    dataset = _dataset(site, link, licence, issued)
     catalogue = {
-        "@id": link("dati/catalogo.jsonld"),
+        "@id": link(paths.DCAT),
         "@type": ["dcat:Catalog", "dcatapit:Catalog"],
         "dct:title": _it(s.titolo),
         "dct:description": _it(s.sottotitolo),
-        "dct:publisher": agent,
+        "dct:publisher": OWNER,
         "dct:issued": _date(issued),
-        "dct:modified": _date(modified),
+        "dct:modified": _date(site.date),
         "dct:language": {"@id": f"{EU}language/ITA", "@type": "dct:LinguisticSystem"},
-        "foaf:homepage": {"@id": home, "@type": "foaf:Document"},
+        "foaf:homepage": {"@id": urls.absolute() or urls.url(), "@type": "foaf:Document"},
         "dcat:themeTaxonomy": {"@id": f"{EU}data-theme"},
         "dct:license": licence,
-        "dcat:dataset": {"@id": dataset_id},
+        "dcat:dataset": {"@id": dataset["@id"]},
     }
-    return _json({"@context": CONTEXT, "@graph": [catalogue, dataset, owner]})
+    return _json({"@context": CONTEXT, "@graph": [catalogue, dataset, _owner(s)]})

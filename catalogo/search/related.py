@@ -142,77 +142,78 @@ def _most(planes: list[int], among: int, limit: int, everyone: int) -> int:
     return chosen
 
 
-def _compute(site: Site, stop_words: frozenset[str], pairs: list[int] | None = None) -> dict[str, tuple[Related, ...]]:
-    """The best MAX_RELATED by score, then slug, scoring only the practices that may share words.
+@dataclass
+class _Bits:
+    """The catalogue as big integers, one bit per practice in slug order: a bitset per area, V Piano
+    area, destinatario and word, so what a practice shares with all the others is a few bitwise
+    operations."""
 
-    Practices are bits of big integers, in slug order (one bitset per area, V Piano area,
-    destinatario and word): what a practice shares with all the others is a few bitwise operations.
-    Candidates for the 'temi simili' bonus are scored one by one (see RARE and POOL); every other
-    practice scores by the areas and destinatari it shares alone, and the lowest bits of each score
-    level are the first slugs.
-    """
-    practices = sorted(site.practices, key=lambda p: p.slug)
-    everyone = (1 << len(practices)) - 1
-    areas: dict[str, int] = {}
-    plans: dict[str, int] = {}
-    audiences: dict[str, int] = {}
-    by_word: dict[str, int] = {}
-    words = [_words(p, stop_words) for p in practices]
-    for j, p in enumerate(practices):
-        bit = 1 << j
-        areas[p.data.area_tematica] = areas.get(p.data.area_tematica, 0) | bit
-        for x in p.data.aree_strategiche:
-            plans[x] = plans.get(x, 0) | bit
-        for x in p.data.destinatari:
-            audiences[x] = audiences.get(x, 0) | bit
-        for w in words[j]:
-            by_word[w] = by_word.get(w, 0) | bit
-    frequency = {w: bits.bit_count() for w, bits in by_word.items()}
-    word_ids = {w: k for k, w in enumerate(sorted(by_word))}
-    vocabulary = [sum(1 << word_ids[w] for w in found) for found in words]  # each practice's words as bits
-    plan_bits: dict[str, int] = {}
-    audience_bits: dict[str, int] = {}
-    plan_masks = [_mask(p.data.aree_strategiche, plan_bits) for p in practices]
-    audience_masks = [_mask(p.data.destinatari, audience_bits) for p in practices]
-    by_size: dict[int, int] = {}
-    for j, found_words in enumerate(words):
-        by_size[len(found_words)] = by_size.get(len(found_words), 0) | (1 << j)
+    practices: list[PracticeRecord]
+    words: list[frozenset[str]]
 
-    area_of = [p.data.area_tematica for p in practices]
-    sizes = [len(found) for found in words]
+    def __post_init__(self) -> None:
+        practices = self.practices
+        self.everyone = (1 << len(practices)) - 1
+        self.areas: dict[str, int] = {}
+        self.plans: dict[str, int] = {}
+        self.audiences: dict[str, int] = {}
+        self.by_word: dict[str, int] = {}
+        for j, p in enumerate(practices):
+            bit = 1 << j
+            self.areas[p.data.area_tematica] = self.areas.get(p.data.area_tematica, 0) | bit
+            for x in p.data.aree_strategiche:
+                self.plans[x] = self.plans.get(x, 0) | bit
+            for x in p.data.destinatari:
+                self.audiences[x] = self.audiences.get(x, 0) | bit
+            for w in self.words[j]:
+                self.by_word[w] = self.by_word.get(w, 0) | bit
+        self.frequency = {w: bits.bit_count() for w, bits in self.by_word.items()}
+        word_ids = {w: k for k, w in enumerate(sorted(self.by_word))}
+        self.vocabulary = [sum(1 << word_ids[w] for w in found) for found in self.words]  # each one's words as bits
+        plan_bits: dict[str, int] = {}
+        audience_bits: dict[str, int] = {}
+        self.plan_masks = [_mask(p.data.aree_strategiche, plan_bits) for p in practices]
+        self.audience_masks = [_mask(p.data.destinatari, audience_bits) for p in practices]
+        self.by_size: dict[int, int] = {}
+        for j, found_words in enumerate(self.words):
+            self.by_size[len(found_words)] = self.by_size.get(len(found_words), 0) | (1 << j)
+        self.area_of = [p.data.area_tematica for p in practices]
+        self.sizes = [len(found) for found in self.words]
 
-    out: dict[str, tuple[Related, ...]] = {}
-    for i, p in enumerate(practices):
+    def candidates(self, i: int) -> int:
+        """The practices that may share words with practice ``i`` enough to count (see RARE, POOL)."""
         me = 1 << i
-        mine = sorted(words[i], key=lambda w: (frequency[w], w))
+        mine = sorted(self.words[i], key=lambda w: (self.frequency[w], w))
         close = 0
         for w in mine:
-            if frequency[w] > RARE or (close & ~me).bit_count() >= POOL:
+            if self.frequency[w] > RARE or (close & ~me).bit_count() >= POOL:
                 break
-            close |= by_word[w]
-        frequent = [by_word[w] for w in mine if frequency[w] > RARE]
+            close |= self.by_word[w]
+        frequent = [self.by_word[w] for w in mine if self.frequency[w] > RARE]
         if frequent:
             # Sharing only frequent words, a practice is a candidate if it can reach MIN_OVERLAP:
             # overlap >= t needs shared >= t * (|Wi| + |Wj|) / (1 + t) (the tolerance keeps a float
-            # rounding from dropping a pair; score_of makes the exact test).
+            # rounding from dropping a pair; the scoring makes the exact test).
             word_planes = _planes(frequent)
             needs: dict[int, int] = {}
-            for size, bits in by_size.items():
-                need = max(1, math.ceil(MIN_OVERLAP * (len(words[i]) + size) / (1 + MIN_OVERLAP) - 1e-6))
+            for size, bits in self.by_size.items():
+                need = max(1, math.ceil(MIN_OVERLAP * (len(self.words[i]) + size) / (1 + MIN_OVERLAP) - 1e-6))
                 needs[need] = needs.get(need, 0) | bits
             reach = 0
             for need, bits in needs.items():
-                reach |= bits & _at_least(word_planes, need, everyone)
+                reach |= bits & _at_least(word_planes, need, self.everyone)
             reach &= ~close & ~me
             if reach.bit_count() > POOL:
-                reach = _most(word_planes, reach, POOL, everyone)
+                reach = _most(word_planes, reach, POOL, self.everyone)
             close |= reach
-        close &= ~me
-        if pairs is not None:
-            pairs.append(close.bit_count())
-        scored = []
-        # Every candidate scored exactly, as the pairwise definition does (the hot loop: kept flat).
-        area, plan, audience, vocab, size = area_of[i], plan_masks[i], audience_masks[i], vocabulary[i], sizes[i]
+        return close & ~me
+
+    def scored(self, i: int, close: int) -> list[tuple[float, str, int, float]]:
+        """Every candidate scored exactly, as the pairwise definition does (the hot loop: kept flat)."""
+        out = []
+        area, plan, audience = self.area_of[i], self.plan_masks[i], self.audience_masks[i]
+        vocab, size, area_of, sizes = self.vocabulary[i], self.sizes[i], self.area_of, self.sizes
+        plan_masks, audience_masks, vocabulary = self.plan_masks, self.audience_masks, self.vocabulary
         for j in _members(close):
             score = AREA if area_of[j] == area else 0.0
             score += PLAN * (plan & plan_masks[j]).bit_count() + AUDIENCE * (audience & audience_masks[j]).bit_count()
@@ -221,35 +222,56 @@ def _compute(site: Site, stop_words: frozenset[str], pairs: list[int] | None = N
             if overlap >= MIN_OVERLAP:
                 score += WORDS * overlap
             if score > 0:
-                scored.append((-round(score, 9), practices[j].slug, j, overlap))
-        same_area = areas[p.data.area_tematica]
-        plan_planes = _planes([plans[x] for x in p.data.aree_strategiche])
-        audience_planes = _planes([audiences[x] for x in p.data.destinatari])
+                out.append((-round(score, 9), self.practices[j].slug, j, overlap))
+        return out
+
+    def by_labels(self, i: int, close: int) -> list[tuple[float, str, int, float]]:
+        """The best of the other practices, scored by the areas and destinatari they share alone: the
+        lowest bits of each score level are the first slugs, so only MAX_RELATED are looked at."""
+        p = self.practices[i]
+        same_area = self.areas[p.data.area_tematica]
+        plan_planes = _planes([self.plans[x] for x in p.data.aree_strategiche])
+        audience_planes = _planes([self.audiences[x] for x in p.data.destinatari])
         levels: dict[float, int] = {}
         for in_area in (True, False):
-            area_bits = same_area if in_area else everyone & ~same_area
+            area_bits = same_area if in_area else self.everyone & ~same_area
             for s in range(len(p.data.aree_strategiche) + 1):
-                with_plans = area_bits & _exactly(plan_planes, s, everyone)
+                with_plans = area_bits & _exactly(plan_planes, s, self.everyone)
                 for t in range(len(p.data.destinatari) + 1):
-                    score = AREA if in_area else 0.0
-                    score += PLAN * s + AUDIENCE * t
-                    key = round(score, 9)
+                    key = round((AREA if in_area else 0.0) + PLAN * s + AUDIENCE * t, 9)
                     if key > 0:
-                        levels[key] = levels.get(key, 0) | (with_plans & _exactly(audience_planes, t, everyone))
-        found = 0
+                        levels[key] = levels.get(key, 0) | (with_plans & _exactly(audience_planes, t, self.everyone))
+        out: list[tuple[float, str, int, float]] = []
         for key in sorted(levels, reverse=True):
-            for j in _members(levels[key] & ~close & ~me):
-                scored.append((-key, practices[j].slug, j, 0.0))
-                found += 1
-                if found == MAX_RELATED:
-                    break
-            if found == MAX_RELATED:
-                break
-        best = heapq.nsmallest(MAX_RELATED, scored)
+            for j in _members(levels[key] & ~close & ~(1 << i)):
+                out.append((-key, self.practices[j].slug, j, 0.0))
+                if len(out) == MAX_RELATED:
+                    return out
+        return out
+
+
+def _compute(site: Site, stop_words: frozenset[str], pairs: list[int] | None = None) -> dict[str, tuple[Related, ...]]:
+    """The best MAX_RELATED by score, then slug, scoring only the practices that may share words:
+    candidates for the 'temi simili' bonus are scored one by one (see RARE and POOL); every other
+    practice scores by the areas and destinatari it shares alone."""
+    practices = sorted(site.practices, key=lambda p: p.slug)
+    bits = _Bits(practices, [_words(p, stop_words) for p in practices])
+    out: dict[str, tuple[Related, ...]] = {}
+    for i, p in enumerate(practices):
+        close = bits.candidates(i)
+        if pairs is not None:
+            pairs.append(close.bit_count())
+        best = heapq.nsmallest(MAX_RELATED, bits.scored(i, close) + bits.by_labels(i, close))
         out[p.slug] = tuple(
             Related(
                 practices[j],
-                _reason(p, practices[j], plan_masks[i] & plan_masks[j], audience_masks[i] & audience_masks[j], overlap),
+                _reason(
+                    p,
+                    practices[j],
+                    bits.plan_masks[i] & bits.plan_masks[j],
+                    bits.audience_masks[i] & bits.audience_masks[j],
+                    overlap,
+                ),
             )
             for _, _, j, overlap in best
         )
