@@ -1,13 +1,15 @@
 """lunr.py as the reference for the index the build ships.
 
-The build computes lunr's weights itself (catalogo/search.py, far faster than lunr.py's Builder)
-and ships them in shards. Here lunr.py's own Builder indexes the same documents with the same
-pipeline, and lunr.py's Index answers queries with the rules of ricerca.js: the tests compare
-the build's index with the first and the browser's results with the second.
+The build computes lunr's weights itself (catalogo/search/lunr.py, far faster than lunr.py's
+Builder) and ships them in shards. Here the shipped files are read back into lunr's whole
+serialized index; lunr.py's own Builder indexes the same documents with the same pipeline, and
+lunr.py's Index answers queries with the rules of ricerca.js: the tests compare the shipped index
+with the first and the browser's results with the second.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -17,19 +19,17 @@ from lunr.pipeline import Pipeline
 from lunr.query import Query, QueryPresence
 from lunr.token import Token
 
+from catalogo.search.assets import CatalogueAssets
 from catalogo.search.lunr import (
     FIELDS,
     MIN_PREFIX,
     PREFIX_BOOST,
     SearchDoc,
-    Weights,
-    _e12,
-    _js_order,
-    fold,
+    e12,
     index_stems,
-    lunr_index,
-    query_words,
+    js_order,
     stem,
+    strip_accents,
     tokenize,
     trim,
 )
@@ -80,21 +80,63 @@ def lunr_py_index(docs: Sequence[SearchDoc], stop_words: frozenset[str]) -> dict
     for doc in docs:
         builder.add({"ref": doc.ref, **{name: getattr(doc, name) for name, _ in FIELDS}})
     serialized: dict[str, Any] = builder.build().serialize()
-    postings = sorted(serialized["invertedIndex"], key=lambda entry: _js_order(entry[0]))
+    postings = sorted(serialized["invertedIndex"], key=lambda entry: js_order(entry[0]))
     renumber = {posting["_index"]: new for new, (_, posting) in enumerate(postings)}
     for _, posting in postings:
         posting["_index"] = renumber[posting["_index"]]
     serialized["invertedIndex"] = postings
     vectors = []
     for ref, elements in serialized["fieldVectors"]:
-        pairs = sorted((renumber[int(elements[i])], _e12(elements[i + 1])) for i in range(0, len(elements), 2))
+        pairs = sorted((renumber[int(elements[i])], e12(elements[i + 1])) for i in range(0, len(elements), 2))
         vectors.append([ref, [x for pair in pairs for x in pair]])
     serialized["fieldVectors"] = vectors
     return serialized
 
 
-def load(weights: Weights) -> Index:
-    return Index.load(lunr_index(weights))
+def shipped_index(assets: CatalogueAssets) -> dict[str, Any]:
+    """The whole index in lunr's serialization, read back from the files the build ships: the
+    manifest (fields, weights table, shards) and every shard (terms, per field the document numbers
+    as gaps and the weights' codes), the documents giving each number its ref."""
+    files = {o.path: o.data for o in assets.outputs}
+    manifest = json.loads(files[assets.index])
+    refs = [d["ref"] for d in json.loads(files[assets.documents])["pratiche"]]
+    names, table = manifest["campi"], manifest["pesi"]
+    vectors: list[list[list[float | int]]] = [[[] for _ in names] for _ in refs]
+    inverted = []
+    for _, start, path in manifest["frammenti"]:
+        for number, (term, *fields) in enumerate(json.loads(files[path]), start=start):
+            posting: dict[str, Any] = {}
+            for f, (name, flat) in enumerate(zip(names, fields, strict=True)):
+                docs: dict[str, dict[str, Any]] = {}
+                d = 0
+                for gap, code in zip(flat[0::2], flat[1::2], strict=True):
+                    d += gap
+                    docs[refs[d]] = {}
+                    vectors[d][f] += [number, table[code]]
+                posting[name] = docs
+            posting["_index"] = number
+            inverted.append([term, posting])
+    return {
+        "version": manifest["versione"],
+        "fields": names,
+        "fieldVectors": [
+            [f"{name}/{ref}", vectors[d][f]] for d, ref in enumerate(refs) for f, name in enumerate(names)
+        ],
+        "invertedIndex": inverted,
+        "pipeline": manifest["pipeline"],
+    }
+
+
+def load(assets: CatalogueAssets) -> Index:
+    return Index.load(shipped_index(assets))
+
+
+def query_words(query: str, stop_words: Iterable[str]) -> list[str]:
+    """The words of a visitor's query that take part in the search (no stop words, no syntax), as
+    ricerca.js's queryWords picks them."""
+    stops = set(stop_words)
+    words = [trim(w) for w in tokenize(query)]
+    return [w for w in words if w and w not in stops]
 
 
 def search(index: Index, query: str, stop_words: Iterable[str]) -> list[tuple[str, float]]:
@@ -106,7 +148,7 @@ def search(index: Index, query: str, stop_words: Iterable[str]) -> list[tuple[st
             q.term(word, presence=QueryPresence.OPTIONAL)
             if len(word) >= MIN_PREFIX:
                 q.term(
-                    fold(word),
+                    strip_accents(word),
                     use_pipeline=False,
                     wildcard=Query.WILDCARD_TRAILING,
                     boost=PREFIX_BOOST,

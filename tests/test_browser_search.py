@@ -213,7 +213,7 @@ def _browser_results(page, queries: list[str]) -> dict[str, list[str]]:
 def _python_results(content: Path, queries: list[str]) -> dict[str, list[str]]:
     """lunr.py on the whole index of the same content."""
     assets = catalogue_assets(load_site(content).site)
-    index = load(assets.weights)
+    index = load(assets)
     return {q: [ref for ref, _ in search(index, q, assets.stop_words)] for q in queries}
 
 

@@ -12,11 +12,11 @@ import lunr
 import pytest
 from conftest import FIXTURE_SITE, ITALIAN_WORDS, NODE_MODULES, ROOT, require, require_node
 from corpus import write_corpus
-from lunr_reference import load, lunr_py_index, search
+from lunr_reference import load, lunr_py_index, search, shipped_index
 
 from catalogo.content.load import load_site
 from catalogo.search.assets import catalogue_assets, search_doc
-from catalogo.search.lunr import SHARD_BYTES, Analyser, lunr_index, shard_index, stem, tokenize, trim, weigh
+from catalogo.search.lunr import SHARD_BYTES, Analyser, js_order, shard_index, stem, tokenize, trim, weigh
 
 CORE_JS = ROOT / "theme" / "static" / "js" / "ricerca.js"
 JS_DIR = Path(__file__).resolve().parent / "js"
@@ -72,6 +72,17 @@ QUERIES = [
 ]
 
 
+def _documents(assets) -> dict:
+    return json.loads(next(o.data for o in assets.outputs if o.path == assets.documents))
+
+
+def _shards(assets) -> list[bytes]:
+    """The shipped shards, in the manifest's order."""
+    manifest = json.loads(next(o.data for o in assets.outputs if o.path == assets.index))
+    files = {o.path: o.data for o in assets.outputs}
+    return [files[path] for _, _, path in manifest["frammenti"]]
+
+
 def _write(assets, folder: Path) -> Path:
     for output in assets.outputs:
         target = folder / output.path
@@ -85,7 +96,7 @@ def _node(assets, tmp_path: Path, queries: list[str], mode: str) -> dict:
     site = _write(assets, tmp_path / "sito")
     if mode == "--intero":
         index = tmp_path / "intero.json"
-        index.write_text(json.dumps(lunr_index(assets.weights), ensure_ascii=False), encoding="utf-8")
+        index.write_text(json.dumps(shipped_index(assets), ensure_ascii=False), encoding="utf-8")
     else:
         index = site / assets.index
     proc = subprocess.run(
@@ -108,7 +119,7 @@ def node_results(assets, tmp_path: Path, queries: list[str]) -> dict[str, list[l
 
 def python_results(assets, queries: list[str]) -> dict[str, list[list]]:
     """What lunr.py finds in the whole index."""
-    index = load(assets.weights)
+    index = load(assets)
     return {q: [[ref, score] for ref, score in search(index, q, assets.stop_words)] for q in queries if q}
 
 
@@ -224,8 +235,9 @@ def test_the_index_is_what_lunr_py_builds(content, tmp_path: Path) -> None:
         content = write_corpus(tmp_path / "content", 100, body_words=(300, 1000))
     site = load_site(content).site
     assets = catalogue_assets(site)
-    docs = [search_doc(site, ref, p) for ref, p in zip(assets.weights.refs, site.by_title, strict=True)]
-    assert lunr_index(assets.weights) == lunr_py_index(docs, assets.stop_words)
+    refs = [d["ref"] for d in _documents(assets)["pratiche"]]
+    docs = [search_doc(site, ref, p) for ref, p in zip(refs, site.by_title, strict=True)]
+    assert shipped_index(assets) == lunr_py_index(docs, assets.stop_words)
 
 
 def test_shards_answer_exactly_as_the_whole_index(synthetic_assets, tmp_path: Path) -> None:
@@ -234,19 +246,22 @@ def test_shards_answer_exactly_as_the_whole_index(synthetic_assets, tmp_path: Pa
     sharded = _node(synthetic_assets, tmp_path / "a", queries, "--frammenti")
     whole = _node(synthetic_assets, tmp_path / "b", queries, "--intero")
     assert {q: r["risultati"] for q, r in sharded.items()} == whole
-    shards = len(shard_index(synthetic_assets.weights)[1])
-    assert shards >= 5
+    assert len(_shards(synthetic_assets)) >= 5
     # A one-word query reads one or two shards of the many.
     assert max(sharded[q]["frammenti"] for q in queries if len(q.split()) == 1) <= 3
     assert sum(1 for q in queries if whole[q]) >= 50
 
 
 def test_shards_are_small_and_cover_every_term_once(synthetic_assets) -> None:
-    table, shards = shard_index(synthetic_assets.weights)
-    assert [s.start for s in shards] == sorted(s.start for s in shards) and shards[0].start == 0
-    terms = [entry[0] for s in shards for entry in json.loads(s.data)]
-    assert terms == list(synthetic_assets.weights.terms)
-    assert all(len(s.data) <= SHARD_BYTES + 20_000 for s in shards)  # one long posting list may overflow a bit
+    manifest = json.loads(next(o.data for o in synthetic_assets.outputs if o.path == synthetic_assets.index))
+    shards = _shards(synthetic_assets)
+    starts = [start for _, start, _ in manifest["frammenti"]]
+    assert starts == sorted(starts) and starts[0] == 0
+    terms = [entry[0] for data in shards for entry in json.loads(data)]
+    assert terms == sorted(set(terms), key=js_order)  # every term once, in JavaScript's order
+    assert [first for first, _, _ in manifest["frammenti"]] == [json.loads(data)[0][0] for data in shards]
+    assert all(len(data) <= SHARD_BYTES + 20_000 for data in shards)  # one long posting list may overflow a bit
+    table = manifest["pesi"]
     assert table == sorted(table) and len(table) < 100
 
 
@@ -261,4 +276,4 @@ def test_index_fits_the_budget_per_practice(synthetic_assets) -> None:
     1,000; the benchmark measures 0.7 KB at 1,000 and 0.6 KB at 10,000)."""
     index = [o.data for o in synthetic_assets.outputs if o.path.startswith("static/search/indice")]
     total = sum(len(gzip.compress(data, 6)) for data in index)  # gzip -6, what web servers commonly use
-    assert total < 0.9 * 1024 * len(synthetic_assets.weights.refs)
+    assert total < 0.9 * 1024 * len(_documents(synthetic_assets)["pratiche"])

@@ -24,7 +24,6 @@ from catalogo.search.lunr import (
     Analyser,
     DocTerms,
     SearchDoc,
-    Weights,
     load_stop_words,
     shard_index,
     weigh,
@@ -63,7 +62,6 @@ class CatalogueAssets:
     facets: tuple[FacetDef, ...]
     stop_words: frozenset[str] = frozenset()
     key: str = ""  # digest of everything the index is built from
-    weights: Weights | None = None  # the whole index, for the tests' reference lunr.Index
     # Per-document analysis, reused by the dev server for the practices an edit did not touch.
     analyser: Analyser | None = None
     analysis: dict[bytes, DocTerms] = field(default_factory=dict)  # by a digest of the practice's text
@@ -183,7 +181,6 @@ def catalogue_assets(
         facets,
         stop_words,
         key,
-        weights,
         analyser if keep_analysis else None,
         analysis if keep_analysis else {},
     )

@@ -3,7 +3,7 @@
 The index is lunr's, computed here: lunr.py's Builder gives the same weights (the tests use it
 as the reference) but took 9 s for 1,000 practices, and its Italian support downloads NLTK
 data on every build, drops letters such as z and w and stems -enza words unlike the browser
-(see NOTES §1). The pipeline, registered under these names in ricerca.js:
+(see the README's 'Search'). The pipeline, registered under these names in ricerca.js:
 
 * tokens are split on whitespace, hyphens and apostrophes (``l'inclusione`` -> ``l``,
   ``inclusione``), with the same separator sent to the browser inside the documents file;
@@ -15,9 +15,8 @@ data on every build, drops letters such as z and w and stems -enza words unlike 
 * at index time ``stemmer-accenti-catalogo`` also indexes the stem of the accent-free form,
   so a visitor who types *poverta* finds *povertà*; queries use plain ``stemmer-it``.
 
-Queries are built the same way on both sides (``query_words`` here and in
-tests/lunr_reference.py, ``queryWords`` in ricerca.js): every word must match (AND), stemmed
-or as a prefix of an indexed term.
+Queries are built the same way on both sides (tests/lunr_reference.py, ``queryWords`` in
+ricerca.js): every word must match (AND), stemmed or as a prefix of an indexed term.
 """
 
 from __future__ import annotations
@@ -82,7 +81,7 @@ def trim(word: str) -> str:
 
 
 @cache
-def fold(word: str) -> str:
+def strip_accents(word: str) -> str:
     """Accent-free form of a lower-cased word (cerca.js: NFKD, then drop \\p{M})."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if unicodedata.category(c)[0] != "M")
 
@@ -109,7 +108,7 @@ def load_stop_words(node_modules: Path) -> frozenset[str]:
 def index_stems(word: str) -> tuple[str, ...]:
     """The stem of a word, and the stem of its accent-free form when that differs."""
     plain = stem(word)
-    folded = stem(fold(word))
+    folded = stem(strip_accents(word))
     return (plain,) if folded == plain else (plain, folded)
 
 
@@ -122,13 +121,6 @@ class SearchDoc:
     sintesi: str
     etichette: str  # territory names and area/destinatari labels
     testo: str
-
-
-def query_words(query: str, stop_words: Iterable[str]) -> list[str]:
-    """The words of a visitor's query that take part in the search (no stop words, no syntax)."""
-    stops = set(stop_words)
-    words = [trim(w) for w in tokenize(query)]
-    return [w for w in words if w and w not in stops]
 
 
 # ---- the index: lunr's BM25 weights, computed here, shipped as term-range shards ----
@@ -144,7 +136,7 @@ _E12_BOUNDS = [math.sqrt(a * b) for a, b in itertools.pairwise(E12)]  # geometri
 
 
 @cache
-def _e12(value: float) -> float | int:
+def e12(value: float) -> float | int:
     """The nearest E12 value on a log scale."""
     if value <= 0:
         return 0
@@ -242,7 +234,7 @@ class Weights:
         return zip(self.docs[field][start:end], self.codes[field][start:end], strict=True)
 
 
-def _js_order(term: str) -> bytes:
+def js_order(term: str) -> bytes:
     """JavaScript compares strings by UTF-16 code units; the index and its shards follow it."""
     return term.encode("utf-16-be")
 
@@ -263,7 +255,7 @@ def weigh(refs: Sequence[str], docs: Sequence[DocTerms], analyser: Analyser) -> 
     frequency: Counter[int] = Counter()  # lunr's idf counts a document once per field holding the term
     for counter in per_field:
         frequency.update(counter)
-    order = sorted(frequency, key=lambda t: _js_order(analyser.terms[t]))
+    order = sorted(frequency, key=lambda t: js_order(analyser.terms[t]))
     position = [0] * len(analyser.terms)
     for i, term in enumerate(order):
         position[term] = i
@@ -300,7 +292,7 @@ def weigh(refs: Sequence[str], docs: Sequence[DocTerms], analyser: Analyser) -> 
                 code = codes.get(score)
                 if code is None:
                     code = codes[score] = len(values)
-                    values.append(_e12(score))
+                    values.append(e12(score))
                 t = position[term]
                 k = cursor[t]
                 doc_array[k] = doc_number
@@ -321,33 +313,6 @@ def weigh(refs: Sequence[str], docs: Sequence[DocTerms], analyser: Analyser) -> 
         tuple(doc_arrays),
         tuple(code_arrays),
     )
-
-
-def lunr_index(w: Weights) -> dict[str, Any]:
-    """The whole index in lunr's serialization, as lunr.py's Index.serialize would write it.
-    Not shipped (see shard_index); the tests load it in lunr.py and lunr.js as the reference."""
-    names = [name for name, _ in FIELDS]
-    vectors: list[list[list[float | int]]] = [[[] for _ in FIELDS] for _ in w.refs]
-    inverted = []
-    for i, term in enumerate(w.terms):
-        posting: dict[str, Any] = {}
-        for f, name in enumerate(names):
-            docs: dict[str, dict[str, Any]] = {}
-            for d, code in w.postings(i, f):
-                docs[w.refs[d]] = {}
-                vectors[d][f] += [i, w.table[code]]
-            posting[name] = docs
-        posting["_index"] = i
-        inverted.append([term, posting])
-    return {
-        "version": LUNR_VERSION,
-        "fields": names,
-        "fieldVectors": [
-            [f"{name}/{ref}", vectors[d][f]] for d, ref in enumerate(w.refs) for f, name in enumerate(names)
-        ],
-        "invertedIndex": inverted,
-        "pipeline": list(QUERY_PIPELINE),
-    }
 
 
 @dataclass(frozen=True)
