@@ -35,7 +35,7 @@ from catalogo.search.related import Chosen, related_slugs, resolve
 from catalogo.site.links import LinkIndex, LinkState, locate_in_sources
 from catalogo.site.pages import Job
 from catalogo.site.problems import RenderError, render_problem, sources
-from catalogo.site.render import PUBLICATION, SITEMAP, Renderer
+from catalogo.site.render import PUBLICATION_FILE, Renderer
 from catalogo.site.styles import StylesMissing, start_styles
 from catalogo.site.write import Staging, WriteError, WriteFile, check_paths, write_file
 
@@ -131,15 +131,15 @@ def _make_site(
             for state in pool.finish(pending):
                 links.merge(state)
     with stopwatch.lap("pubblicazione e mappa del sito"):
-        sitemap = [SITEMAP] if renderer.urls.origin else []
-        planned = [*jobs, *practice_files, *search_jobs, PUBLICATION]
+        sitemap = [paths.SITEMAP] if renderer.urls.origin else []
+        planned = [*jobs, *practice_files, *search_jobs, PUBLICATION_FILE]
         check_paths([*planned, *(pdf.path for pdf in pdfs), *sitemap])
         publication = functools.partial(renderer.publication, lambda: pool.sections(staging.path))
-        write_made(staging, links, PUBLICATION, publication, site)
+        write_made(staging, links, PUBLICATION_FILE, publication, site)
         for pdf in pdfs:
             write_made(staging, links, pdf.path, functools.partial(Output, pdf.path, pdf.data), site)
         if sitemap:  # a sitemap lists absolute addresses (sitemaps.org)
-            write_made(staging, links, SITEMAP, functools.partial(renderer.sitemap, planned), site)
+            write_made(staging, links, paths.SITEMAP, functools.partial(renderer.sitemap, planned), site)
         shutil.rmtree(staging.path / FRAGMENTS)
     return links
 
@@ -229,7 +229,7 @@ def _task(number: int | None, files: list[str], slugs: list[str], chosen: Chosen
         p = state.by_slug[slug]
         for path, job in renderer.practice_files(p, related[slug]).items():
             write_made(state.staging, links, path, job, site)
-        sections.append(_attempt(functools.partial(renderer.publication_section, p), PUBLICATION, site))
+        sections.append(_attempt(functools.partial(renderer.publication_section, p), PUBLICATION_FILE, site))
     if number is not None:
         (state.staging.path / FRAGMENTS / f"{number:06d}.html").write_text("".join(sections), encoding="utf-8")
     return links.state()

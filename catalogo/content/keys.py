@@ -31,6 +31,8 @@ from catalogo.content.contract import (
     _check_url,
 )
 
+# A text longer than this gets a multi-line box (the issue forms, the web editor).
+LONG_TEXT = 300
 Kind = Literal["text", "url", "email", "phone", "integer", "number", "mixed", "date", "boolean", "choice", "group"]
 _FORMATS = {_check_url: "url", _check_email: "email", _check_phone: "phone"}
 

@@ -71,8 +71,8 @@ class EditionRecord:
 
 
 @dataclass(frozen=True)
-class Facet:
-    """One value of a facet with the practices that have it (Datasette's facet shape)."""
+class TermGroup:
+    """A term of a vocabulary with the practices that have it (an area's page lists them)."""
 
     slug: str
     etichetta: str
@@ -118,10 +118,10 @@ class Site:
     def terms(self, vocabulary: str) -> Iterable[Term]:
         return self.vocabularies[vocabulary].values()
 
-    def _facet(self, vocabulary: str, values: Callable[[PracticeRecord], Iterable[str]]) -> tuple[Facet, ...]:
+    def _facet(self, vocabulary: str, values: Callable[[PracticeRecord], Iterable[str]]) -> tuple[TermGroup, ...]:
         """Every vocabulary value in vocabulary order, with its practices sorted by title."""
         return tuple(
-            Facet(t.slug, t.etichetta, t.descrizione, tuple(p for p in self.by_title if t.slug in values(p)))
+            TermGroup(t.slug, t.etichetta, t.descrizione, tuple(p for p in self.by_title if t.slug in values(p)))
             for t in self.terms(vocabulary)
         )
 
@@ -134,11 +134,11 @@ class Site:
         return tuple(sorted(self.practices, key=lambda p: (p.data.pubblicata, p.slug), reverse=True))
 
     @cached_property
-    def aree_tematiche(self) -> tuple[Facet, ...]:
+    def aree_tematiche(self) -> tuple[TermGroup, ...]:
         return self._facet("area_tematica", lambda p: (p.data.area_tematica,))
 
     @cached_property
-    def aree_strategiche(self) -> tuple[Facet, ...]:
+    def aree_strategiche(self) -> tuple[TermGroup, ...]:
         return self._facet("aree_strategiche", lambda p: p.data.aree_strategiche)
 
     @cached_property

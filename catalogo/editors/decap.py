@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel
 
 from catalogo.content.contract import FestivalEdition, Practice, SiteSettings
-from catalogo.content.keys import Key, keys_of
+from catalogo.content.keys import LONG_TEXT, Key, keys_of
 from catalogo.content.load import FESTIVAL_DIR, PRACTICES_DIR
 from catalogo.content.records import Site
 from catalogo.core.text import fold
@@ -29,8 +29,6 @@ from catalogo.opendata.schemas import festival_schema, practice_schema, resolve_
 
 FORMAT = "catalogo-frontmatter"
 CONFIG_FILE = "schema/cms.yml"
-# A text longer than this gets a multi-line box.
-LONG_TEXT = 300
 URL_PATTERN = [r"^https?://[^\s/]+\.[^\s]+$", "Un indirizzo web completo, che inizia con https://"]
 EMAIL_PATTERN = [r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "Un indirizzo e-mail completo, con @ e il dominio"]
 COMMIT_MESSAGES = {

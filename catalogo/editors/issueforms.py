@@ -15,25 +15,23 @@ import yaml
 from pydantic import BaseModel
 
 from catalogo.content.contract import Practice, Replica, Vocabularies
-from catalogo.content.keys import Key, keys_of
+from catalogo.content.keys import LONG_TEXT, Key, keys_of
 
 PROPOSAL_FILE = ".github/ISSUE_TEMPLATE/proposta-pratica.yml"
 INTEREST_FILE = ".github/ISSUE_TEMPLATE/interesse-replica.yml"
 PROPOSAL_LABEL = "proposta di pratica"
 INTEREST_LABEL = "interesse a replicare"
 NO_RESPONSE = "_No response_"
-# A text longer than this gets a multi-line box.
-LONG_TEXT = 300
 ONE_PER_LINE = " Una voce per riga."
 
-Kind = Literal["input", "textarea", "dropdown", "checkboxes"]
+FieldKind = Literal["input", "textarea", "dropdown", "checkboxes"]
 
 
 @dataclass(frozen=True)
 class FormField:
     id: str
     label: str
-    kind: Kind
+    kind: FieldKind
     description: str = ""
     required: bool = False
     options: tuple[str, ...] = ()  # what the person sees (dropdown labels, checkbox texts)
@@ -132,7 +130,7 @@ def fields_of(key: Key, vocabularies: Vocabularies, required: bool | None = None
         return [f for child in key.children for f in fields_of(child, vocabularies, required and child.required)]
     if key.vocabulary:
         return [_dropdown(key, vocabularies, required, help)]
-    kind: Kind = "input"
+    kind: FieldKind = "input"
     placeholder = ""
     if key.many and key.kind == "group":
         kind = "textarea"

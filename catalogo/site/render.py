@@ -27,8 +27,7 @@ from catalogo.site.styles import Styles
 from catalogo.site.templates import CSP, environment
 from catalogo.site.webdata import practice_ld
 
-PUBLICATION = paths.page_file(paths.PUBLICATION)
-SITEMAP = paths.SITEMAP
+PUBLICATION_FILE = paths.page_file(paths.PUBLICATION)
 # Where the practices' sections go in the publication's page (an HTML comment no content can hold:
 # the publication's template writes it, never a value).
 SECTIONS_MARK = "<!-- catalogo: sezioni delle pratiche -->"
@@ -111,11 +110,11 @@ class Renderer:
             for path, job in self.practice_files(p, related[p.slug]).items():
                 jobs[path] = job
         jobs.update(self.search_jobs(search))
-        jobs[PUBLICATION] = functools.partial(
+        jobs[PUBLICATION_FILE] = functools.partial(
             self.publication, lambda: (self.publication_section(p) for p in self.site.by_title)
         )
         if self.urls.origin:
-            jobs[SITEMAP] = functools.partial(self.sitemap, list(jobs))
+            jobs[paths.SITEMAP] = functools.partial(self.sitemap, list(jobs))
         return jobs
 
     def render(self, search: CatalogueAssets, related: RelatedBySlug) -> list[Output]:
@@ -178,7 +177,7 @@ class Renderer:
             yield "".join(buffer).encode("utf-8")
             yield tail
 
-        return Output(PUBLICATION, stream=pieces)
+        return Output(PUBLICATION_FILE, stream=pieces)
 
     def sitemap(self, files: Iterable[str]) -> Output:
         """Every page but the 404 and the web editor, with its date."""
@@ -189,7 +188,9 @@ class Renderer:
             if file.endswith(".html") and file != paths.NOT_FOUND and not file.startswith(paths.ADMIN)
         ]
         dated = {paths.practice_path(p): p.aggiornata for p in site.practices}
-        return Output(SITEMAP, sitemap(sorted((path, dated.get(path, site.aggiornato)) for path in pages), self.urls))
+        return Output(
+            paths.SITEMAP, sitemap(sorted((path, dated.get(path, site.aggiornato)) for path in pages), self.urls)
+        )
 
     # ---- what needs the search index ----
 
