@@ -1,6 +1,8 @@
-"""Simplified boundaries of the Ambiti and the provinces for /mappa/ (run by hand, output committed).
+"""Simplified boundaries of the Ambiti and the provinces for /mappa/ (run by hand, output committed:
+``python scripts/prepare_map.py [--dest FOLDER]``).
 
-Source: ../shared/data/puglia_comuni_limits.geojson (openpolis / ISTAT, CC BY 4.0). Each Comune
+Source: scripts/riferimenti/puglia_comuni_limits.geojson (openpolis / ISTAT, CC BY 4.0; see
+scripts/riferimenti/SOURCES.md). Each Comune
 gets its Ambito from content/territori/comuni.csv, then mapshaper (npm) dissolves the Comuni
 into Ambiti and provinces and simplifies the shapes (Visvalingam, 4% of the points kept, shapes
 never removed), with coordinates rounded to about 100 m.
@@ -8,6 +10,7 @@ never removed), with coordinates rounded to about 100 m.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import subprocess
@@ -16,20 +19,23 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT.parent / "shared" / "data" / "puglia_comuni_limits.geojson"
+SOURCE = ROOT / "scripts" / "riferimenti" / "puglia_comuni_limits.geojson"
 TARGET = ROOT / "content" / "territori" / "mappa"
-# A data-preparation tool only: fetched by npx when this script runs, not installed by 'npm ci'.
-MAPSHAPER = ["npx", "--yes", "mapshaper@0.7.70"]
+# mapshaper from npm (package.json, devDependencies): 'npm ci' installs it.
+MAPSHAPER = [str(ROOT / "node_modules" / ".bin" / "mapshaper")]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Genera i confini semplificati di Ambiti e province.")
+    parser.add_argument("--dest", type=Path, default=TARGET, help="cartella di destinazione")
+    target = parser.parse_args(argv).dest
     with open(ROOT / "content" / "territori" / "comuni.csv", encoding="utf-8", newline="") as fh:
         ambito_of = {row["codice_istat"]: row["ambito"] for row in csv.DictReader(fh)}
     data = json.loads(SOURCE.read_text(encoding="utf-8"))
     for feature in data["features"]:
         props = feature["properties"]
         feature["properties"] = {"ambito": ambito_of[props["com_istat_code"]], "provincia": props["prov_acr"]}
-    TARGET.mkdir(parents=True, exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         joined = Path(tmp) / "comuni.json"
         joined.write_text(json.dumps(data), encoding="utf-8")
@@ -47,7 +53,7 @@ def main() -> int:
                     "-o",
                     "format=geojson",
                     "precision=0.001",
-                    str(TARGET / f"{name}.geojson"),
+                    str(target / f"{name}.geojson"),
                 ],
                 check=True,
             )

@@ -1,17 +1,21 @@
-"""Derive content/territori/*.csv from the reference tables in ../shared/data (run by hand).
+"""Derive content/territori/*.csv from the reference tables in scripts/riferimenti/ (run by hand:
+``python scripts/prepare_territories.py [--dest FOLDER]``).
 
-The output is committed: the build never reads ../shared. Memberships live in one place
-(comuni.csv, column `ambito`), so an editor corrects a Comune's Ambito in one row.
+The inputs are in the repository with their sources and licences (scripts/riferimenti/SOURCES.md);
+the output is committed, and a test checks that this script gives it back byte for byte.
+Memberships live in one place (comuni.csv, column `ambito`), so an editor corrects a Comune's
+Ambito in one row.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT.parent / "shared" / "data"
+SOURCE = ROOT / "scripts" / "riferimenti"
 TARGET = ROOT / "content" / "territori"
 
 # The Ambito the source calls by its former capofila: named as it is called since 2023.
@@ -32,15 +36,18 @@ def read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def write(name: str, header: list[str], rows: list[list[str]]) -> None:
-    with open(TARGET / name, "w", encoding="utf-8", newline="") as fh:
+def write(target: Path, name: str, header: list[str], rows: list[list[str]]) -> None:
+    with open(target / name, "w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(header)
         out.writerows(rows)
 
 
-def main() -> int:
-    TARGET.mkdir(parents=True, exist_ok=True)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Genera le tabelle dei territori da scripts/riferimenti/.")
+    parser.add_argument("--dest", type=Path, default=TARGET, help="cartella di destinazione")
+    target = parser.parse_args(argv).dest
+    target.mkdir(parents=True, exist_ok=True)
     ambiti = read("ambiti_puglia.csv")
     lookup = {r["istat_code"]: r for r in read("comune_ambito_lookup.csv")}
     comuni = read("comuni_puglia.csv")
@@ -48,8 +55,9 @@ def main() -> int:
     def name_of(ambito: str) -> str:
         return RENAMED.get(ambito, (ambito, ""))[0]
 
-    write("province.csv", ["sigla", "nome", "denominazione"], [list(p) for p in PROVINCES])
+    write(target, "province.csv", ["sigla", "nome", "denominazione"], [list(p) for p in PROVINCES])
     write(
+        target,
         "ambiti.csv",
         ["nome", "altri_nomi", "capofila", "provincia", "verifica", "fonte", "note"],
         [
@@ -66,6 +74,7 @@ def main() -> int:
         ],
     )
     write(
+        target,
         "comuni.csv",
         ["codice_istat", "nome", "provincia", "ambito", "verifica_ambito", "lat", "lon"],
         [

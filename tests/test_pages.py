@@ -207,3 +207,73 @@ def test_the_alphabetical_list_comes_in_pages(make_content, run_cli, tmp_path, m
     assert 'aria-current="page">2</a>' in second and 'id="ricerca"' in second  # search works from any page
     assert "/catalogo/pratiche/pagina/2/" in (out / "sitemap.xml").read_text(encoding="utf-8")
     assert not (out / "pratiche/pagina/3").exists()
+
+
+# The nouns the pages count, and the adjectives that follow them, singular and plural.
+NOUNS = {"pratica": "pratiche", "Comune": "Comuni", "Ambito": "Ambiti", "replica": "repliche", "edizione": "edizioni"}
+NOUNS |= {"pagina": "pagine", "territorio": "territori", "documentata": "documentate", "selezionata": "selezionate"}
+ADJECTIVES = {"documentata": "documentate", "selezionata": "selezionate", "realizzata": "realizzate"}
+ADJECTIVES |= {"interessato": "interessati", "territoriale": "territoriali", "in": "in"}
+
+
+BLOCKS = {
+    "p",
+    "li",
+    "td",
+    "th",
+    "tr",
+    "dt",
+    "dd",
+    "div",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "caption",
+    "option",
+    "title",
+}
+
+
+class Blocks(HTMLParser):
+    """A page's text, one line per block element (a number and its noun may be in two inline ones)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.feed(text)
+        self.lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.append("\n" if tag in BLOCKS else "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.parts.append("\n" if tag in BLOCKS else "")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def test_every_count_agrees_with_its_noun(make_content, run_cli, tmp_path) -> None:
+    """'1 pratica documentata', '2 pratiche documentate': the two words after every number agree with
+    it, on a catalogue of one practice."""
+    content = make_content({"practices/andria-prova.md": None, "practices/sportello-prova.md": None})
+    out = tmp_path / "sito"
+    assert run_cli("build", "--content", content, "--out", out).code == 0
+    wrong = []
+    for page in sorted(out.rglob("*.html")):
+        text = "\n".join(Blocks(page.read_text(encoding="utf-8")).lines)
+        for m in re.finditer(r"(?<![\d.,])(\d[\d.]*) (\w+)(?: (\w+))?", text.replace("\n", " | ")):
+            one = m.group(1) == "1"
+            noun, adjective = m.group(2), m.group(3)
+            if noun not in NOUNS and noun not in NOUNS.values():
+                continue  # not a count: a year, a date, a number of something else
+            agrees = (noun in NOUNS) if one else (noun in NOUNS.values())
+            if adjective in ADJECTIVES or adjective in ADJECTIVES.values():
+                agrees = agrees and ((adjective in ADJECTIVES) if one else (adjective in ADJECTIVES.values()))
+            if not agrees:
+                wrong.append((page.relative_to(out).as_posix(), m.group(0)))
+    assert wrong == []
+    home = Page((out / "index.html").read_text(encoding="utf-8")).text
+    assert "1 pratica documentata" in home and "1 Comune" in home

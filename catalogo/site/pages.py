@@ -23,7 +23,7 @@ from catalogo.content.keys import keys_of
 from catalogo.content.records import Site
 from catalogo.core.npm import NODE_MODULES
 from catalogo.core.output import Output
-from catalogo.core.text import fold, slugify
+from catalogo.core.text import count_it, fold, slugify
 from catalogo.editors.admin import ADMIN_CSP, ADMIN_VENDOR, EditorMissing, editor_data, editor_files
 from catalogo.editors.decap import cms_config, dump_config
 from catalogo.opendata.dcat import dcat_catalogue
@@ -100,7 +100,13 @@ def _map(r: Renderer) -> Page:
         paths.MAP,
         "map.html",
         "Mappa delle pratiche",
-        "La Puglia divisa nei 45 Ambiti territoriali sociali, colorati secondo il numero di pratiche del catalogo.",
+        "La Puglia divisa in "
+        + count_it(
+            len(site.territories.ambiti),
+            "Ambito territoriale sociale, colorato",
+            "Ambiti territoriali sociali, colorati",
+        )
+        + " secondo il numero di pratiche del catalogo.",
         (("Mappa", None),),
         context={
             "map": site.map.of_ambiti(site.territories.ambiti) if site.map else None,

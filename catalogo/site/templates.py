@@ -12,6 +12,7 @@ from jinja2.bccache import Bucket
 
 from catalogo.content.paths import area_path, festival_path, practice_path, territory_path
 from catalogo.content.records import PracticeRecord, Site
+from catalogo.core.text import count_it
 from catalogo.core.urls import Urls
 from catalogo.editors.issueforms import INTEREST_FILE, form_url
 from catalogo.site.facts import other_facts, unplaced_keys
@@ -93,7 +94,10 @@ def environment(site: Site, theme: Path, urls: Urls) -> Environment:
     env.filters["data_it"] = italian_date
     env.filters["numero_it"] = italian_number
     env.filters["dimensione_it"] = italian_size
+    # A count with its noun (and adjectives) in the right number: '1 pratica documentata'.
+    env.filters["concorda"] = lambda n, one, many: one if n == 1 else many
     env.globals.update(
+        count_it=count_it,
         url=urls.url,
         territory_url=lambda t: urls.url(territory_path(t)),
         area_url=lambda slug: urls.url(area_path(slug)),
