@@ -32,6 +32,7 @@ CONTEXT = {
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "locn": "http://www.w3.org/ns/locn#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
 }
 
 
@@ -68,7 +69,16 @@ DISTRIBUTIONS = (
     ),
 )
 KEYWORDS = ("welfare locale", "buone pratiche", "servizi sociali", "Ambiti territoriali sociali", "Puglia")
-OWNER = {"@id": "_:titolare"}  # one node: publisher of the catalogue and of the dataset, holder of its rights
+OWNER = {"@id": "_:titolare"}
+# The EU data-theme vocabulary, described here with the title its own SKOS file gives it
+# (skos:prefLabel of publications.europa.eu/resource/authority/data-theme): DCAT-AP 3's shape for a
+# theme taxonomy asks for a dct:title, which the vocabulary's 2016 SKOS file lacks, so the record
+# passes whatever version of the vocabulary a validator loads.
+THEME_TAXONOMY = {
+    "@id": f"{EU}data-theme",
+    "@type": "skos:ConceptScheme",
+    "dct:title": {"@language": "en", "@value": "Data theme Named Authority List"},
+}  # one node: publisher of the catalogue and of the dataset, holder of its rights
 
 
 def _owner(s: SiteSettings) -> dict[str, Any]:
@@ -184,4 +194,4 @@ def dcat_catalogue(site: Site, urls: Urls) -> bytes:
         "dct:license": licence,
         "dcat:dataset": {"@id": dataset["@id"]},
     }
-    return _json({"@context": CONTEXT, "@graph": [catalogue, dataset, _owner(s)]})
+    return _json({"@context": CONTEXT, "@graph": [catalogue, dataset, _owner(s), THEME_TAXONOMY]})
