@@ -33,6 +33,7 @@ from catalogo.core.text import count_it
 from catalogo.core.urls import Urls
 from catalogo.editors import segnalazione
 from catalogo.editors.generated import generated_files
+from catalogo.editors.mail import submission_text
 from catalogo.editors.scaffold import Draft, ScaffoldError, check_area, check_place, check_title, write_practice
 from catalogo.printed.pdf import PdfMissing, make_pdfs
 from catalogo.printed.volumes import plan_volumes
@@ -76,12 +77,17 @@ def run_pdf(args: argparse.Namespace, theme: Path, stdout: TextIO, stderr: TextI
 
 
 def run_segnalazione(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """A submitted form -> content, written only when every check passes (see segnalazione.py)."""
+    """A submitted form -> content, written only when every check passes (see segnalazione.py). The
+    form's text comes from an issue's body, or from an e-mail saved as a file (.eml or its text)."""
     try:
-        text = args.file.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        stderr.write(f"catalogo: errore: non riesco a leggere {args.file}: {getattr(exc, 'strerror', None) or exc}\n")
+        raw = args.file.read_bytes()
+    except OSError as exc:
+        stderr.write(f"catalogo: errore: non riesco a leggere {args.file}: {exc.strerror or exc}\n")
         return EXIT_USAGE
+    text, unreadable = submission_text(raw, display_path(args.file))
+    if text is None:
+        stderr.write(format_text(unreadable, 1) + "Nessun file modificato: correggi la segnalazione.\n")
+        return EXIT_INVALID
     vocabularies, problems = load_vocabularies(args.content)
     territories, more = load_territories(args.content / TERRITORIES_DIR)
     outcome = (

@@ -28,6 +28,8 @@ from catalogo.core.text import fold
 from catalogo.opendata.schemas import festival_schema, practice_schema, resolve_ref
 
 FORMAT = "catalogo-frontmatter"
+# The practices collection: its name is in its entries' addresses (/admin/#/collections/pratiche/...).
+PRACTICES_COLLECTION = "pratiche"
 CONFIG_FILE = "schema/cms.yml"
 URL_PATTERN = [r"^https?://[^\s/]+\.[^\s]+$", "Un indirizzo web completo, che inizia con https://"]
 EMAIL_PATTERN = [r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "Un indirizzo e-mail completo, con @ e il dominio"]
@@ -250,7 +252,7 @@ def collections(site: Site, content_dir: str = "content") -> list[dict[str, Any]
     )
     return [
         {
-            "name": "pratiche",
+            "name": PRACTICES_COLLECTION,
             "label": "Pratiche",
             "label_singular": "Pratica",
             "description": "Le schede delle buone pratiche. Ogni salvataggio diventa una proposta di modifica "

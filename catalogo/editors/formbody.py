@@ -13,6 +13,7 @@ from typing import Any
 
 from catalogo.content.contract import Vocabularies
 from catalogo.core.diagnostics import Diagnostic
+from catalogo.core.text import fold
 from catalogo.editors.issueforms import NO_RESPONSE, FormField, IssueForm, forms
 
 MAX_BODY = 65536  # GitHub's own limit for an issue body
@@ -115,23 +116,72 @@ def _value(f: FormField, raw: str) -> tuple[Any, str]:
     if empty:
         return ([] if f.multiple else ""), ("campo obbligatorio lasciato vuoto" if f.required else "")
     if f.kind == "dropdown":
-        chosen, rest = [], raw
-        while rest:
-            match = next(
-                (
-                    o
-                    for o in sorted(f.options, key=len, reverse=True)
-                    if rest.startswith(o) and rest[len(o) : len(o) + 2] in ("", ", ")
-                ),
-                None,
+        chosen = _exact_options(f, raw)
+        if chosen is None:
+            chosen = _typed_options(f, raw)
+        if chosen is None:
+            return ([] if f.multiple else ""), (
+                f"«{raw[:80]}» non è tra le scelte del modulo: scegli tra " + ", ".join(f"«{o}»" for o in f.options)
             )
-            if match is None:
-                return ([] if f.multiple else ""), (
-                    f"«{raw[:80]}» non è tra le scelte del modulo: scegli tra " + ", ".join(f"«{o}»" for o in f.options)
-                )
-            chosen.append(f.values[f.options.index(match)])
-            rest = rest[len(match) + 2 :]
         if not f.multiple and len(chosen) > 1:
             return "", "scegli una sola voce"
         return (chosen if f.multiple else chosen[0]), ""
     return raw, ""
+
+
+def _exact_options(f: FormField, raw: str) -> list[str] | None:
+    """The options as GitHub writes them: labels joined by ', ' (a label may hold a comma)."""
+    chosen, rest = [], raw
+    while rest:
+        match = next(
+            (
+                o
+                for o in sorted(f.options, key=len, reverse=True)
+                if rest.startswith(o) and rest[len(o) : len(o) + 2] in ("", ", ")
+            ),
+            None,
+        )
+        if match is None:
+            return None
+        chosen.append(f.values[f.options.index(match)])
+        rest = rest[len(match) + 2 :]
+    return chosen
+
+
+def _typed_options(f: FormField, raw: str) -> list[str] | None:
+    """The options as a person types them in an e-mail: a label or an identifier, in any case, with
+    or without accents, one per line or separated by commas or semicolons."""
+    spellings = {}
+    for label, value in zip(f.options, f.values, strict=True):
+        for spelling in (label, value, value.replace("_", " ").replace("-", " ")):
+            spellings[fold(spelling)] = value
+    chosen = []
+    for part in re.split(r"[,;\n]+", raw):
+        part = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", part).strip().rstrip(".")
+        if not part:
+            continue
+        if fold(part) not in spellings:
+            return None
+        chosen.append(spellings[fold(part)])
+    return chosen or None
+
+
+def render_body(form: IssueForm, values: dict[str, Any]) -> str:
+    """The body GitHub writes for a submitted form (parse_body reads it back): each field's heading,
+    a blank line, its answer; '_No response_' for an empty one; chosen options by label, joined by
+    ', '; checkboxes as '- [X]' or '- [ ]'. ``values``: by field id, text or a list of options (or of
+    ticks, for checkboxes)."""
+    parts = []
+    for f in form.fields:
+        value = values.get(f.id)
+        if f.kind == "checkboxes":
+            ticks = value if isinstance(value, (list, tuple)) else [False] * len(f.options)
+            text = "\n".join(
+                f"- [{'X' if ticked else ' '}] {option}" for option, ticked in zip(f.options, ticks, strict=True)
+            )
+        elif isinstance(value, (list, tuple)):
+            text = ", ".join(value) or NO_RESPONSE
+        else:
+            text = str(value or "").strip() or NO_RESPONSE
+        parts.append(f"### {f.label}\n\n{text}")
+    return "\n\n".join(parts) + "\n"

@@ -16,7 +16,8 @@ from catalogo.content import paths
 from catalogo.content.records import PracticeRecord, Site
 from catalogo.core.output import Output, fingerprinted
 from catalogo.core.urls import Urls
-from catalogo.editors.decap import Backend
+from catalogo.editors.decap import PRACTICES_COLLECTION, Backend
+from catalogo.editors.doors import correction_url
 from catalogo.opendata.exports import practice_json
 from catalogo.opendata.feeds import sitemap
 from catalogo.search.assets import CatalogueAssets
@@ -59,7 +60,20 @@ class Renderer:
         self.styles = styles
         self.env = environment(site, theme, self.urls)
         # The printed volumes (build --pdf): the publication, festival and data pages list them.
-        self.env.globals.update(asset=self.asset, stylesheets=styles.stylesheets, csp=CSP, volumes=volumes)
+        self.env.globals.update(
+            asset=self.asset,
+            stylesheets=styles.stylesheets,
+            csp=CSP,
+            volumes=volumes,
+            correction_url=self.correction_url,
+        )
+
+    def correction_url(self, p: PracticeRecord) -> str | None:
+        """The practice's entry in the web editor when it can log in, else its file on GitHub."""
+        entry = None
+        if not self.editor.missing():
+            entry = self.urls.url(paths.ADMIN) + f"#/collections/{PRACTICES_COLLECTION}/entries/{p.slug}"
+        return correction_url(self.site.settings, entry, p)
 
     def asset(self, name: str) -> str:
         return self.urls.url(self.assets[name].path)

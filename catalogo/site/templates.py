@@ -14,7 +14,7 @@ from catalogo.content.paths import area_path, festival_path, practice_path, terr
 from catalogo.content.records import PracticeRecord, Site
 from catalogo.core.text import count_it
 from catalogo.core.urls import Urls
-from catalogo.editors.issueforms import INTEREST_FILE, form_url
+from catalogo.editors.doors import error_report_url, interest_form_url, interest_mail, proposal_mail
 from catalogo.site.facts import other_facts, unplaced_keys
 
 # Everything the site loads is its own; no inline script or style can run (JSON-LD is data, not script).
@@ -91,6 +91,11 @@ def environment(site: Site, theme: Path, urls: Urls) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+    def page_address(p: PracticeRecord) -> str:
+        """A practice's page as people can type it: its full address, or its name without one."""
+        return urls.absolute(practice_path(p)) or p.slug
+
     env.filters["data_it"] = italian_date
     env.filters["numero_it"] = italian_number
     env.filters["dimensione_it"] = italian_size
@@ -106,17 +111,14 @@ def environment(site: Site, theme: Path, urls: Urls) -> Environment:
         site=site,
         settings=site.settings,
         label=site.label,
-        interest_url=functools.partial(interest_url, site.settings.repository),
+        interest_url=functools.partial(interest_form_url, site.settings),
+        interest_mail=lambda p: interest_mail(site.settings, site.vocabularies, p, page_address(p)),
+        error_report_url=lambda p: error_report_url(site.settings, p, page_address(p)),
+        page_address=page_address,
+        proposal_mail=lambda: proposal_mail(site.settings, site.vocabularies),
         other_facts=functools.partial(
             other_facts, keys=unplaced_keys(theme), site=site, number=italian_number, date=italian_date
         ),
         absolute=bool(urls.origin),  # the feed and the DCAT description exist only with an absolute address
     )
     return env
-
-
-def interest_url(repository: str | None, p: PracticeRecord) -> str | None:
-    """The interest form, filled in with the practice, when the repository is known."""
-    if not repository:
-        return None
-    return form_url(repository, INTEREST_FILE, pratica=p.slug, title=f"Interesse a replicare: {p.titolo}")

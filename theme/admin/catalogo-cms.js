@@ -88,6 +88,13 @@ env.addGlobal("other_facts", (p) => data.altre_chiavi
   .map((key) => ({ label: key.label, values: factTexts(key, p.data[key.name]) }))
   .filter((fact) => fact.values.length));
 
+// The links that leave the page (an e-mail, a correction, a report) are the built page's; the
+// preview shows the practice's facts.
+env.addGlobal("interest_mail", () => null);
+env.addGlobal("correction_url", () => null);
+env.addGlobal("error_report_url", () => null);
+env.addGlobal("page_address", (p) => p.slug);
+
 function territory(name) {
   if (!name) return null;
   const key = String(name).replace(/^ambito( territoriale sociale)?( di)? /i, "");
