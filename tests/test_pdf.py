@@ -194,3 +194,13 @@ def test_large_volumes_are_split_by_province_and_say_so(synthetic_content) -> No
         else:
             assert parts == [volume]
     assert any(", parte 1 di " in v.part for v in split)  # a province too large for one volume: in parts
+
+
+def test_the_volumes_say_nothing_about_forms_and_give_each_practice_its_address(volumes) -> None:
+    site, urls, files, _ = volumes
+    _, path = files["festival-2024"]
+    text = " ".join(_pages_text(path))
+    for web_only in ("modulo", "Dichiara l'interesse", "pulsante", "non è ancora attivo", "Correggi questa scheda"):
+        assert web_only not in text
+    for p in site.practices_in(2024):
+        assert urls.absolute(f"pratiche/{p.slug}/") in text.replace(" ", "")

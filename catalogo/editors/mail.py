@@ -63,6 +63,12 @@ def message_text(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         )
     if not isinstance(text, str):
         return problem("il testo del messaggio non è leggibile come testo")
+    if "\ufffd" in text:  # bytes the declared charset cannot read (the mail library replaces them)
+        charset = body.get_content_charset() or "non indicata"
+        return problem(
+            f"il testo del messaggio non è nella codifica che dichiara ({charset}): salvalo di nuovo dal programma "
+            "di posta, o copia il testo in un file in UTF-8"
+        )
     return text, []
 
 

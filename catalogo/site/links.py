@@ -145,7 +145,12 @@ class LinkIndex:
                 message = f"collegamento interno fuori dal sito: '{href}'"
             elif target not in self.files:
                 message = f"collegamento interno non valido: '{href}' non porta a nessuna pagina del sito"
-            elif fragment and target in self.ids and unquote(fragment) not in self.ids[target]:
+            elif (
+                fragment
+                and not fragment.startswith("/")
+                and target in self.ids
+                and unquote(fragment) not in self.ids[target]
+            ):
                 message = f"collegamento interno non valido: la pagina di '{href}' non ha l'ancora '#{fragment}'"
             else:
                 continue
