@@ -306,10 +306,17 @@ def test_with_a_login_admin_is_the_editor_and_public_pages_do_not_change(run_cli
     config = yaml.safe_load((site / "admin/config.yml").read_text(encoding="utf-8"))
     assert config["backend"]["repo"] == "esempio/catalogo"
     assert config["backend"]["base_url"] == "https://accesso.example.org"
-    # Only /admin/ differs, and the page that lists the ways to propose a practice.
+    # Only /admin/ differs, the page that lists the ways to propose a practice, and on each practice's
+    # page the correction link, which goes to the practice's entry in the editor.
     before, after = tree(plain), tree(site)
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-    assert {p for p in changed if not p.startswith("admin/")} <= {"proponi/index.html", ".catalogo-build"}
+    practices = {f"pratiche/{p.stem}/index.html" for p in (site.parent / "content" / "practices").glob("*.md")}
+    assert {p for p in changed if not p.startswith("admin/")} <= {"proponi/index.html", ".catalogo-build"} | practices
+    for path in practices & changed:
+        slug = path.split("/")[1]
+        github = f'href="https://github.com/esempio/catalogo/edit/main/content/practices/{slug}.md"'.encode()
+        entry = f'href="/catalogo/admin/#/collections/pratiche/entries/{slug}"'.encode()
+        assert before[path].replace(github, entry) == after[path], path
     for path, data in after.items():
         if path.endswith(".html") and not path.startswith("admin/"):
             assert f'content="{templates.CSP}"'.replace("'", "&#39;").encode() in data, path
