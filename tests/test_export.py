@@ -377,3 +377,46 @@ def test_home_counts_replications(site: Path) -> None:
     assert "<strong>1</strong> territorio interessato a replicare una pratica" in html
     assert "<strong>0</strong> repliche in corso" in html
     assert "<strong>1</strong> replica realizzata" in html
+
+
+def _check_atom(path: Path, page_url: str, feed_url: str) -> list[ET.Element]:
+    """RFC 4287's required elements, ids the site's own addresses, times in UTC, ids unique."""
+    root = ET.fromstring(path.read_bytes())
+    assert root.tag == f"{ATOM}feed" and root.findtext(f"{ATOM}id") == page_url
+    assert root.findtext(f"{ATOM}title") and root.find(f"{ATOM}author/{ATOM}name") is not None
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", root.findtext(f"{ATOM}updated") or "")
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links == {"alternate": page_url, "self": feed_url}
+    entries = root.findall(f"{ATOM}entry")
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(ids) == len(set(ids))
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}id").startswith("https://example.org/catalogo/pratiche/")
+        assert entry.findtext(f"{ATOM}title") and entry.findtext(f"{ATOM}summary")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.findtext(f"{ATOM}updated") or "")
+        alternate = entry.find(f"{ATOM}link")
+        assert alternate.get("rel") == "alternate" and alternate.get("href").startswith("https://example.org/")
+    return entries
+
+
+def test_every_area_and_territory_has_its_own_feed_linked_from_its_page(site: Path) -> None:
+    feeds = sorted(site.glob("aree/*/feed.xml")) + sorted(site.glob("territori/*/feed.xml"))
+    pages = sorted(site.glob("aree/*/index.html")) + sorted(site.glob("territori/*/index.html"))
+    assert [f.parent for f in feeds] == [p.parent for p in pages] and feeds  # one per area and territory page
+    base = "https://example.org/catalogo/"
+    for feed in feeds:
+        folder = feed.parent.relative_to(site).as_posix() + "/"
+        entries = _check_atom(feed, base + folder, base + folder + "feed.xml")
+        page = (feed.parent / "index.html").read_text(encoding="utf-8")
+        assert '<link rel="alternate" type="application/atom+xml" title="Aggiornamenti: ' in page
+        assert f'href="/catalogo/{folder}feed.xml">Segui gli aggiornamenti' in page  # a visible link too
+        listed = set(re.findall(r'<a href="/catalogo/(pratiche/[^/"]+/)"', page.split("<main", 1)[1]))
+        practices = {
+            e.findtext(f"{ATOM}link".replace("link", "id")) for e in entries if "#" not in e.findtext(f"{ATOM}id")
+        }
+        assert practices == {base + p for p in listed} or folder.startswith("territori/")
+    # Corato's Ambito wants to replicate the family centre: its feed says so.
+    corato = ET.fromstring((site / "territori/ambito-corato/feed.xml").read_bytes())
+    titles = [e.findtext(f"{ATOM}title") for e in corato.findall(f"{ATOM}entry")]
+    assert "Ambito di Corato: interesse espresso (2024) per «Centro per le famiglie di prova»" in titles
+    _check_atom(site / "feed.xml", base, base + "feed.xml")

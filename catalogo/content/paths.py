@@ -39,6 +39,11 @@ def page_of(file: str) -> str:
     return file.removesuffix("index.html")
 
 
+def feed_path(page: str) -> str:
+    """A page's own Atom feed, beside it: 'aree/x/' -> 'aree/x/feed.xml'."""
+    return page + "feed.xml"
+
+
 def practice_path(p: PracticeRecord | str) -> str:
     return f"{PRACTICES}{p if isinstance(p, str) else p.slug}/"
 

@@ -24,11 +24,12 @@ from catalogo.content.records import Site
 from catalogo.core.npm import NODE_MODULES
 from catalogo.core.output import Output
 from catalogo.core.text import count_it, fold, slugify
+from catalogo.core.urls import Urls
 from catalogo.editors.admin import ADMIN_CSP, ADMIN_VENDOR, EditorMissing, editor_data, editor_files
 from catalogo.editors.decap import cms_config, dump_config
 from catalogo.opendata.dcat import dcat_catalogue
 from catalogo.opendata.exports import CSV_COLUMNS, JSON_COLUMNS, practices_csv, practices_json
-from catalogo.opendata.feeds import atom_feed, robots
+from catalogo.opendata.feeds import atom_feed, practice_entry, robots, territory_entries
 from catalogo.opendata.schemas import dumps, export_schema, practice_schema
 from catalogo.search.facets import BY_KEY
 from catalogo.site.facts import unplaced_keys
@@ -118,7 +119,7 @@ def _map(r: Renderer) -> Page:
     )
 
 
-def _areas(site: Site) -> list[Page]:
+def _areas(site: Site, feeds: bool) -> list[Page]:
     pages = [
         Page(
             paths.AREAS,
@@ -140,14 +141,18 @@ def _areas(site: Site) -> list[Page]:
                 facet.etichetta,
                 f"{kind}: {facet.descrizione or facet.etichetta}",
                 (("Aree", paths.AREAS), (facet.etichetta, None)),
-                context={"facet": facet, "kind": kind},
+                context={
+                    "facet": facet,
+                    "kind": kind,
+                    "feed": paths.feed_path(paths.area_path(facet.slug)) if feeds else None,
+                },
             )
             for facet in facets
         ]
     return pages
 
 
-def _territories(site: Site) -> list[Page]:
+def _territories(site: Site, feeds: bool) -> list[Page]:
     pages = [
         Page(
             paths.TERRITORIES,
@@ -174,6 +179,7 @@ def _territories(site: Site) -> list[Page]:
                     "practices": tp.practices,
                     "replicating": tp.replicating,
                     "replicated_by_ambito": replicated.get(slugify(str(own)), 0),
+                    "feed": paths.feed_path(paths.territory_path(tp.territory)) if feeds else None,
                 },
             )
         )
@@ -212,8 +218,8 @@ def site_pages(r: Renderer) -> list[Page]:
     return [
         *_home_and_guides(site, editor=not r.editor.missing()),
         _map(r),
-        *_areas(site),
-        *_territories(site),
+        *_areas(site, feeds=bool(r.urls.origin)),
+        *_territories(site, feeds=bool(r.urls.origin)),
         *_festival(site),
     ]
 
@@ -237,7 +243,28 @@ def data_files(r: Renderer) -> dict[str, Callable[[], bytes]]:
     if urls.origin:
         files[paths.DCAT] = _bytes(dcat_catalogue, site, urls)
         files[paths.FEED] = _bytes(atom_feed, site, urls)
+        files.update(_feeds(site, urls))
     return files
+
+
+def _feeds(site: Site, urls: Urls) -> dict[str, Callable[[], bytes]]:
+    """Each area's and each territory's own feed: what concerns it, to follow it alone."""
+    feeds: dict[str, Callable[[], bytes]] = {}
+    for facet in (*site.aree_tematiche, *site.aree_strategiche):
+        page = paths.area_path(facet.slug)
+        entries = [practice_entry(site, p, urls) for p in facet.practices]
+        title = f"{site.settings.titolo}: {facet.etichetta}"
+        feeds[paths.feed_path(page)] = functools.partial(
+            atom_feed, site, urls, entries, title, page, paths.feed_path(page)
+        )
+    for tp in site.territory_pages:
+        page = paths.territory_path(tp.territory)
+        entries = territory_entries(site, tp, urls)
+        title = f"{site.settings.titolo}: {tp.territory.denominazione}"
+        feeds[paths.feed_path(page)] = functools.partial(
+            atom_feed, site, urls, entries, title, page, paths.feed_path(page)
+        )
+    return feeds
 
 
 def streamed_files(r: Renderer) -> dict[str, Job]:
