@@ -31,6 +31,7 @@ PAGES = {
     "festival": "festival/",
     "edizione": "festival/2024/",
     "mappa": "mappa/",
+    "rete": "rete/",
     "pubblicazione": "pubblicazione/",
     "dati": "dati/",
     "proponi": "proponi/",
@@ -165,6 +166,27 @@ def test_real_practice_page_fits_the_budget(tmp_path) -> None:
     total, sizes = transfer_size(out, "pratiche/in-con-tra-bitonto")
     assert total < BUDGET, sizes
     assert not [k for k in sizes if k.endswith(".js")]  # no JavaScript at all on a practice page
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_network_page_as_an_image(browser, site, tmp_path, width: int) -> None:
+    """/rete/ drawn at a phone's and a desktop's width: one arrow per replication, in its state's style,
+    inside the page's width; the picture is kept for a person to look at."""
+    origin, out = site
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(origin + "rete/")
+    rows = page.locator("table tbody tr").count()
+    arcs = page.evaluate(
+        "() => [...document.querySelectorAll('.links path')].map(p => [p.getAttribute('class'),"
+        " getComputedStyle(p).strokeDasharray, p.getBoundingClientRect().width])"
+    )
+    assert rows >= 1 and len(arcs) == rows
+    assert all(cls.startswith("rete-") and box > 0 for cls, _, box in arcs)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot = tmp_path / f"rete-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000  # a real picture of the page, not an empty one
+    page.close()
 
 
 def test_the_axe_harness_reports_violations(browser) -> None:

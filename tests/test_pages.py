@@ -277,3 +277,30 @@ def test_every_count_agrees_with_its_noun(make_content, run_cli, tmp_path) -> No
     assert wrong == []
     home = Page((out / "index.html").read_text(encoding="utf-8")).text
     assert "1 pratica documentata" in home and "1 Comune" in home
+
+
+def test_the_network_page_shows_who_replicates_what_from_whom(make_content, run_cli, tmp_path) -> None:
+    out = tmp_path / "sito"
+    assert run_cli("build", "--content", make_content(), "--out", out).code == 0
+    page = Page((out / "rete/index.html").read_text(encoding="utf-8"))
+    assert page.h1 == ["La rete delle repliche"]
+    # The fixture's replications: the Ambito di Corato wants to replicate Bitonto's family centre, Andria did.
+    assert "Centro per le famiglie di prova Comune di Bitonto Ambito di Corato Interesse espresso 2024" in page.text
+    assert "3 territori in rete 2 legami" in page.text  # Bitonto, Corato and Andria
+    for start in ("index.html", "territori/ambito-corato/index.html"):
+        links = [a.get("href") for _, a in Page((out / start).read_text(encoding="utf-8")).tags if _ == "a"]
+        assert "/rete/" in links, start  # from the menu, the home page and the territory pages
+    corato = re.sub(r" ([,.;:)])", r"\1", Page((out / "territori/ambito-corato/index.html").read_text("utf-8")).text)
+    assert "In rete con" in corato and "Comune di Bitonto, dove è nata Centro per le famiglie di prova" in corato
+
+
+def test_an_empty_network_says_so_and_points_to_the_ways_in(make_content, run_cli, tmp_path) -> None:
+    content = make_content()
+    practice = content / "practices/centro-famiglie-prova.md"
+    text = practice.read_text(encoding="utf-8")
+    practice.write_text(re.sub(r"repliche:\n(?:  .*\n)+", "", text), encoding="utf-8")
+    out = tmp_path / "sito"
+    assert run_cli("build", "--content", content, "--out", out).code == 0
+    page = Page((out / "rete/index.html").read_text(encoding="utf-8"))
+    assert "La rete è ancora vuota" in page.text and not page.find("table")
+    assert {"/pratiche/", "/proponi/"} <= {a.get("href") for _, a in page.tags if _ == "a"}

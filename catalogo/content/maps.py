@@ -27,15 +27,30 @@ class Shape:
 
 
 @dataclass(frozen=True)
+class Projection:
+    """Longitude and latitude to the SVG frame: equirectangular, scaled by the mean latitude."""
+
+    west: float
+    north: float
+    aspect: float
+    scale: float
+
+    def point(self, lon: float, lat: float) -> tuple[float, float]:
+        return (round((lon - self.west) * self.aspect * self.scale, 1), round((self.north - lat) * self.scale, 1))
+
+
+@dataclass(frozen=True)
 class MapData:
     width: int
     height: int
     ambiti: tuple[Shape, ...]
     province: tuple[Shape, ...]
+    projection: Projection | None = None  # where a place of the tables goes on the map
 
     def of_ambiti(self, keys: Collection[str]) -> MapData:
         """Only the shapes of these Ambiti (a test catalogue may have fewer than 45)."""
-        return MapData(self.width, self.height, tuple(s for s in self.ambiti if s.key in keys), self.province)
+        shapes = tuple(s for s in self.ambiti if s.key in keys)
+        return MapData(self.width, self.height, shapes, self.province, self.projection)
 
 
 def _rings(geometry: dict[str, Any]) -> Iterable[list[list[float]]]:
@@ -103,4 +118,6 @@ def load_map(content: Path) -> tuple[MapData | None, list[Diagnostic]]:
             sorted((Shape(key, "".join(project(r) for r in rings)) for key, rings in layer), key=lambda s: s.key)
         )
 
-    return MapData(int(WIDTH), int(math.ceil(height)), shapes(layers["ambiti"]), shapes(layers["province"])), []
+    projection = Projection(west, north, aspect, scale)
+    size = (int(WIDTH), int(math.ceil(height)))
+    return MapData(*size, shapes(layers["ambiti"]), shapes(layers["province"]), projection), []

@@ -93,6 +93,22 @@ class TerritoryPage:
     replicating: tuple[tuple[PracticeRecord, ResolvedReplica], ...]
 
 
+@dataclass(frozen=True)
+class NetworkLink:
+    """A territory that replicates a practice, or wants to: the network the Avviso builds."""
+
+    practice: PracticeRecord
+    replica: ResolvedReplica
+
+    @property
+    def origin(self) -> Territorio:
+        return self.practice.territorio
+
+    @property
+    def target(self) -> Territorio:
+        return self.replica.territorio
+
+
 # An empty catalogue has no date of its own; feeds and DCAT still need one, and it must not be the clock.
 EPOCH = dt.date(1970, 1, 1)
 
@@ -177,6 +193,22 @@ class Site:
     @cached_property
     def ambiti_count(self) -> int:
         return len({p.ambito.nome for p in self.practices})
+
+    @cached_property
+    def network(self) -> tuple[NetworkLink, ...]:
+        """Every replication, by practice title, in each practice's order."""
+        return tuple(NetworkLink(p, r) for p in self.by_title for r in p.repliche)
+
+    def network_of(self, territory: Territorio | Provincia) -> tuple[NetworkLink, ...]:
+        """The links a territory takes part in: others replicating its practices (an Ambito's include its
+        Comuni's), and the practices it replicates (an Ambito's Comuni's too)."""
+
+        def concerns(t: Territorio) -> bool:
+            return t == territory or (
+                isinstance(territory, Ambito) and isinstance(t, Comune) and t.ambito == territory.nome
+            )
+
+        return tuple(link for link in self.network if any(concerns(t) for t in (*link.practice.territori, link.target)))
 
     @cached_property
     def replications_by_state(self) -> dict[str, int]:

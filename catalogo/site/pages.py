@@ -33,7 +33,7 @@ from catalogo.opendata.feeds import atom_feed, practice_entry, robots, territory
 from catalogo.opendata.schemas import dumps, export_schema, practice_schema
 from catalogo.search.facets import BY_KEY
 from catalogo.site.facts import unplaced_keys
-from catalogo.site.mapsvg import CLASSES, shade
+from catalogo.site.mapsvg import CLASSES, arcs, shade
 from catalogo.site.templates import italian_date
 from catalogo.site.webdata import json_ld
 
@@ -119,6 +119,29 @@ def _map(r: Renderer) -> Page:
     )
 
 
+def _network(site: Site) -> Page:
+    """/rete/: who replicates what from whom, on the map and in a table, with the counts."""
+    links = site.network
+    on_map = site.map.of_ambiti(site.territories.ambiti) if site.map else None
+    drawn = arcs(links, site, on_map.projection) if on_map and on_map.projection else []
+    places = {t.slug for link in links for t in (link.origin, link.target)}
+    return Page(
+        paths.NETWORK,
+        "network.html",
+        "La rete delle repliche",
+        "I Comuni e gli Ambiti territoriali sociali che replicano le buone pratiche del catalogo o vogliono "
+        "farlo, e da chi le hanno imparate.",
+        (("Rete", None),),
+        context={
+            "links": links,
+            "map": on_map,
+            "arcs": drawn,
+            "places": len(places),
+            "by_state": site.replications_by_state,
+        },
+    )
+
+
 def _areas(site: Site, feeds: bool) -> list[Page]:
     pages = [
         Page(
@@ -180,6 +203,7 @@ def _territories(site: Site, feeds: bool) -> list[Page]:
                     "replicating": tp.replicating,
                     "replicated_by_ambito": replicated.get(slugify(str(own)), 0),
                     "feed": paths.feed_path(paths.territory_path(tp.territory)) if feeds else None,
+                    "network": site.network_of(tp.territory) if tp.territory.kind != "provincia" else (),
                 },
             )
         )
@@ -218,6 +242,7 @@ def site_pages(r: Renderer) -> list[Page]:
     return [
         *_home_and_guides(site, editor=not r.editor.missing()),
         _map(r),
+        _network(site),
         *_areas(site, feeds=bool(r.urls.origin)),
         *_territories(site, feeds=bool(r.urls.origin)),
         *_festival(site),
