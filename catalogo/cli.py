@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import TextIO
 
 from catalogo.build import THEME, BuildOptions
-from catalogo.commands import run_build, run_check, run_new, run_pdf, run_schema, run_segnalazione
+from catalogo.commands import (
+    run_build,
+    run_check,
+    run_importa,
+    run_modello,
+    run_new,
+    run_pdf,
+    run_schema,
+    run_segnalazione,
+)
 from catalogo.core.italianargs import ItalianParser
 from catalogo.editors.decap import github_repo
 from catalogo.site.serve import serve
@@ -66,6 +75,17 @@ COMMANDS = {
         "territorio vuole replicare una pratica» (come GitHub lo scrive nella issue), controlla tutto come "
         "'check' e scrive la nuova scheda, oppure aggiunge la replica alla scheda della pratica. Se qualcosa non "
         "va elenca i problemi, campo per campo, e non cambia nulla.",
+    ),
+    "modello": (
+        "scrive il modello in foglio di calcolo per proporre pratiche",
+        "Scrive il modello .xlsx con le colonne del file CSV del catalogo, gli elenchi a tendina dei vocabolari e un "
+        "foglio di istruzioni: chi non ha un account GitHub propone pratiche compilandolo.",
+    ),
+    "importa": (
+        "trasforma le righe di un foglio di calcolo in schede",
+        "Legge un file .xlsx, .ods o .csv con le colonne del modello (o del file CSV del catalogo), controlla ogni "
+        "riga come 'check' insieme ai contenuti esistenti e scrive una scheda per riga. Se qualcosa non va elenca "
+        "i problemi per riga e colonna e non scrive nulla.",
     ),
     "pdf": (
         "genera i volumi in PDF della pubblicazione",
@@ -135,6 +155,22 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--ambito", help="Ambito territoriale sociale, se la pratica è dell'intero Ambito")
     new.add_argument("--area", metavar="AREA", help="area tematica dell'Avviso, ad esempio processi-organizzativi")
     new.add_argument("--slug", help="nome del file (senza .md); predefinito: ricavato da titolo e territorio")
+    sub["modello"].add_argument(
+        "--out",
+        type=Path,
+        default=Path("modello-pratiche.xlsx"),
+        metavar="FILE",
+        help="dove scrivere il modello (predefinito: modello-pratiche.xlsx)",
+    )
+    importa = sub["importa"]
+    importa.add_argument("file", type=Path, metavar="FILE", help="il foglio di calcolo (.xlsx, .ods) o il file .csv")
+    importa.add_argument("--sostituisci", action="store_true", help="sostituisci le schede che esistono già")
+    importa.add_argument(
+        "--data",
+        type=_iso_date,
+        metavar="AAAA-MM-GG",
+        help="data di pubblicazione delle schede che non la indicano (predefinita: oggi)",
+    )
     sub["serve"].add_argument("--port", type=int, default=8000, metavar="N", help="porta (predefinita: 8000)")
     sub["schema"].add_argument(
         "--dest",
@@ -209,6 +245,10 @@ def _main(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO) -> int:
         return run_segnalazione(args, stdout, stderr)
     if args.command == "pdf":
         return run_pdf(args, THEME, stdout, stderr)
+    if args.command == "modello":
+        return run_modello(args.content, args.out, stdout, stderr)
+    if args.command == "importa":
+        return run_importa(args, stdout, stderr)
     base = args.base_url
     if base is not None and not (base.startswith("/") or re.match(r"^https?://[^/]+", base)):
         stderr.write(

@@ -35,6 +35,9 @@ from catalogo.editors import segnalazione
 from catalogo.editors.generated import generated_files
 from catalogo.editors.mail import submission_text
 from catalogo.editors.scaffold import Draft, ScaffoldError, check_area, check_place, check_title, write_practice
+from catalogo.editors.spreadsheet import format_problem, import_table, read_table
+from catalogo.editors.workbook import template
+from catalogo.opendata.exports import CSV_COLUMNS
 from catalogo.printed.pdf import PdfMissing, make_pdfs
 from catalogo.printed.volumes import plan_volumes
 from catalogo.site.problems import RenderError
@@ -252,4 +255,59 @@ def run_schema(content: Path, dest: Path, stdout: TextIO, stderr: TextIO) -> int
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         stdout.write(f"Scritto {target}\n")
+    return EXIT_OK
+
+
+def run_modello(content: Path, out: Path, stdout: TextIO, stderr: TextIO) -> int:
+    """The spreadsheet template, from the contract and the content (editors/workbook.py)."""
+    loaded = load_site(content)
+    if not loaded.ok or loaded.site is None:
+        _report(loaded, "text", stdout, stderr)
+        stderr.write("Modello non scritto: correggi i problemi indicati.\n")
+        return EXIT_INVALID
+    site = loaded.site
+    data = template(site, Urls.from_base_url(site.settings.base_url))
+    temporary = out.with_name(f".{out.name}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, out)
+    except OSError as exc:
+        stderr.write(f"errore: scrittura non riuscita: {exc.strerror or exc}\n")
+        return EXIT_INVALID
+    stdout.write(f"Scritto {out}: il modello con {len(CSV_COLUMNS)} colonne.\n")
+    return EXIT_OK
+
+
+def run_importa(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """A spreadsheet's rows -> practice files, written only when every row passes every check."""
+    vocabularies, problems = load_vocabularies(args.content)
+    territories, more = load_territories(args.content / TERRITORIES_DIR)
+    if errors(problems + more):
+        stderr.write(format_text(problems + more, 4) + "Nessuna scheda scritta: correggi i problemi indicati.\n")
+        return EXIT_INVALID
+    table, unreadable = read_table(args.file)
+    if table is None:
+        stderr.write("".join(format_problem(d) + "\n" for d in sorted(unreadable)))
+        stderr.write("Nessuna scheda scritta: correggi il file.\n")
+        return EXIT_INVALID
+    reader = segnalazione.Reader(vocabularies, territories)
+    result = import_table(
+        table, display_path(args.file), args.content, reader, args.data or dt.date.today(), args.sostituisci
+    )
+    if result.problems:
+        (stderr if not result.ok else stdout).write("".join(format_problem(d) + "\n" for d in sorted(result.problems)))
+    if not result.ok:
+        stderr.write("Nessuna scheda scritta: correggi il file e riprova.\n")
+        return EXIT_INVALID
+    try:
+        segnalazione.write(segnalazione.Outcome(result.changed))
+    except OSError as exc:
+        stderr.write(f"errore: scrittura non riuscita: {exc.strerror or exc}\n")
+        return EXIT_INVALID
+    for path in result.changed:
+        stdout.write(f"Scritta {display_path(path)}\n")
+    made = len(result.changed)
+    verb = "Importata" if made == 1 else "Importate"
+    stdout.write(f"{verb} {count_it(made, 'scheda', 'schede')} da {display_path(args.file)}.\n")
     return EXIT_OK

@@ -135,9 +135,13 @@ class Territories:
         return self._ambito_index.get(key)
 
     def find(self, text: str) -> Territorio | None:
-        """A replication's territory: 'Ambito di X' names an Ambito, a bare name a Comune first."""
-        if fold(text.strip()).startswith("ambito"):
+        """A replication's territory: 'Ambito di X' names an Ambito, a bare name (or 'Comune di X', as
+        the exports write it) a Comune first."""
+        folded = fold(text.strip())
+        if folded.startswith("ambito"):
             return self.find_ambito(text)
+        if folded.startswith("comune di "):
+            return self.find_comune(text.strip()[len("comune di ") :])
         return self.find_comune(text) or self.find_ambito(text)
 
     def suggest_comune(self, text: str) -> list[str]:

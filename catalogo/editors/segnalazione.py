@@ -45,7 +45,7 @@ class Outcome:
         return not errors(self.problems)
 
 
-def _lines(text: str) -> list[str]:
+def read_lines(text: str) -> list[str]:
     """An answer given one per line: bullets and numbering that people type are dropped."""
     out = []
     for line in text.split("\n"):
@@ -55,7 +55,7 @@ def _lines(text: str) -> list[str]:
     return out
 
 
-def _number(text: str) -> int | float | str:
+def read_number(text: str) -> int | float | str:
     """'2023' -> 2023; '100.000' or '100.000,50' (Italian) -> 100000 / 100000.5; anything else stays text."""
     clean = text.strip().replace("€", "").replace("euro", "").strip()
     if re.fullmatch(r"-?\d+", clean):
@@ -96,7 +96,7 @@ class Reader:
         if key.vocabulary:
             return vocabulary_reader(self.vocabularies, key.vocabulary).get(fold(text), text)
         if key.kind in ("integer", "number", "mixed"):
-            return _number(text)
+            return read_number(text)
         if key.kind == "date":
             try:
                 return dt.date.fromisoformat(text)
@@ -111,11 +111,11 @@ class Reader:
         if not isinstance(raw, str):  # a dropdown: already the vocabulary's identifiers
             return raw or None
         if key.many and key.kind == "group":
-            return [self.group(key, line.split(";")) for line in _lines(raw)]
+            return [self.group(key, line.split(";")) for line in read_lines(raw)]
         if key.many and key.kind in ("integer", "number"):
-            return [_number(part) for part in re.split(r"[,;\s]+", raw.strip()) if part]
+            return [read_number(part) for part in re.split(r"[,;\s]+", raw.strip()) if part]
         if key.many:
-            return [self.scalar(key, line) for line in _lines(raw)]
+            return [self.scalar(key, line) for line in read_lines(raw)]
         return self.scalar(key, raw)
 
     def group(self, key: Key, parts: list[str]) -> dict[str, Any]:

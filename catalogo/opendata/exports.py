@@ -91,9 +91,27 @@ def practice_json(site: Site, p: PracticeRecord, urls: Urls) -> bytes:
     return _json(practice_data(site, p, urls))
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection"): such a
+# text cell starts with an apostrophe, which spreadsheets show as text and the importer takes away.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def neutralise(text: str) -> str:
+    """A text cell no spreadsheet runs: an apostrophe before a formula's first character (and before
+    an apostrophe, so that restore() gives back exactly what was written)."""
+    return QUOTE + text if text.startswith((*FORMULA_STARTS, QUOTE)) else text
+
+
+def restore(text: str) -> str:
+    """A cell as neutralise() wrote it, back to its value."""
+    return text[1:] if text.startswith(QUOTE) else text
+
+
 def _cell(value: Any) -> str:
     """One CSV cell: lists (and the objects inside them) as a JSON array, so that no item can be
-    confused with a separator and every list comes back whole; empty for no value; 'sì'/'no'."""
+    confused with a separator and every list comes back whole; empty for no value; 'sì'/'no'; text
+    never read as a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -102,11 +120,9 @@ def _cell(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
-
-
-# The Markdown text is in the JSON only: a cell holding a whole practice's text is hard to read.
-CSV_LEAVES_OUT = ("testo",)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return neutralise(str(value))
 
 
 def _columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -115,8 +131,6 @@ def _columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
     columns: list[str] = []
     lists: list[str] = []
     for key in keys_of(ExportedPractice):
-        if key.name in CSV_LEAVES_OUT:
-            continue
         for leaf, name in (
             [(c, f"{key.name}_{c.name}") for c in key.children]
             if key.kind == "group" and not key.many
@@ -131,12 +145,10 @@ def _columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
 CSV_COLUMNS, JSON_COLUMNS = _columns()
 
 
-def _flat(record: dict[str, Any]) -> dict[str, str]:
-    """Nested groups become 'group_key' columns."""
+def csv_row(record: dict[str, Any]) -> dict[str, str]:
+    """A record as a CSV row: nested groups become 'group_key' columns (the spreadsheet template's too)."""
     row: dict[str, str] = {}
     for key, value in record.items():
-        if key in CSV_LEAVES_OUT:
-            continue
         if isinstance(value, dict):
             for sub, sub_value in value.items():
                 row[f"{key}_{sub}"] = _cell(sub_value)
@@ -150,5 +162,5 @@ def practices_csv(site: Site, urls: Urls) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(_flat(practice_data(site, p, urls)) for p in site.practices)
+    writer.writerows(csv_row(practice_data(site, p, urls)) for p in site.practices)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

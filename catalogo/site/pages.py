@@ -27,6 +27,7 @@ from catalogo.core.text import count_it, fold, slugify
 from catalogo.core.urls import Urls
 from catalogo.editors.admin import ADMIN_CSP, ADMIN_VENDOR, EditorMissing, editor_data, editor_files
 from catalogo.editors.decap import cms_config, dump_config
+from catalogo.editors.workbook import template
 from catalogo.opendata.dcat import dcat_catalogue
 from catalogo.opendata.exports import CSV_COLUMNS, JSON_COLUMNS, practices_csv, practices_json
 from catalogo.opendata.feeds import atom_feed, practice_entry, robots, territory_entries
@@ -262,6 +263,7 @@ def data_files(r: Renderer) -> dict[str, Callable[[], bytes]]:
     files = {
         paths.DATA_CSV: _bytes(practices_csv, site, urls),
         paths.ROBOTS: _bytes(robots, urls),
+        paths.TEMPLATE: _bytes(template, site, urls),
         paths.SCHEMA: _bytes(_json_bytes, schema),
         paths.EXPORT_SCHEMA: _bytes(_json_bytes, exported),
     }
