@@ -21,7 +21,7 @@ def run_script(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) 
 def test_help_is_in_italian() -> None:
     proc = run_script("--help")
     assert proc.returncode == 0
-    assert proc.stdout.startswith("uso: catalogo [-h] {build,check,new,serve,schema,segnalazione,pdf}")
+    assert proc.stdout.startswith("uso: catalogo [-h]\n              {build,check,new,serve,schema,segnalazione,modello,importa,pdf}")
     assert "controlla i contenuti senza scrivere nulla" in proc.stdout
     assert "mostra questo aiuto ed esce" in proc.stdout
     build_help = run_script("build", "--help").stdout
