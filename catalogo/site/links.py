@@ -18,6 +18,27 @@ from catalogo.core.urls import Urls
 # (Jinja's autoescape, nh3's serializer, JSON-LD's \\u003c): a regular expression finds them all,
 # far faster than an HTML parser on the 1,000-practice publication page.
 _ATTR = re.compile(r'\s(href|src|action|id)="([^"]*)"')
+# The same matches found by name: a pattern that starts with a literal is searched for far faster
+# than one that starts at every space (half the time of the 36 MB of a 1,000-practice site).
+_NAMED = tuple((name, re.compile(name + '="([^"]*)"')) for name in ("href", "src", "action", "id"))
+
+
+def _attributes(text: str) -> list[tuple[int, str, str]]:
+    """(start, name, value) of every match of _ATTR in ``text``, in order."""
+    found = []
+    for name, pattern in _NAMED:
+        for match in pattern.finditer(text):
+            start = match.start() - 1
+            if start >= 0 and text[start].isspace():
+                found.append((start, match.end(), name, match.group(1)))
+    found.sort()
+    matches = []
+    end = 0
+    for start, stop, name, value in found:
+        if start >= end:  # as _ATTR's, the matches do not overlap
+            matches.append((start, name, value))
+            end = stop
+    return matches
 
 
 # What a worker process gathered, for LinkIndex.merge: files, pages, each page's ids, and each
@@ -106,20 +127,20 @@ class LinkIndex:
         self.ids[output.path] = frozenset(ids)
 
     def _scan(self, text: str, offset: int, number: int, page_url: str, ids: set[str]) -> None:
-        for attr in _ATTR.finditer(text):
-            value = attr.group(2)
+        links = self.links
+        for start, name, value in _attributes(text):
             if "&" in value:
                 value = html.unescape(value)
-            if attr.group(1) == "id":
+            if name == "id":
                 ids.add(value)
                 continue
             found = self._resolve(page_url, value)
             if found is not None:
                 key = (found[0], found[1], value, found[2])
-                where = self.links.get(key)
+                where = links.get(key)
                 if where is None:
-                    where = self.links[key] = array("I")
-                where.extend((number, offset + attr.start()))
+                    where = links[key] = array("I")
+                where.extend((number, offset + start))
 
     def state(self) -> LinkState:
         """What another process gathered, to merge() here."""
