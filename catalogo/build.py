@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import shutil
-from collections.abc import Callable, Iterable
+import threading
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +32,10 @@ from catalogo.core.workers import forked, inherited, worker_count
 from catalogo.printed.pdf import PdfFile, PdfMissing, make_pdfs
 from catalogo.printed.pdf import links as pdf_links
 from catalogo.printed.volumes import plan_volumes
+from catalogo.search.analysis import Analysed, AnalysisPart, Merger, analyse_part
 from catalogo.search.assets import AssetsMissing, catalogue_assets
-from catalogo.search.lunr import StopWordsMissing, load_stop_words
-from catalogo.search.related import Chosen, related_slugs, resolve
+from catalogo.search.lunr import Analyser, StopWordsMissing, clear_caches, load_stop_words
+from catalogo.search.related import Choice, resolve
 from catalogo.site.links import LinkIndex, LinkState, locate_in_sources
 from catalogo.site.pages import Job
 from catalogo.site.problems import RenderError, render_problem, sources
@@ -108,34 +112,43 @@ def build(
 def _make_site(
     renderer: Renderer, pdfs: list[PdfFile], staging: Staging, workers: int, stopwatch: Stopwatch
 ) -> LinkIndex:
-    """Every file of the site, written into ``staging``: the pages that do not need the search index
-    in worker processes while this one builds the index; then the pages that need it, the
-    publication, the volumes and the sitemap. Returns every file's links."""
+    """Every file of the site, written into ``staging``. Tasks make the files that do not need the
+    search index, each practice's page, record and section of the publication, and each practice's
+    analysis for the index; this process takes its share of them, builds the index from the analyses
+    while the workers make the rest, then the pages that need it, the volumes and the sitemap.
+    Returns every file's links."""
     site = renderer.site
     (staging.path / FRAGMENTS).mkdir()
     links = LinkIndex(renderer.urls, staging.out.as_posix())
     jobs = renderer.plan_pages()  # planned once, inherited by the workers
-    practice_files = [
-        f for p in site.practices for f in (paths.page_file(paths.practice_path(p)), paths.practice_data_path(p))
-    ]
-    with Workers(renderer, jobs, load_stop_words(NODE_MODULES), staging, workers) as pool:
-        with stopwatch.lap("pratiche simili e avvio delle pagine"):
-            pending = pool.start()  # pages, data and publication sections
+    stop_words = load_stop_words(NODE_MODULES)
+    with stopwatch.lap("pratiche simili (preparazione)"):
+        choice = Choice(site, stop_words)  # inherited: each task chooses for its own practices
+    with Workers(renderer, jobs, (choice, stop_words), staging, links, workers) as pool:
+        del choice  # the tasks hold it until the practices are made
+        with stopwatch.lap("avvio delle pagine"):
+            pool.start()
+        with stopwatch.lap("pagine delle pratiche (anche qui)"):
+            pool.help(until=pool.practice_tasks)
+            analysed = pool.analysed()  # the publication becomes a task: every section is made
+            pool.release()
         with stopwatch.lap("indice di ricerca"):
-            search = catalogue_assets(site)  # meanwhile, here
+            search = catalogue_assets(site, analysed=analysed)  # meanwhile the workers make the rest
+            del analysed
         with stopwatch.lap("pagine e file che usano l'indice"):
             search_jobs = renderer.search_jobs(search)
             for path, job in search_jobs.items():
                 write_made(staging, links, path, job, site)
-        with stopwatch.lap("attesa delle altre pagine"):
-            for state in pool.finish(pending):
-                links.merge(state)
-    with stopwatch.lap("pubblicazione e mappa del sito"):
+        with stopwatch.lap("altre pagine (anche qui) e attesa"):
+            pool.help()
+            pool.finish()
+    with stopwatch.lap("volumi e mappa del sito"):
         sitemap = [paths.SITEMAP] if renderer.urls.origin else []
+        practice_files = [
+            f for p in site.practices for f in (paths.page_file(paths.practice_path(p)), paths.practice_data_path(p))
+        ]
         planned = [*jobs, *practice_files, *search_jobs, PUBLICATION_FILE]
         check_paths([*planned, *(pdf.path for pdf in pdfs), *sitemap])
-        publication = functools.partial(renderer.publication, lambda: pool.sections(staging.path))
-        write_made(staging, links, PUBLICATION_FILE, publication, site)
         for pdf in pdfs:
             write_made(staging, links, pdf.path, functools.partial(Output, pdf.path, pdf.data), site)
         if sitemap:  # a sitemap lists absolute addresses (sitemaps.org)
@@ -197,58 +210,94 @@ def _attempt(job: Callable[[], str], path: str, site: Site) -> str:
 # ---- the workers ----
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Inherited:
-    """What a worker needs, inherited when it is forked."""
+    """What a task needs, inherited by the workers when they are forked (and used here too)."""
 
     renderer: Renderer
     jobs: dict[str, Job]
     staging: Staging
     by_slug: dict[str, PracticeRecord]
+    stop_words: frozenset[str]
+    choice: Choice | None  # let go by this process once its practices are made (80 MB at 10,000)
+    sections: int = 0  # the publication's fragments
+    analyser: tuple[int, Analyser] | None = None  # (process id, its Analyser): terms are per process
+    sent: int = 0  # the terms this process's tasks have sent so far
 
 
-def _choose_related(stop_words: frozenset[str]) -> Chosen:
-    """'Pratiche simili', chosen in a worker: at 10,000 practices the choice needs 80 MB for a moment,
-    which the main process, about to build the search index, does better without."""
-    state: _Inherited = inherited()
-    return related_slugs(state.renderer.site, stop_words)
+# One task: (fragment number or None, files, the practices' slugs, position of the first in by_title).
+Task = tuple[int | None, list[str], list[str], int]
+Made = tuple[int, LinkState, AnalysisPart | None]  # process id, links, analysis
 
 
-def _task(number: int | None, files: list[str], slugs: list[str], chosen: Chosen) -> LinkState:
-    """One task: the files at ``files``; the pages and records of the practices ``slugs``, with their
-    'Pratiche simili' (``chosen``), and their sections of the publication, into fragment ``number``
-    (joined in order by the main process). Returns the links the files hold."""
+def _task(number: int | None, files: list[str], slugs: list[str], first: int) -> Made:
+    """One task: the files at ``files``; the pages and records of the practices ``slugs`` (by_title
+    from position ``first``), with their 'Pratiche simili', their sections of the publication, into
+    fragment ``number`` (joined in order by the publication's task), and their analysis for the
+    search index. Returns the links the files hold."""
     state: _Inherited = inherited()
     renderer, site = state.renderer, state.renderer.site
     links = LinkIndex(renderer.urls, "")
     for path in files:
-        write_made(state.staging, links, path, state.jobs[path], site)
-    related = resolve(state.by_slug, chosen)
+        job = functools.partial(_publication, state) if path == PUBLICATION_FILE else state.jobs[path]
+        write_made(state.staging, links, path, job, site)
+    if not slugs:
+        return os.getpid(), links.state(), None
+    assert state.choice is not None  # practices' tasks come before release()
+    related = resolve(state.by_slug, state.choice.chosen(slugs))
+    practices = [state.by_slug[slug] for slug in slugs]
     sections = []
-    for slug in slugs:
-        p = state.by_slug[slug]
-        for path, job in renderer.practice_files(p, related[slug]).items():
+    for p in practices:
+        for path, job in renderer.practice_files(p, related[p.slug]).items():
             write_made(state.staging, links, path, job, site)
         sections.append(_attempt(functools.partial(renderer.publication_section, p), PUBLICATION_FILE, site))
-    if number is not None:
-        (state.staging.path / FRAGMENTS / f"{number:06d}.html").write_text("".join(sections), encoding="utf-8")
-    return links.state()
+    (state.staging.path / FRAGMENTS / f"{number:06d}.html").write_text("".join(sections), encoding="utf-8")
+    if state.analyser is None or state.analyser[0] != os.getpid():
+        state.analyser, state.sent = (os.getpid(), Analyser(state.stop_words)), 0
+    part = analyse_part(site, state.analyser[1], state.sent, first, practices)
+    state.sent = part[1]
+    return os.getpid(), links.state(), part
+
+
+def _publication(state: _Inherited) -> Output:
+    """The printable publication, once every section is in its fragment."""
+    fragments = state.staging.path / FRAGMENTS
+    count = state.sections
+    return state.renderer.publication(
+        lambda: ((fragments / f"{n:06d}.html").read_text(encoding="utf-8") for n in range(count))
+    )
 
 
 class Workers:
-    """The files that do not need the search index, made by worker processes while this one builds
-    the index (one process per core), or here, one after the other (``workers=-1``, or in a process
-    running threads: see core/workers.py)."""
+    """Tasks made by worker processes and by this one (one process per core), or here alone
+    (``workers=-1``, or in a process running threads: see core/workers.py).
+
+    Tasks wait in a queue: each worker is given two at a time (a callback gives it the next), so this
+    process can take the others whenever it has nothing else to do. Results are taken in task order,
+    so the output does not depend on which process made what."""
 
     def __init__(
-        self, renderer: Renderer, jobs: dict[str, Job], stop_words: frozenset[str], staging: Staging, workers: int
+        self,
+        renderer: Renderer,
+        jobs: dict[str, Job],
+        related: tuple[Choice, frozenset[str]],  # 'Pratiche simili' and the index's stop words
+        staging: Staging,
+        links: LinkIndex,
+        workers: int,
     ) -> None:
         self.renderer = renderer
         self.jobs = jobs
-        self.stop_words = stop_words
-        self.state = _Inherited(renderer, jobs, staging, {p.slug: p for p in renderer.site.practices})
+        self.links = links  # where the tasks' links go, in task order
+        self.merger = Merger(len(renderer.site.practices))  # where their analyses go
+        by_slug = {p.slug: p for p in renderer.site.practices}
+        self.state = _Inherited(renderer, jobs, staging, by_slug, related[1], related[0])
         self.count = worker_count(workers)
-        self.sections_made = 0
+        self.practice_tasks = 0
+        self.taken = 0  # the tasks whose results were taken
+        self.queue: deque[tuple[int, Task]] = deque()
+        self.results: list[Future[Made] | Made | None] = []
+        self.lock = threading.RLock()
+        self.closed = False
         self._forked = forked(self.count, self.state)
         self.pool: ProcessPoolExecutor | None = None
 
@@ -257,37 +306,83 @@ class Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.closed = True
         self._forked.__exit__(*exc)  # type: ignore[arg-type]
 
-    def start(self) -> list[Future[LinkState]] | list[LinkState]:
-        """Every planned file and every practice's files and section of the publication, in tasks: a
-        practice's page, record and section go together (its body's HTML is then made once)."""
+    def start(self) -> None:
+        """Every planned file, and every practice's files, section and analysis, in tasks: a
+        practice's page, record, section and analysis go together (its text is then read once)."""
         by_title = [p.slug for p in self.renderer.site.by_title]
-        practices = [
-            (n, by_title[k : k + PRACTICES_PER_TASK]) for n, k in enumerate(range(0, len(by_title), PRACTICES_PER_TASK))
+        tasks: list[Task] = [
+            (n, [], by_title[k : k + PRACTICES_PER_TASK], k)
+            for n, k in enumerate(range(0, len(by_title), PRACTICES_PER_TASK))
         ]
-        self.sections_made = len(practices)
+        self.state.sections = self.practice_tasks = len(tasks)  # before the workers are forked
         rest = list(self.jobs)
-        others = [rest[k : k + CHUNK] for k in range(0, len(rest), CHUNK)]
-        if self.pool is None:
-            chosen = related_slugs(self.renderer.site, self.stop_words)
-            made = [_task(n, [], slugs, {s: chosen[s] for s in slugs}) for n, slugs in practices]
-            return made + [_task(None, files, [], {}) for files in others]
-        choosing = self.pool.submit(_choose_related, self.stop_words)
-        later = [self.pool.submit(_task, None, files, [], {}) for files in others]
-        chosen = choosing.result()  # meanwhile the other workers make the other pages
-        first = [self.pool.submit(_task, n, [], slugs, {s: chosen[s] for s in slugs}) for n, slugs in practices]
-        return first + later  # the order of the tasks, not of their making
+        tasks += [(None, rest[k : k + CHUNK], [], 0) for k in range(0, len(rest), CHUNK)]
+        self.results = [None] * len(tasks)
+        self.queue.extend(enumerate(tasks))
+        with self.lock:
+            for _ in range(2 * self.count):
+                self._feed()
 
-    def finish(self, pending: list[Future[LinkState]] | list[LinkState]) -> Iterable[LinkState]:
-        """The tasks' links, in task order (the output does not depend on which worker made what),
-        each let go once taken: kept in their futures, 10,000 pages' links would be held twice."""
-        pending.reverse()
-        while pending:
-            item = pending.pop()
-            yield item.result() if isinstance(item, Future) else item
+    def _feed(self) -> None:
+        """One more task for a worker (the lock held)."""
+        if self.pool is None or self.closed or not self.queue:
+            return
+        number, task = self.queue.popleft()
+        future = self.pool.submit(_task, *task)
+        self.results[number] = future
+        future.add_done_callback(self._done)
 
-    def sections(self, staging: Path) -> Iterable[str]:
-        """The publication's sections, in the table of contents' order."""
-        for number in range(self.sections_made):
-            yield (staging / FRAGMENTS / f"{number:06d}.html").read_text(encoding="utf-8")
+    def _done(self, _: Future[Made]) -> None:
+        with self.lock:
+            self._feed()
+
+    def help(self, until: int | None = None) -> None:
+        """Make waiting tasks here (only those numbered below ``until``), while there are."""
+        while True:
+            with self.lock:
+                if not self.queue or (until is not None and self.queue[0][0] >= until):
+                    return
+                number, task = self.queue.popleft()
+            self.results[number] = _task(*task)
+            self._take(wait=False)
+
+    def _take(self, wait: bool, upto: int | None = None) -> None:
+        """Take the tasks' results in task order, as far as they are made (all below ``upto`` if
+        ``wait``): their links into the build's LinkIndex, their analyses into the Merger, each let
+        go at once (10,000 pages' links held per task would take twice the room)."""
+        upto = len(self.results) if upto is None else upto
+        while self.taken < upto:
+            item = self.results[self.taken]
+            if item is None or (isinstance(item, Future) and not item.done() and not wait):
+                return
+            process, state, part = item.result() if isinstance(item, Future) else item
+            self.results[self.taken] = None
+            self.links.merge(state)
+            if part is not None:
+                self.merger.add(process, part)
+            del item, state, part
+            self.taken += 1
+
+    def analysed(self) -> Analysed:
+        """Every practice's analysis, once the practices' tasks are made; the publication then
+        becomes one more task, every section being in its fragment."""
+        self._take(wait=True, upto=self.practice_tasks)
+        with self.lock:
+            self.results.append(None)
+            self.queue.append((len(self.results) - 1, (None, [PUBLICATION_FILE], [], 0)))
+            self._feed()
+        analysed, self.merger = self.merger.analysed(), Merger(0)
+        return analysed
+
+    def release(self) -> None:
+        """This process's practices are made: let go of what only their tasks needed."""
+        self.state.choice, self.state.analyser = None, None
+        clear_caches()
+
+    def finish(self) -> None:
+        """Every task's links, once every task is made."""
+        self._take(wait=True)

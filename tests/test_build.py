@@ -16,9 +16,11 @@ from corpus import write_corpus
 from catalogo import cli
 from catalogo.build import THEME, BuildOptions
 from catalogo.build import build as build_site
+from catalogo.content.load import load_site
 from catalogo.core.output import Output
 from catalogo.core.urls import Urls
 from catalogo.core.workers import worker_count
+from catalogo.search.assets import catalogue_assets
 from catalogo.site import write as write_module
 from catalogo.site.links import check_links
 from catalogo.site.write import write_file
@@ -44,7 +46,7 @@ def test_golden_site(run_cli, make_content, tmp_path, update_golden) -> None:
     expected = tree(GOLDEN)
     assert sorted(built) == sorted(expected)
     for name in expected:
-        if name.endswith((".woff2",)):
+        if name.endswith((".woff2", ".xlsx")):
             assert built[name] == expected[name], name
         else:  # text: a failure shows the diff
             assert built[name].decode("utf-8") == expected[name].decode("utf-8"), name
@@ -90,6 +92,11 @@ def test_workers_build_exactly_what_one_process_builds(make_content, tmp_path, c
     shared = build_site(folder, tmp_path / "tre", BuildOptions(workers=3))
     assert alone.built and shared.built
     assert tree(tmp_path / "uno") == tree(tmp_path / "tre") and len(tree(tmp_path / "uno")) > 20
+    # The index the tasks analysed, a share in each process, is the one analysed at once.
+    at_once = catalogue_assets(load_site(folder).site)
+    assert {o.path: o.data for o in at_once.outputs} == {
+        o.path: (tmp_path / "tre" / o.path).read_bytes() for o in at_once.outputs
+    }
 
 
 def test_a_catalogue_without_practices_builds(make_content, tmp_path) -> None:

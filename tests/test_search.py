@@ -15,7 +15,8 @@ from corpus import write_corpus
 from lunr_reference import load, lunr_py_index, search, shipped_index
 
 from catalogo.content.load import load_site
-from catalogo.search.assets import catalogue_assets, search_doc
+from catalogo.search.analysis import search_doc
+from catalogo.search.assets import catalogue_assets
 from catalogo.search.lunr import SHARD_BYTES, Analyser, js_order, shard_index, stem, tokenize, trim, weigh
 
 CORE_JS = ROOT / "theme" / "static" / "js" / "ricerca.js"
@@ -267,7 +268,7 @@ def test_shards_are_small_and_cover_every_term_once(synthetic_assets) -> None:
 
 def test_an_empty_catalogue_has_one_empty_shard() -> None:
     analyser = Analyser(frozenset())
-    table, shards = shard_index(weigh([], [], analyser))
+    table, shards = shard_index(weigh([], [], analyser.terms))
     assert table == [] and len(shards) == 1 and json.loads(shards[0].data) == []
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from catalogo.content.markup import markdown_text
 from catalogo.content.paths import practice_path
 from catalogo.content.records import PracticeRecord, Site
 from catalogo.core.npm import NODE_MODULES
 from catalogo.core.output import Output, fingerprinted
+from catalogo.search.analysis import Analysed, base36, search_doc, territory_label, text_digest
 from catalogo.search.facets import FacetDef, build_facets, facet_values
 from catalogo.search.lunr import (
     FIELDS,
@@ -23,7 +23,6 @@ from catalogo.search.lunr import (
     SEPARATOR,
     Analyser,
     DocTerms,
-    SearchDoc,
     load_stop_words,
     shard_index,
     weigh,
@@ -42,17 +41,6 @@ class AssetsMissing(Exception):
     pass
 
 
-def _base36(number: int) -> str:
-    """Short document refs: they are repeated in every posting of the index."""
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if not number:
-            return out
-
-
 @dataclass(frozen=True)
 class CatalogueAssets:
     outputs: tuple[Output, ...]
@@ -67,36 +55,13 @@ class CatalogueAssets:
     analysis: dict[bytes, DocTerms] = field(default_factory=dict)  # by a digest of the practice's text
 
 
-def _territory_label(p: PracticeRecord) -> str:
-    return f"{p.territorio.denominazione} · {p.ambito.denominazione}" if p.comune else p.ambito.denominazione
-
-
-def search_doc(site: Site, ref: str, p: PracticeRecord) -> SearchDoc:
-    d = p.data
-    results = [r if isinstance(r, str) else f"{r.indicatore} {r.valore} {r.note or ''}" for r in d.risultati]
-    return SearchDoc(
-        ref=ref,
-        titolo=d.titolo,
-        sintesi=d.sintesi,
-        etichette=" ".join(
-            [t.nome for t in (*p.territori, p.provincia)]
-            + [site.label("area_tematica", d.area_tematica)]
-            + [site.label("aree_strategiche", a) for a in d.aree_strategiche]
-            + [site.label("destinatari", x) for x in d.destinatari]
-        ),
-        testo=" ".join(
-            [markdown_text(p.body), *results, *d.ostacoli, *d.miglioramenti, *d.partner, *d.replicabilita.condizioni]
-        ),
-    )
-
-
 def _document(site: Site, ref: str, p: PracticeRecord) -> dict[str, Any]:
     return {
         "ref": ref,
         "t": p.titolo,
         "u": practice_path(p),
         "s": p.data.sintesi,
-        "terr": _territory_label(p),
+        "terr": territory_label(p),
         "area": site.label("area_tematica", p.data.area_tematica),
         "d": p.data.pubblicata.isoformat(),
         "f": {k: list(v) for k, v in facet_values(p).items()},
@@ -104,18 +69,24 @@ def _document(site: Site, ref: str, p: PracticeRecord) -> dict[str, Any]:
 
 
 def catalogue_assets(
-    site: Site, node_modules: Path = NODE_MODULES, previous: CatalogueAssets | None = None, keep_analysis: bool = False
+    site: Site,
+    node_modules: Path = NODE_MODULES,
+    previous: CatalogueAssets | None = None,
+    keep_analysis: bool = False,
+    analysed: Analysed | None = None,
 ) -> CatalogueAssets:
     """Index, documents and lunr files; ``previous`` is returned as is when nothing they use changed.
 
-    ``keep_analysis`` (the dev server) keeps each practice's analysis for the next rebuild."""
+    ``analysed`` (the build): every practice's analysis, made by the tasks that made its page;
+    without it the practices are analysed here, and ``keep_analysis`` (the dev server) keeps each
+    one's analysis for the next rebuild."""
     try:
         stop_words = load_stop_words(node_modules)
         vendor = [(target, (node_modules / source).read_bytes()) for source, target in VENDOR_FILES]
         licences = [(target, (node_modules / source).read_bytes()) for source, target in VENDOR_LICENCES]
     except OSError as exc:
         raise AssetsMissing(f"mancano i file di lunr in {node_modules}: esegui 'npm ci'") from exc
-    refs = [(_base36(i), p) for i, p in enumerate(site.by_title)]
+    refs = [(base36(i), p) for i, p in enumerate(site.by_title)]
     facets = build_facets(site)
     documents = {
         "separatore": SEPARATOR,
@@ -136,18 +107,24 @@ def catalogue_assets(
     # One practice at a time, keeping only a digest of its text: the texts of 10,000 bodies are
     # never all in memory at once.
     analysis: dict[bytes, DocTerms] = {}
-    terms = []
-    for ref, p in refs:
-        doc = search_doc(site, ref, p)
-        text = hashlib.blake2b("\x00".join(getattr(doc, name) for name, _ in FIELDS).encode("utf-8")).digest()
-        digest.update(text)
-        found = known.get(text) or analysis.get(text) or analyser.analyse(doc)
-        analysis[text] = found
-        terms.append(found)
+    docs: list[DocTerms] = []
+    if analysed is not None:
+        for text in analysed.digests:
+            digest.update(text)
+        docs, terms = analysed.docs, analysed.terms
+    else:
+        for ref, p in refs:
+            doc = search_doc(site, ref, p)
+            text = text_digest(doc)
+            digest.update(text)
+            found = known.get(text) or analysis.get(text) or analyser.analyse(doc)
+            analysis[text] = found
+            docs.append(found)
+        terms = analyser.terms
     key = digest.hexdigest()
     if previous is not None and previous.key == key:
         return previous
-    weights = weigh([ref for ref, _ in refs], terms, analyser)
+    weights = weigh([ref for ref, _ in refs], docs, terms)
     table, shards = shard_index(weights)
     outputs = []
     parts = []

@@ -69,6 +69,13 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+def clear_caches() -> None:
+    """Forget the words met so far: a build's main process, once its share of the practices is made,
+    needs the room for the index (tens of megabytes at 10,000 practices)."""
+    for cached in (stem, trim, strip_accents, index_stems):
+        cached.cache_clear()
+
+
 def _is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"  # JavaScript: [\p{L}\p{N}]
 
@@ -244,7 +251,7 @@ def js_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def weigh(refs: Sequence[str], docs: Sequence[DocTerms], analyser: Analyser) -> Weights:
+def weigh(refs: Sequence[str], docs: Sequence[DocTerms], terms: Sequence[str]) -> Weights:
     """lunr's Builder.build: BM25 per document, field and term, rounded to 3 decimals as lunr does
     and then to the E12 series. The same float operations in the same order as lunr.py, which
     tests/test_search.py checks term by term."""
@@ -260,11 +267,11 @@ def weigh(refs: Sequence[str], docs: Sequence[DocTerms], analyser: Analyser) -> 
     frequency: Counter[int] = Counter()  # lunr's idf counts a document once per field holding the term
     for counter in per_field:
         frequency.update(counter)
-    order = sorted(frequency, key=lambda t: js_order(analyser.terms[t]))
-    position = [0] * len(analyser.terms)
+    order = sorted(frequency, key=lambda t: js_order(terms[t]))
+    position = [0] * len(terms)
     for i, term in enumerate(order):
         position[term] = i
-    idf_of = [0.0] * len(analyser.terms)
+    idf_of = [0.0] * len(terms)
     for term, with_term in frequency.items():
         x = (count - with_term + 0.5) / (with_term + 0.5)
         idf_of[term] = math.log(1 + abs(x))
@@ -317,7 +324,7 @@ def weigh(refs: Sequence[str], docs: Sequence[DocTerms], analyser: Analyser) -> 
     code_arrays = [array("H", map(remap.__getitem__, code_array)) for code_array in code_arrays]
     return Weights(
         tuple(refs),
-        tuple(analyser.terms[t] for t in order),
+        tuple(terms[t] for t in order),
         tuple(table),
         tuple(starts),
         tuple(doc_arrays),

@@ -250,23 +250,28 @@ class _Bits:
         return out
 
 
-def _compute(site: Site, stop_words: frozenset[str], pairs: list[int] | None = None) -> dict[str, tuple[Related, ...]]:
-    """The best MAX_RELATED by score, then slug, scoring only the practices that may share words:
-    candidates for the 'temi simili' bonus are scored one by one (see RARE and POOL); every other
-    practice scores by the areas and destinatari it shares alone."""
-    practices = sorted(site.practices, key=lambda p: p.slug)
-    bits = _Bits(practices, [_words(p, stop_words) for p in practices])
-    out: dict[str, tuple[Related, ...]] = {}
-    for i, p in enumerate(practices):
+class Choice:
+    """'Pratiche simili' one practice at a time: what every choice shares (the catalogue's bitsets) is
+    made once, before a build forks its workers, and each task then chooses for its own practices,
+    the same choice as for the whole catalogue at once."""
+
+    def __init__(self, site: Site, stop_words: frozenset[str]) -> None:
+        self.practices = sorted(site.practices, key=lambda p: p.slug)
+        self.bits = _Bits(self.practices, [_words(p, stop_words) for p in self.practices])
+        self.number = {p.slug: i for i, p in enumerate(self.practices)}
+
+    def one(self, i: int, pairs: list[int] | None = None) -> tuple[Related, ...]:
+        """The best MAX_RELATED for practice ``i`` (in slug order), by score, then slug."""
+        bits, practices = self.bits, self.practices
         close = bits.candidates(i)
         if pairs is not None:
             pairs.append(close.bit_count())
         best = heapq.nsmallest(MAX_RELATED, bits.scored(i, close) + bits.by_labels(i, close))
-        out[p.slug] = tuple(
+        return tuple(
             Related(
                 practices[j],
                 _reason(
-                    p,
+                    practices[i],
                     practices[j],
                     bits.plan_masks[i] & bits.plan_masks[j],
                     bits.audience_masks[i] & bits.audience_masks[j],
@@ -275,7 +280,18 @@ def _compute(site: Site, stop_words: frozenset[str], pairs: list[int] | None = N
             )
             for _, _, j, overlap in best
         )
-    return out
+
+    def chosen(self, slugs: list[str]) -> Chosen:
+        """The choice for ``slugs``, by slug (see related_slugs)."""
+        return {slug: tuple((r.practice.slug, r.reason) for r in self.one(self.number[slug])) for slug in slugs}
+
+
+def _compute(site: Site, stop_words: frozenset[str], pairs: list[int] | None = None) -> dict[str, tuple[Related, ...]]:
+    """The best MAX_RELATED by score, then slug, scoring only the practices that may share words:
+    candidates for the 'temi simili' bonus are scored one by one (see RARE and POOL); every other
+    practice scores by the areas and destinatari it shares alone."""
+    choice = Choice(site, stop_words)
+    return {p.slug: choice.one(i, pairs) for i, p in enumerate(choice.practices)}
 
 
 def _reason(p: PracticeRecord, q: PracticeRecord, plans: int, audiences: int, overlap: float) -> str:
