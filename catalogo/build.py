@@ -13,6 +13,7 @@ import functools
 import os
 import shutil
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -124,7 +125,7 @@ def _make_site(
     stop_words = load_stop_words(NODE_MODULES)
     with stopwatch.lap("pratiche simili (preparazione)"):
         choice = Choice(site, stop_words)  # inherited: each task chooses for its own practices
-    with Workers(renderer, jobs, (choice, stop_words), staging, links, workers) as pool:
+    with Workers(renderer, jobs, (choice, stop_words), staging, links, workers, stopwatch) as pool:
         del choice  # the tasks hold it until the practices are made
         with stopwatch.lap("avvio delle pagine"):
             pool.start()
@@ -227,7 +228,7 @@ class _Inherited:
 
 # One task: (fragment number or None, files, the practices' slugs, position of the first in by_title).
 Task = tuple[int | None, list[str], list[str], int]
-Made = tuple[int, LinkState, AnalysisPart | None]  # process id, links, analysis
+Made = tuple[int, float, LinkState, AnalysisPart | None]  # process id, seconds, links, analysis
 
 
 def _task(number: int | None, files: list[str], slugs: list[str], first: int) -> Made:
@@ -235,6 +236,7 @@ def _task(number: int | None, files: list[str], slugs: list[str], first: int) ->
     from position ``first``), with their 'Pratiche simili', their sections of the publication, into
     fragment ``number`` (joined in order by the publication's task), and their analysis for the
     search index. Returns the links the files hold."""
+    started = time.process_time()
     state: _Inherited = inherited()
     renderer, site = state.renderer, state.renderer.site
     links = LinkIndex(renderer.urls, "")
@@ -242,7 +244,7 @@ def _task(number: int | None, files: list[str], slugs: list[str], first: int) ->
         job = functools.partial(_publication, state) if path == PUBLICATION_FILE else state.jobs[path]
         write_made(state.staging, links, path, job, site)
     if not slugs:
-        return os.getpid(), links.state(), None
+        return os.getpid(), time.process_time() - started, links.state(), None
     assert state.choice is not None  # practices' tasks come before release()
     related = resolve(state.by_slug, state.choice.chosen(slugs))
     practices = [state.by_slug[slug] for slug in slugs]
@@ -256,7 +258,7 @@ def _task(number: int | None, files: list[str], slugs: list[str], first: int) ->
         state.analyser, state.sent = (os.getpid(), Analyser(state.stop_words)), 0
     part = analyse_part(site, state.analyser[1], state.sent, first, practices)
     state.sent = part[1]
-    return os.getpid(), links.state(), part
+    return os.getpid(), time.process_time() - started, links.state(), part
 
 
 def _publication(state: _Inherited) -> Output:
@@ -284,6 +286,7 @@ class Workers:
         staging: Staging,
         links: LinkIndex,
         workers: int,
+        stopwatch: Stopwatch,
     ) -> None:
         self.renderer = renderer
         self.jobs = jobs
@@ -292,7 +295,9 @@ class Workers:
         by_slug = {p.slug: p for p in renderer.site.practices}
         self.state = _Inherited(renderer, jobs, staging, by_slug, related[1], related[0])
         self.count = worker_count(workers)
+        self.stopwatch = stopwatch
         self.practice_tasks = 0
+        self.publication = -1  # its task's number, once it is one
         self.taken = 0  # the tasks whose results were taken
         self.queue: deque[tuple[int, Task]] = deque()
         self.results: list[Future[Made] | Made | None] = []
@@ -359,8 +364,12 @@ class Workers:
             item = self.results[self.taken]
             if item is None or (isinstance(item, Future) and not item.done() and not wait):
                 return
-            process, state, part = item.result() if isinstance(item, Future) else item
+            process, seconds, state, part = item.result() if isinstance(item, Future) else item
             self.results[self.taken] = None
+            kind = (
+                "pratiche" if part is not None else "pubblicazione" if self.taken == self.publication else "altri file"
+            )
+            self.stopwatch.task(kind, process == os.getpid(), seconds)
             self.links.merge(state)
             if part is not None:
                 self.merger.add(process, part)
@@ -372,8 +381,9 @@ class Workers:
         becomes one more task, every section being in its fragment."""
         self._take(wait=True, upto=self.practice_tasks)
         with self.lock:
+            self.publication = len(self.results)
             self.results.append(None)
-            self.queue.append((len(self.results) - 1, (None, [PUBLICATION_FILE], [], 0)))
+            self.queue.append((self.publication, (None, [PUBLICATION_FILE], [], 0)))
             self._feed()
         analysed, self.merger = self.merger.analysed(), Merger(0)
         return analysed

@@ -99,6 +99,20 @@ def test_workers_build_exactly_what_one_process_builds(make_content, tmp_path, c
     }
 
 
+def test_timings_show_the_work_of_both_sides(tmp_path) -> None:
+    """'--tempi': the stages of this process, and the tasks made here and in the workers."""
+    require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
+    folder = write_corpus(tmp_path / "corpus", 70, body_words=(50, 100))  # 3 tasks of practices
+    alone = build_site(folder, tmp_path / "uno", BuildOptions(workers=-1)).stopwatch
+    assert set(alone.tasks["pratiche"]) == {True} and alone.tasks["pratiche"][True][0] == 3
+    shared = build_site(folder, tmp_path / "due", BuildOptions(workers=2)).stopwatch
+    assert sum(count for count, _ in shared.tasks["pratiche"].values()) == 3
+    assert sum(count for count, _ in shared.tasks["pubblicazione"].values()) == 1
+    report = shared.report()
+    assert "indice di ricerca" in report and "negli altri processi" in report
+    assert re.search(r"pratiche +\d compit[oi] +\d+\.\d\d s; +\d compit[oi] +\d+\.\d\d s", report), report
+
+
 def test_a_catalogue_without_practices_builds(make_content, tmp_path) -> None:
     names = [f.name for f in (FIXTURE_SITE / "practices").glob("*.md")]
     content = make_content({f"practices/{name}": None for name in names})
