@@ -194,11 +194,12 @@ def _git(repo: Path, *args: str) -> None:
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
 def test_stopping_serve_in_a_rebuild_leaves_no_process_behind(make_content, synthetic_content, tmp_path, sig) -> None:
     """decap-server and every Node process end with 'serve', however it is stopped; by Ctrl+C or
-    SIGTERM it stops promptly even in the middle of a rebuild of 300 practices."""
+    SIGTERM it stops promptly even in the middle of a rebuild of 300 practices (SIGKILL stops it at
+    once whatever it does: the small catalogue will do)."""
     require_node()
     repo = tmp_path / "redazione"
     repo.mkdir()
-    content = make_content(base=synthetic_content)
+    content = make_content(base=synthetic_content) if sig != signal.SIGKILL else make_content()
     content.rename(repo / "content")
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
