@@ -122,6 +122,7 @@ def _make_site(
     (staging.path / FRAGMENTS).mkdir()
     links = LinkIndex(renderer.urls, staging.out.as_posix())
     jobs = renderer.plan_pages()  # planned once, inherited by the workers
+    renderer.load_templates()  # and compiled once
     stop_words = load_stop_words(NODE_MODULES)
     with stopwatch.lap("pratiche simili (preparazione)"):
         choice = Choice(site, stop_words)  # inherited: each task chooses for its own practices

@@ -101,6 +101,12 @@ class Renderer:
 
     # ---- the plan ----
 
+    def load_templates(self) -> None:
+        """Every page template, compiled (or read from the bytecode cache) now: a build's workers
+        are forked after this and find them ready."""
+        for template in sorted((self.theme / "templates").glob("*.html")):
+            self.env.get_template(template.name)
+
     def plan_pages(self) -> dict[str, Job]:
         """Every file that needs neither the search index nor 'Pratiche simili' (all but the index,
         the catalogue's list pages, the practices' own files, the publication and the sitemap): what

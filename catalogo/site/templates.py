@@ -3,11 +3,12 @@ preview data and the printed volumes (printed/pdf.py) render the same practice w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from pathlib import Path
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket
 
 from catalogo.content.paths import area_path, festival_path, practice_path, territory_path
@@ -60,20 +61,36 @@ def italian_number(value: float) -> str:
     return text
 
 
-class _CompiledTemplates(BytecodeCache):
-    """Templates compiled once per process (checked against their source): the dev server makes
-    a Renderer per rebuild, and compiling the theme took 0.3 s of each."""
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Compiled templates, checked against their source: kept in this process (the dev server makes a
+    Renderer per rebuild) and between builds in Jinja's own cache folder (the system's temporary
+    folder, one per user, that no other user may write), as Python keeps .pyc files: compiling the
+    theme took 0.3 s of CPU in every process of every build. A folder that cannot be used only means
+    the templates are compiled again."""
 
     def __init__(self) -> None:
         self._store: dict[str, bytes] = {}
+        self._disk = True
+        try:
+            super().__init__()
+        except (OSError, RuntimeError):  # no safe folder of our own: memory alone
+            self._disk = False
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self._store.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)
+        elif self._disk:
+            with contextlib.suppress(OSError, ValueError, EOFError):  # a damaged file: compiled again
+                super().load_bytecode(bucket)
+            if bucket.code is not None:
+                self._store[bucket.key] = bucket.bytecode_to_string()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self._store[bucket.key] = bucket.bytecode_to_string()
+        if self._disk:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
 
 
 _COMPILED = _CompiledTemplates()
