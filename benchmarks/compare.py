@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--large-rounds", type=int, default=5)
     parser.add_argument("--pdf-sizes", default="100,1000", help="sizes whose printed volumes are timed ('' for none)")
     options = parser.parse_args(argv)
+    run.compiled()
     print(run.machine())
     memory = Path("/dev/shm")
     with tempfile.TemporaryDirectory(dir=memory if memory.is_dir() else run.CORPUS.parent) as tmp:
