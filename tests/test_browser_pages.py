@@ -92,7 +92,7 @@ def test_a_practice_page_opens_the_interest_form_filled_in(browser, origin) -> N
 
     page.route("https://github.com/**", github)
     page.goto(origin + "pratiche/sportello-prova/")
-    page.get_by_role("link", name="Dichiara l'interesse del tuo territorio").click()
+    page.get_by_role("link", name="Dichiara l'interesse con il modulo").click()
     page.wait_for_url("https://github.com/**")
     (url,) = requested
     parts = urlsplit(url)
