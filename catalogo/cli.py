@@ -4,6 +4,7 @@ ok, 1 invalid content, 2 bad usage."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import re
@@ -225,12 +226,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
 def _main(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO) -> int:
     parser = make_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    try:
-        _content_folder(args.content, parser)
+    try:  # argparse writes its help and its errors to sys.stdout and sys.stderr: here, to ours
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(argv)
+            _content_folder(args.content, parser)
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.command == "check":

@@ -18,32 +18,35 @@ def run_script(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) 
     )
 
 
-def test_help_is_in_italian() -> None:
+def test_help_is_in_italian(run_cli) -> None:
     proc = run_script("--help")
     assert proc.returncode == 0
-    assert proc.stdout.startswith("uso: catalogo [-h]\n              {build,check,new,serve,schema,segnalazione,modello,importa,pdf}")
+    assert proc.stdout.startswith(
+        "uso: catalogo [-h]\n              {build,check,new,serve,schema,segnalazione,modello,importa,pdf}"
+    )
     assert "controlla i contenuti senza scrivere nulla" in proc.stdout
     assert "mostra questo aiuto ed esce" in proc.stdout
-    build_help = run_script("build", "--help").stdout
-    assert build_help.startswith("uso: catalogo build [--content CARTELLA] [-h]")  # the prefix once, not "uso: uso:"
-    assert "--base-url URL" in build_help and "cartella in cui scrivere (predefinita: _site)" in build_help
+    build_help = run_cli("build", "--help")  # main() writes its help to the streams it is given
+    assert build_help.code == 0 and build_help.err == ""
+    assert build_help.out.startswith(
+        "uso: catalogo build [--content CARTELLA] [-h]"
+    )  # the prefix once, not "uso: uso:"
+    assert "--base-url URL" in build_help.out and "cartella in cui scrivere (predefinita: _site)" in build_help.out
 
 
-def test_bad_usage_exits_2_in_italian_without_traceback(tmp_path) -> None:
-    unknown = run_script("build", "--nonesiste")
-    assert unknown.returncode == 2
+def test_bad_usage_exits_2_in_italian_without_traceback(run_cli, tmp_path) -> None:
+    unknown = run_script("build", "--nonesiste")  # as a person runs it
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
     assert "catalogo: errore: opzioni non riconosciute: --nonesiste" in unknown.stderr
-    missing = run_script("check", "--content", str(tmp_path / "manca"))
-    assert missing.returncode == 2
-    assert f"errore: la cartella dei contenuti '{tmp_path / 'manca'}' non esiste" in missing.stderr
-    wrong_format = run_script("check", "--format", "xml")
-    assert wrong_format.returncode == 2 and "valore non ammesso 'xml'" in wrong_format.stderr
-    no_command = run_script()
-    assert no_command.returncode == 2
-    bad_base = run_script("build", "--base-url", "esempio")
-    assert bad_base.returncode == 2 and "--base-url deve essere un indirizzo completo" in bad_base.stderr
-    for proc in (unknown, missing, wrong_format, no_command, bad_base):
-        assert "Traceback" not in proc.stderr
+    missing = run_cli("check", "--content", tmp_path / "manca")  # the rest in this process: its errors in err
+    assert missing.code == 2
+    assert f"errore: la cartella dei contenuti '{tmp_path / 'manca'}' non esiste" in missing.err
+    wrong_format = run_cli("check", "--format", "xml")
+    assert wrong_format.code == 2 and "valore non ammesso 'xml'" in wrong_format.err
+    no_command = run_cli()
+    assert no_command.code == 2 and no_command.err.startswith("uso: catalogo")
+    bad_base = run_cli("build", "--base-url", "esempio")
+    assert bad_base.code == 2 and "--base-url deve essere un indirizzo completo" in bad_base.err
 
 
 def test_check_valid_content(run_cli, make_content, tmp_path) -> None:
