@@ -71,7 +71,8 @@ def test_new_with_flags_writes_a_complete_draft(make_content) -> None:
     assert draft.ok and any(p.slug == target.stem for p in draft.site.practices)
 
 
-def test_new_refuses_an_existing_slug_and_unknown_places(make_content) -> None:
+def test_new_refuses_an_existing_slug_and_unknown_places(run_cli, make_content) -> None:
+    """In this process, whose input is not a terminal: 'new' asks nothing and says what is wrong."""
     content = make_content()
     args = [
         "new",
@@ -86,11 +87,11 @@ def test_new_refuses_an_existing_slug_and_unknown_places(make_content) -> None:
         "--slug",
         "sportello-prova",
     ]
-    proc = run(*args, stdin="")
-    assert proc.returncode == 2
-    assert "esiste già" in proc.stderr and "--slug" in proc.stderr
+    proc = run_cli(*args)
+    assert proc.code == 2
+    assert "esiste già" in proc.err and "--slug" in proc.err
     assert "Sportello unico di prova" in (content / "practices/sportello-prova.md").read_text(encoding="utf-8")
-    proc = run(
+    proc = run_cli(
         "new",
         "--content",
         str(content),
@@ -100,11 +101,10 @@ def test_new_refuses_an_existing_slug_and_unknown_places(make_content) -> None:
         "Bitontoo",
         "--area",
         "procedure-amministrative",
-        stdin="",
     )
-    assert proc.returncode == 2
-    assert proc.stderr == "errore: Comune sconosciuto 'Bitontoo' (forse intendevi 'Bitonto'?)\n"
-    proc = run(
+    assert proc.code == 2
+    assert proc.err == "errore: Comune sconosciuto 'Bitontoo' (forse intendevi 'Bitonto'?)\n"
+    proc = run_cli(
         "new",
         "--content",
         str(content),
@@ -114,11 +114,10 @@ def test_new_refuses_an_existing_slug_and_unknown_places(make_content) -> None:
         "Ambito di Corata",
         "--area",
         "procedure",
-        stdin="",
     )
-    assert proc.returncode == 2 and "Ambito sconosciuto 'Ambito di Corata' (forse intendevi 'Corato'?)" in proc.stderr
-    proc = run("new", "--content", str(content), stdin="")
-    assert proc.returncode == 2 and "mancano dei dati" in proc.stderr
+    assert proc.code == 2 and "Ambito sconosciuto 'Ambito di Corata' (forse intendevi 'Corato'?)" in proc.err
+    proc = run_cli("new", "--content", str(content))
+    assert proc.code == 2 and "mancano dei dati" in proc.err
 
 
 def test_new_asks_in_italian_and_asks_again_after_a_typo(make_content) -> None:
