@@ -25,6 +25,7 @@ from catalogo.cli import main
 from catalogo.content.load import load_site
 from catalogo.core.urls import Urls
 from catalogo.opendata.dcat import dcat_catalogue
+from catalogo.opendata.exports import practice_data, practice_json, practices_json
 from catalogo.search.lunr import load_stop_words
 from catalogo.search.related import related_practices
 
@@ -122,6 +123,22 @@ def _fields(schema: dict) -> dict[str, dict]:
         else:
             fields[key] = spec
     return fields
+
+
+def test_the_json_files_are_written_as_json_writes_them(make_content) -> None:
+    """Indented as json.dumps(indent=2) writes it, accents as they are, numbers of any size."""
+    practice = "practices/sportello-prova.md"
+    text = (FIXTURE_SITE / practice).read_text(encoding="utf-8")
+    huge = "risultati:\n  - indicatore: Persone raggiunte\n    valore: 100000000000000000000000000000\n"
+    content = make_content({practice: text.replace("risultati:\n  - Tempi di risposta dimezzati.\n", huge)})
+    site = load_site(content).site
+    urls = Urls.from_base_url("https://example.org/catalogo/")
+    for p in site.practices:
+        expected = json.dumps(practice_data(site, p, urls), ensure_ascii=False, indent=2) + "\n"
+        assert practice_json(site, p, urls).decode("utf-8") == expected
+    whole = json.loads(b"".join(practices_json(site, urls)))
+    assert whole["pratiche"] == [practice_data(site, p, urls) for p in site.practices]
+    assert any(r["valore"] == 10**29 for d in whole["pratiche"] for r in d["risultati"] if isinstance(r, dict))
 
 
 def test_csv_reads_back_as_the_json_records(site: Path) -> None:
