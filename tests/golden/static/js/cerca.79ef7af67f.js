@@ -16,7 +16,7 @@
   }
 
   var PAGE = 10; // results drawn, and added by "Mostra altre pratiche"
-  var BURST_MS = 40; // keys closer together than this are one request
+  var BURST_MS = 30; // keys closer together than this are one request
   var URL_PAUSE_MS = 500; // typing paused this long: the URL follows
   var input = document.getElementById("q");
   var status = document.getElementById("conteggio");
@@ -373,6 +373,9 @@
     var now = window.performance.now();
     var burst = now - lastInput < BURST_MS;
     lastInput = now;
+    if (burst) { // meanwhile the index shards of what is typed so far (a prefix of what comes) load
+      startWorker().postMessage({ tipo: "carica", indice: true, q: input.value });
+    }
     // A new search is a new history entry; refining it while typing replaces that entry.
     schedule(!new URLSearchParams(urlQuery()).get("q"), true, burst ? BURST_MS : 0);
   });

@@ -6,13 +6,23 @@
  *
  * Messages from the page:
  *   {tipo: "avvia", script: [lunr and ricerca.js URLs], documenti, indice, base, chiavi}
- *   {tipo: "carica", indice: true|false}  download what a search will need
+ *   {tipo: "carica", indice: true|false, q}  download what a search will need (the index
+ *     manifest; the shards of q)
  *   {tipo: "cerca", id, stato: {q, ordine, f}, da, a}  results da..a-1 of that state
  * Messages to the page:
  *   {tipo: "risultati", id, stato, da, totale, ordine, conQuery, conteggi, schede}
  *   {tipo: "errore", id}
  * Requests are answered in order, but one that a newer request overtakes while it waits for a
- * download is dropped: only what the visitor asked last is worth computing. */
+ * download is dropped: only what the visitor asked last is worth computing.
+ *
+ * With many documents and more than one core, this worker starts a second one from this same
+ * file, its helper: each searches half the documents with Lunr, at the same time, and the two
+ * lists are merged (ricerca.js, merge: the same results, in the same order, as one search).
+ * Messages to the helper:
+ *   {tipo: "avvia", aiuto: true, script}
+ *   {tipo: "imposta", impostazioni, indice, base, parte: {from, to}}  its half of the documents
+ *   {tipo: "carica", q}  {tipo: "cerca", q}
+ * and from it: {tipo: "trovati", q, risultati} or {tipo: "errore", q, messaggio}. */
 (function () {
   "use strict";
 
@@ -27,7 +37,12 @@
   var loadingIndex = null;
   var asked = null; // the latest request not yet taken up
   var running = false;
-  var last = null; // the last search computed: {key, outcome, words}
+  var last = null; // the last answer computed: {key, outcome, words}
+  var searched = null; // the last query searched: {q, ranked}
+  var SPLIT_FROM = 3000; // documents from which a helper searches half of them
+  var helper = null; // the helper worker, if any
+  var half = Infinity; // the first document the helper searches
+  var waiting = null; // the helper's answer awaited: {q, resolve, reject}
 
   function fetchJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
@@ -49,6 +64,7 @@
         numberValues();
         splitter = new RegExp("(" + json.separatore + ")", "u");
         core = self.CatalogoRicerca(self.lunr, json);
+        shareWork(json);
         return json;
       });
       loadingDocs.catch(function () { loadingDocs = null; }); // a later request tries again
@@ -61,12 +77,117 @@
     if (!loadingIndex) {
       var manifest = fetchJSON(settings.indice);
       loadingIndex = Promise.all([loadDocuments(), manifest]).then(function (results) {
-        shards = core.shardedIndex(results[1], function (path) { return fetchJSON(settings.base + path); });
+        shards = core.shardedIndex(results[1], function (path) { return fetchJSON(settings.base + path); },
+                                   helper ? { from: 0, to: half } : null);
         return shards;
       });
       loadingIndex.catch(function () { loadingIndex = null; });
     }
     return loadingIndex;
+  }
+
+  /* ---- the helper ---- */
+
+  function startHelper() {
+    if (self.Worker && (self.navigator.hardwareConcurrency || 1) > 1) {
+      try {
+        helper = new Worker(self.location.href);
+      } catch (error) {
+        return; // this worker searches alone
+      }
+      helper.onmessage = function (event) {
+        var message = event.data;
+        if (waiting && message.q === waiting.q) {
+          var settle = waiting;
+          waiting = null;
+          if (message.tipo === "trovati") {
+            settle.resolve(message.risultati);
+          } else {
+            settle.reject(new Error(message.messaggio));
+          }
+        }
+      };
+      helper.onerror = function (event) {
+        event.preventDefault();
+        dropHelper(new Error("l'aiuto non risponde"));
+      };
+      helper.postMessage({ tipo: "avvia", aiuto: true, script: settings.script });
+    }
+  }
+
+  /* Once the documents are known: half of them for the helper, or no helper for a few. */
+  function shareWork(documents) {
+    var count = documents.pratiche.length;
+    if (helper && count < SPLIT_FROM) {
+      helper.terminate();
+      helper = null;
+    }
+    if (helper) {
+      half = Math.ceil(count / 2);
+      helper.postMessage({
+        tipo: "imposta",
+        impostazioni: { separatore: documents.separatore, paroleVuote: documents.paroleVuote,
+                        prefissoMinimo: documents.prefissoMinimo, pesoPrefisso: documents.pesoPrefisso },
+        indice: settings.indice,
+        base: settings.base,
+        parte: { from: half, to: count }
+      });
+    }
+  }
+
+  /* Without its helper, this worker searches every document: the index starts again. */
+  function dropHelper(error) {
+    if (helper) {
+      helper.terminate();
+      helper = null;
+      half = Infinity;
+      loadingIndex = null;
+      shards = null;
+    }
+    if (waiting) {
+      waiting.reject(error);
+      waiting = null;
+    }
+  }
+
+  /* The ranked results of a query (its shards loaded): this worker's half and the helper's. */
+  function searchAll(q) {
+    if (!helper) {
+      return Promise.resolve(core.search(shards, q));
+    }
+    var theirs = new Promise(function (resolve, reject) {
+      waiting = { q: q, resolve: resolve, reject: reject };
+    });
+    helper.postMessage({ tipo: "cerca", q: q });
+    var mine = core.search(shards, q);
+    return theirs.then(function (results) { return core.merge(mine, results); });
+  }
+
+  /* The helper's side: its half of the documents, searched on request. */
+  function helping() {
+    var part = null;
+    var loading = null;
+    self.onmessage = function (event) {
+      var message = event.data;
+      if (message.tipo === "imposta") {
+        part = self.CatalogoRicerca(self.lunr, message.impostazioni);
+        loading = fetchJSON(message.indice).then(function (manifest) {
+          return part.shardedIndex(manifest, function (path) { return fetchJSON(message.base + path); },
+                                   message.parte);
+        });
+        loading.catch(function () {});
+      } else if (message.tipo === "carica" && loading) {
+        loading.then(function (index) { return index.prepare(message.q); }).catch(function () {});
+      } else if (message.tipo === "cerca") {
+        (loading || Promise.reject(new Error("indice mancante"))).then(function (index) {
+          return index.prepare(message.q);
+        }).then(function (index) {
+          self.postMessage({ tipo: "trovati", q: message.q, risultati: part.search(index, message.q) });
+        }).catch(function (error) {
+          self.postMessage({ tipo: "errore", q: message.q, messaggio: String(error) });
+        });
+      }
+    };
   }
 
   /* ---- filtering ---- */
@@ -102,12 +223,10 @@
    * Disjunctive counts: each facet counts as if its own selection were empty, so a document
    * that fails one facet's selection still counts for that facet's values, one that fails two
    * counts nowhere. */
-  function compute(state) {
-    var ranked = null;
+  function compute(state, ranked) {
     var terms = {};
     var docs = data.pratiche;
-    if (core.queryWords(state.q).length) {
-      ranked = core.search(shards, state.q);
+    if (ranked) {
       docs = ranked.map(function (r) {
         terms[r.ref] = r.terms;
         return byRef.get(r.ref);
@@ -216,11 +335,11 @@
              area: doc.area };
   }
 
-  function answer(message) {
+  function answer(message, ranked) {
     var state = message.stato;
     var key = JSON.stringify(state);
     if (!last || last.key !== key) {
-      last = { key: key, outcome: compute(state), words: core.queryWords(state.q) };
+      last = { key: key, outcome: compute(state, ranked), words: core.queryWords(state.q) };
     }
     var outcome = last.outcome;
     var words = outcome.hasQuery ? last.words : [];
@@ -246,14 +365,28 @@
     if (!message) {
       return;
     }
+    var q = message.stato.q;
+    var key = JSON.stringify(message.stato);
     loadDocuments().then(function () {
-      if (asked || !core.queryWords(message.stato.q).length) {
+      if (asked || !core.queryWords(q).length || (last && last.key === key)) {
         return null;
       }
-      return loadIndex().then(function () { return asked ? null : shards.prepare(message.stato.q); });
-    }).then(function () {
+      if (searched && searched.q === q) {
+        return searched.ranked; // only the filters or the order changed
+      }
+      return loadIndex().then(function () {
+        return asked ? null : shards.prepare(q);
+      }).then(function () {
+        return asked ? null : searchAll(q);
+      }).then(function (ranked) {
+        if (ranked) {
+          searched = { q: q, ranked: ranked };
+        }
+        return ranked;
+      });
+    }).then(function (ranked) {
       if (!asked) { // else a newer request came while this one waited: that one is answered
-        answer(message);
+        answer(message, ranked);
       }
     }).catch(function (error) {
       self.postMessage({ tipo: "errore", id: message.id, messaggio: String(error) });
@@ -266,8 +399,18 @@
       settings = message;
       keys = message.chiavi;
       self.importScripts.apply(self, message.script);
+      if (message.aiuto) {
+        helping();
+      } else {
+        startHelper();
+      }
     } else if (message.tipo === "carica") {
-      (message.indice ? loadIndex() : loadDocuments()).catch(function () {});
+      (message.indice ? loadIndex() : loadDocuments()).then(function () {
+        if (message.q && helper) {
+          helper.postMessage({ tipo: "carica", q: message.q });
+        }
+        return message.q ? shards.prepare(message.q) : null;
+      }).catch(function () {});
     } else if (message.tipo === "cerca") {
       asked = message;
       if (!running) {
