@@ -129,7 +129,8 @@ def _settle(page: Any, before: int | None = None, query: str | None = None) -> N
 
 
 def _index_bytes(root: Path, paths: list[str]) -> int:
-    return sum((root / p.lstrip("/")).stat().st_size for p in paths if "/search/indice" in p)
+    """The size of the index files requested (each counted once: two workers may ask for the same)."""
+    return sum((root / p.lstrip("/")).stat().st_size for p in set(paths) if "/search/indice" in p)
 
 
 def _first_query(browser: Any, root: Path, url: str, query: str, pause_ms: int) -> dict[str, float]:

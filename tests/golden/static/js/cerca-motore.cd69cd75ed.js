@@ -57,10 +57,6 @@
     if (!loadingDocs) {
       loadingDocs = fetchJSON(settings.documenti).then(function (json) {
         data = json;
-        data.pratiche.forEach(function (doc, i) {
-          doc.i = i;
-          byRef.set(doc.ref, doc);
-        });
         numberValues();
         splitter = new RegExp("(" + json.separatore + ")", "u");
         core = self.CatalogoRicerca(self.lunr, json);
@@ -193,29 +189,36 @@
   /* ---- filtering ---- */
 
   /* Each facet value gets a number, and each document the numbers of its values, so that
-   * filtering and counting 10,000 documents is a walk through integer arrays. */
+   * filtering and counting 10,000 documents is a walk through integer arrays. Documents also
+   * get their position (i) and are found by reference (byRef). */
   var valueIds = []; // per facet (its index in keys): value -> number
   var valueFacet = []; // number -> facet index
   var valueName = []; // number -> value
 
   function numberValues() {
     valueIds = keys.map(function () { return new Map(); });
-    data.pratiche.forEach(function (doc) {
-      var ids = [];
-      keys.forEach(function (key, k) {
-        (doc.f[key] || []).forEach(function (value) {
-          var id = valueIds[k].get(value);
+    var docs = data.pratiche;
+    var ids = [];
+    for (var d = 0; d < docs.length; d++) {
+      var doc = docs[d];
+      doc.i = d;
+      byRef.set(doc.ref, doc);
+      ids.length = 0;
+      for (var k = 0; k < keys.length; k++) {
+        var values = doc.f[keys[k]] || [];
+        for (var i = 0; i < values.length; i++) {
+          var id = valueIds[k].get(values[i]);
           if (id === undefined) {
             id = valueFacet.length;
-            valueIds[k].set(value, id);
+            valueIds[k].set(values[i], id);
             valueFacet.push(k);
-            valueName.push(value);
+            valueName.push(values[i]);
           }
           ids.push(id);
-        });
-      });
+        }
+      }
       doc.ids = Int32Array.from(ids);
-    });
+    }
   }
 
   /* The results of a state, in order, with the facet counts. With a query, the documents are
