@@ -7,26 +7,30 @@ Run alone: .venv/bin/python benchmarks/search_speed.py [--count 1000] [--site DI
 How it measures:
 
 * Main-thread time is Chrome's own ``TaskDuration`` (DevTools protocol, ``Performance.getMetrics``):
-  the sum of every task the renderer's main thread ran. It is read in consecutive laps, so no
-  task goes uncounted: a lap starts just before a key is pressed and ends once the page has
-  settled (the search's answer drawn, then two animation frames and an idle callback). Laps of
-  the same wait with no key at all are the cost of measuring alone (the protocol calls, the
-  settling script, the caret blinking): their median is subtracted from every keystroke. Work
-  a Web Worker does is not main-thread time; the latency figures show what the visitor waits
-  for all the same.
+  the sum of every task the renderer's main thread ran, wall clock. It is read in consecutive
+  laps, so no task goes uncounted: a lap starts just before a key is pressed and ends once the
+  page has settled (the search's answer drawn, then two animation frames and an idle callback).
+  Laps of the same wait with no key at all are the cost of measuring alone (the protocol calls,
+  the settling script, the caret blinking): their median is subtracted from every keystroke.
+  ``ThreadTime`` (the main thread's CPU time) is reported next to it: other processes on the
+  machine lengthen tasks, not CPU time. Work a Web Worker does is not main-thread time; the
+  latency figures show what the visitor waits for all the same.
 * Keys are real key events (``page.keyboard``), with the pointer resting over the results, so
   the hit tests a changed list causes under it are counted.
 * A keystroke: every query is first typed once, key by key, so the index shards of its
   prefixes are loaded. Then each query is cleared (Ctrl+A and Backspace: one keystroke) and
   typed again one key every ~200 ms (150 ms, then settling), a brisk typist's pace. The lap of
-  a query's last key also waits one second more, so the address bar's update, which cerca.js
-  makes once typing pauses, is counted.
-* First query: a fresh browser context (empty cache), the page loaded and idle, the pointer
-  over the list; "/" focuses the field (which starts the downloads, as focusing it does), then
-  the query is typed at once. Latency: from the first letter's keydown to the end of the main
-  thread's work on the first frame that shows the whole query's results (a timeout posted from
-  that frame's animation-frame callback). Main-thread time: from before "/" until settled one
-  second after the results (the address bar's update included), minus the median idle lap.
+  a query's last key also waits one second more, so the URL update, which cerca.js makes once
+  typing pauses, is counted.
+* First query, on a fresh page: a new browser context (empty cache), the page loaded and idle,
+  the pointer over the list; "/" focuses the field (which starts the downloads, as focusing it
+  does), then the query is typed at once (Playwright's speed, a few ms a key), either right
+  away or after a one-second pause (by then the documents file is parsed, as it is for anyone
+  who does not start typing within a few hundred ms). Latency: from the first letter's keydown,
+  and from the last's, to the end of the main thread's work on the first frame that shows the
+  whole query's results (a timeout posted from that frame's animation-frame callback).
+  Main-thread time: from before "/" until settled one second after the results (the URL update
+  included), minus the median idle lap.
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ QUERIES = ["servizi sociali", "accoglienza", "poverta educativa", "l'inclusione"
 FIRST_QUERIES = ["famiglie", "inclusione sociale", "disabilità", "scuola", "accoglienza", "anziani"]
 WAIT_MS = 150  # after a key, before settling (a brisk typist's pace, with the settling)
 FOCUS_PAUSE_MS = 1000  # a visitor's pause between focusing the box and typing
-ADDRESS_MS = 1000  # after a query's last key: cerca.js updates the address once typing pauses
+ADDRESS_MS = 1000  # after a query's last key: cerca.js updates the URL once typing pauses
 VIEWPORT = {"width": 1280, "height": 900}
 
 # Installed before the page's own scripts. It records when each rendered update reaches the
@@ -155,7 +159,7 @@ def _first_query(browser: Any, root: Path, url: str, query: str, pause_ms: int) 
     _settle(page, 0, query)
     frame = page.evaluate("(q) => window.__frames.find((f) => f.q === q)", query)
     keys = page.evaluate("window.__keys")  # "/", then the query's letters
-    page.wait_for_timeout(ADDRESS_MS)  # the address bar follows once typing pauses
+    page.wait_for_timeout(ADDRESS_MS)  # the URL follows once typing pauses
     _settle(page)
     spent = main.lap()
     context.close()
@@ -208,7 +212,7 @@ def measure_search(root: Path, base: str) -> dict[str, Any]:
                 page.keyboard.press(key)
                 page.wait_for_timeout(WAIT_MS)
                 _settle(page, before)
-                if i == len(query):  # the query's last key: the address bar follows in this window
+                if i == len(query):  # the query's last key: the URL follows in this lap
                     page.wait_for_timeout(ADDRESS_MS)
                     _settle(page)
                 costs.append(main.lap())
@@ -282,7 +286,11 @@ def build(content: Path, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--site", type=Path, help="keep the corpus and the site in this folder (reused if there)")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        help="build in this folder and keep it (a corpus already there is reused; the site is built again)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.site or Path(tmp)
