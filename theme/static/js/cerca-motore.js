@@ -162,20 +162,27 @@
   /* The helper's side: its half of the documents, searched on request. */
   function helping() {
     var part = null;
+    var setup = null;
     var loading = null;
+    function load() {
+      if (!loading) {
+        loading = fetchJSON(setup.indice).then(function (manifest) {
+          return part.shardedIndex(manifest, function (path) { return fetchJSON(setup.base + path); }, setup.parte);
+        });
+        loading.catch(function () { loading = null; }); // a later request tries again
+      }
+      return loading;
+    }
     self.onmessage = function (event) {
       var message = event.data;
       if (message.tipo === "imposta") {
+        setup = message;
         part = self.CatalogoRicerca(self.lunr, message.impostazioni);
-        loading = fetchJSON(message.indice).then(function (manifest) {
-          return part.shardedIndex(manifest, function (path) { return fetchJSON(message.base + path); },
-                                   message.parte);
-        });
-        loading.catch(function () {});
-      } else if (message.tipo === "carica" && loading) {
-        loading.then(function (index) { return index.prepare(message.q); }).catch(function () {});
+        load().catch(function () {});
+      } else if (message.tipo === "carica" && setup) {
+        load().then(function (index) { return index.prepare(message.q); }).catch(function () {});
       } else if (message.tipo === "cerca") {
-        (loading || Promise.reject(new Error("indice mancante"))).then(function (index) {
+        (setup ? load() : Promise.reject(new Error("indice mancante"))).then(function (index) {
           return index.prepare(message.q);
         }).then(function (index) {
           self.postMessage({ tipo: "trovati", q: message.q, risultati: part.search(index, message.q) });
