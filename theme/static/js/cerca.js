@@ -373,9 +373,6 @@
     var now = window.performance.now();
     var burst = now - lastInput < BURST_MS;
     lastInput = now;
-    if (burst) { // meanwhile the index shards of what is typed so far (a prefix of what comes) load
-      startWorker().postMessage({ tipo: "carica", indice: true, q: input.value });
-    }
     // A new search is a new history entry; refining it while typing replaces that entry.
     schedule(!new URLSearchParams(urlQuery()).get("q"), true, burst ? BURST_MS : 0);
   });

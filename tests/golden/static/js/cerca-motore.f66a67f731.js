@@ -6,8 +6,8 @@
  *
  * Messages from the page:
  *   {tipo: "avvia", script: [lunr and ricerca.js URLs], documenti, indice, base, chiavi}
- *   {tipo: "carica", indice: true|false, q}  download what a search will need (the index
- *     manifest; the shards of q)
+ *   {tipo: "carica", indice: true|false}  download what a search will need (the documents;
+ *     the index manifest too)
  *   {tipo: "cerca", id, stato: {q, ordine, f}, da, a}  results da..a-1 of that state
  * Messages to the page:
  *   {tipo: "risultati", id, stato, da, totale, ordine, conQuery, conteggi, schede}
@@ -21,7 +21,7 @@
  * Messages to the helper:
  *   {tipo: "avvia", aiuto: true, script}
  *   {tipo: "imposta", impostazioni, indice, base, parte: {from, to}}  its half of the documents
- *   {tipo: "carica", q}  {tipo: "cerca", q}
+ *   {tipo: "cerca", q}
  * and from it: {tipo: "trovati", q, risultati} or {tipo: "errore", q, messaggio}. */
 (function () {
   "use strict";
@@ -179,8 +179,6 @@
         setup = message;
         part = self.CatalogoRicerca(self.lunr, message.impostazioni);
         load().catch(function () {});
-      } else if (message.tipo === "carica" && setup) {
-        load().then(function (index) { return index.prepare(message.q); }).catch(function () {});
       } else if (message.tipo === "cerca") {
         (setup ? load() : Promise.reject(new Error("indice mancante"))).then(function (index) {
           return index.prepare(message.q);
@@ -415,12 +413,7 @@
         startHelper();
       }
     } else if (message.tipo === "carica") {
-      (message.indice ? loadIndex() : loadDocuments()).then(function () {
-        if (message.q && helper) {
-          helper.postMessage({ tipo: "carica", q: message.q });
-        }
-        return message.q ? shards.prepare(message.q) : null;
-      }).catch(function () {});
+      (message.indice ? loadIndex() : loadDocuments()).catch(function () {});
     } else if (message.tipo === "cerca") {
       asked = message;
       if (!running) {
