@@ -1,8 +1,7 @@
 // Runs queries with real lunr.js + lunr-languages on a built site's index; prints JSON results.
 // Usage: node search.js SITE_DIR DOCUMENTS RICERCA_JS (--intero INDEX_JSON | --frammenti MANIFEST) < queries
 // --intero loads a whole lunr index with lunr.Index.load (the reference); --frammenti goes through
-// ricerca.js's sharded loader, reading shard files from SITE_DIR, and reports how many it loaded; it
-// also searches two halves of the documents and reports on stderr any query whose merge differs.
+// ricerca.js's sharded loader, reading shard files from SITE_DIR, and reports how many it loaded.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -24,21 +23,11 @@ async function main() {
     }
   } else {
     const manifest = readJSON(indexPath);
-    const shard = (p) => Promise.resolve(readJSON(path.join(siteDir, p)));
-    const count = settings.pratiche.length;
-    const half = Math.ceil(count / 2);
     for (const q of queries) {
       // A fresh loader per query: each one proves it gets by with its own shards.
-      const sharded = core.shardedIndex(manifest, shard);
+      const sharded = core.shardedIndex(manifest, (p) => Promise.resolve(readJSON(path.join(siteDir, p))));
       const index = await sharded.prepare(q);
-      const found = core.search(index, q);
-      out[q] = { risultati: found.map((r) => [r.ref, r.score]), frammenti: sharded.loadedCount() };
-      // The page's two workers each search half the documents and merge: exactly the same list.
-      const first = await core.shardedIndex(manifest, shard, { from: 0, to: half }).prepare(q);
-      const second = await core.shardedIndex(manifest, shard, { from: half, to: count }).prepare(q);
-      if (JSON.stringify(core.merge(core.search(first, q), core.search(second, q))) !== JSON.stringify(found)) {
-        process.stderr.write(`two halves, merged, differ from the whole for ${JSON.stringify(q)}\n`);
-      }
+      out[q] = { risultati: core.search(index, q).map((r) => [r.ref, r.score]), frammenti: sharded.loadedCount() };
     }
   }
   process.stdout.write(JSON.stringify(out));

@@ -111,26 +111,10 @@
     }
     var out = [];
     found.forEach(function (value, ref) { out.push({ ref: ref, score: value.score, terms: value.terms }); });
-    out.sort(compare);
+    out.sort(function (a, b) {
+      return b.score - a.score || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+    });
     return out;
-  }
-
-  /* The order of results: best score first, then by reference. */
-  function compare(a, b) {
-    return b.score - a.score || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
-  }
-
-  /* The results of two sharded indexes over disjoint parts of the documents (see shardedIndex),
-   * as one list: a document's score depends on its own vectors alone, so this is exactly what
-   * one index of every document returns. */
-  function merge(a, b) {
-    var out = [];
-    var i = 0;
-    var j = 0;
-    while (i < a.length && j < b.length) {
-      out.push(compare(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
-    }
-    return out.concat(a.slice(i), b.slice(j));
   }
 
   /* The stems a word of the page would be indexed under, and its folded form, to highlight
@@ -161,12 +145,8 @@
    * those terms, and a dictionary (token set) of those terms. A query only ever reads the
    * entries and vector elements of its own terms, so results are those of the whole index, to
    * the last bit; and a word costs what it matches, not the size of the shards loaded.
-   * fetchShard(path) returns a promise of a shard's JSON. part, if given, keeps the documents
-   * numbered part.from to part.to - 1 only: two workers can each search half the documents, and
-   * merge() their results. */
-  function shardedIndex(manifest, fetchShard, part) {
-    var from = part ? part.from : 0;
-    var to = part ? part.to : Infinity;
+   * fetchShard(path) returns a promise of a shard's JSON. */
+  function shardedIndex(manifest, fetchShard) {
     var parts = manifest.frammenti;
     var firsts = parts.map(function (part) { return part[0]; });
     var fields = manifest.campi;
@@ -276,12 +256,6 @@
           var doc = 0;
           for (var j = 0; j < flat.length; j += 2) {
             doc += flat[j];
-            if (doc < from) {
-              continue;
-            }
-            if (doc >= to) {
-              break; // a posting's documents come in order
-            }
             var ref = doc.toString(36);
             if (docs) {
               docs[ref] = {};
@@ -332,6 +306,6 @@
     return sharded;
   }
 
-  return { search: search, merge: merge, compare: compare, queryWords: queryWords, tokenize: tokenize, trim: trim,
-           fold: fold, stems: stems, separator: separator, shardedIndex: shardedIndex };
+  return { search: search, queryWords: queryWords, tokenize: tokenize, trim: trim, fold: fold, stems: stems,
+           separator: separator, shardedIndex: shardedIndex };
 });

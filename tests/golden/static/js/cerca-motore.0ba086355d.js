@@ -13,16 +13,7 @@
  *   {tipo: "risultati", id, stato, da, totale, ordine, conQuery, conteggi, schede}
  *   {tipo: "errore", id}
  * Requests are answered in order, but one that a newer request overtakes while it waits for a
- * download is dropped: only what the visitor asked last is worth computing.
- *
- * With many documents and more than one core, this worker starts a second one from this same
- * file, its helper: each searches half the documents with Lunr, at the same time, and the two
- * lists are merged (ricerca.js, merge: the same results, in the same order, as one search).
- * Messages to the helper:
- *   {tipo: "avvia", aiuto: true, script}
- *   {tipo: "imposta", impostazioni, indice, base, parte: {from, to}}  its half of the documents
- *   {tipo: "cerca", q}
- * and from it: {tipo: "trovati", q, risultati} or {tipo: "errore", q, messaggio}. */
+ * download is dropped: only what the visitor asked last is worth computing. */
 (function () {
   "use strict";
 
@@ -39,10 +30,6 @@
   var running = false;
   var last = null; // the last answer computed: {key, outcome, words}
   var searched = null; // the last query searched: {q, ranked}
-  var SPLIT_FROM = 3000; // documents from which a helper searches half of them
-  var helper = null; // the helper worker, if any
-  var half = Infinity; // the first document the helper searches
-  var waiting = null; // the helper's answer awaited: {q, resolve, reject}
 
   function fetchJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
@@ -60,7 +47,6 @@
         numberValues();
         splitter = new RegExp("(" + json.separatore + ")", "u");
         core = self.CatalogoRicerca(self.lunr, json);
-        shareWork(json);
         return json;
       });
       loadingDocs.catch(function () { loadingDocs = null; }); // a later request tries again
@@ -73,122 +59,12 @@
     if (!loadingIndex) {
       var manifest = fetchJSON(settings.indice);
       loadingIndex = Promise.all([loadDocuments(), manifest]).then(function (results) {
-        shards = core.shardedIndex(results[1], function (path) { return fetchJSON(settings.base + path); },
-                                   helper ? { from: 0, to: half } : null);
+        shards = core.shardedIndex(results[1], function (path) { return fetchJSON(settings.base + path); });
         return shards;
       });
       loadingIndex.catch(function () { loadingIndex = null; });
     }
     return loadingIndex;
-  }
-
-  /* ---- the helper ---- */
-
-  function startHelper() {
-    if (self.Worker && (self.navigator.hardwareConcurrency || 1) > 1) {
-      try {
-        helper = new Worker(self.location.href);
-      } catch (error) {
-        return; // this worker searches alone
-      }
-      helper.onmessage = function (event) {
-        var message = event.data;
-        if (waiting && message.q === waiting.q) {
-          var settle = waiting;
-          waiting = null;
-          if (message.tipo === "trovati") {
-            settle.resolve(message.risultati);
-          } else {
-            settle.reject(new Error(message.messaggio));
-          }
-        }
-      };
-      helper.onerror = function (event) {
-        event.preventDefault();
-        dropHelper(new Error("l'aiuto non risponde"));
-      };
-      helper.postMessage({ tipo: "avvia", aiuto: true, script: settings.script });
-    }
-  }
-
-  /* Once the documents are known: half of them for the helper, or no helper for a few. */
-  function shareWork(documents) {
-    var count = documents.pratiche.length;
-    if (helper && count < SPLIT_FROM) {
-      helper.terminate();
-      helper = null;
-    }
-    if (helper) {
-      half = Math.ceil(count / 2);
-      helper.postMessage({
-        tipo: "imposta",
-        impostazioni: { separatore: documents.separatore, paroleVuote: documents.paroleVuote,
-                        prefissoMinimo: documents.prefissoMinimo, pesoPrefisso: documents.pesoPrefisso },
-        indice: settings.indice,
-        base: settings.base,
-        parte: { from: half, to: count }
-      });
-    }
-  }
-
-  /* Without its helper, this worker searches every document: the index starts again. */
-  function dropHelper(error) {
-    if (helper) {
-      helper.terminate();
-      helper = null;
-      half = Infinity;
-      loadingIndex = null;
-      shards = null;
-    }
-    if (waiting) {
-      waiting.reject(error);
-      waiting = null;
-    }
-  }
-
-  /* The ranked results of a query (its shards loaded): this worker's half and the helper's. */
-  function searchAll(q) {
-    if (!helper) {
-      return Promise.resolve(core.search(shards, q));
-    }
-    var theirs = new Promise(function (resolve, reject) {
-      waiting = { q: q, resolve: resolve, reject: reject };
-    });
-    helper.postMessage({ tipo: "cerca", q: q });
-    var mine = core.search(shards, q);
-    return theirs.then(function (results) { return core.merge(mine, results); });
-  }
-
-  /* The helper's side: its half of the documents, searched on request. */
-  function helping() {
-    var part = null;
-    var setup = null;
-    var loading = null;
-    function load() {
-      if (!loading) {
-        loading = fetchJSON(setup.indice).then(function (manifest) {
-          return part.shardedIndex(manifest, function (path) { return fetchJSON(setup.base + path); }, setup.parte);
-        });
-        loading.catch(function () { loading = null; }); // a later request tries again
-      }
-      return loading;
-    }
-    self.onmessage = function (event) {
-      var message = event.data;
-      if (message.tipo === "imposta") {
-        setup = message;
-        part = self.CatalogoRicerca(self.lunr, message.impostazioni);
-        load().catch(function () {});
-      } else if (message.tipo === "cerca") {
-        (setup ? load() : Promise.reject(new Error("indice mancante"))).then(function (index) {
-          return index.prepare(message.q);
-        }).then(function (index) {
-          self.postMessage({ tipo: "trovati", q: message.q, risultati: part.search(index, message.q) });
-        }).catch(function (error) {
-          self.postMessage({ tipo: "errore", q: message.q, messaggio: String(error) });
-        });
-      }
-    };
   }
 
   /* ---- filtering ---- */
@@ -385,7 +261,7 @@
       return loadIndex().then(function () {
         return asked ? null : shards.prepare(q);
       }).then(function () {
-        return asked ? null : searchAll(q);
+        return asked ? null : core.search(shards, q);
       }).then(function (ranked) {
         if (ranked) {
           searched = { q: q, ranked: ranked };
@@ -407,11 +283,6 @@
       settings = message;
       keys = message.chiavi;
       self.importScripts.apply(self, message.script);
-      if (message.aiuto) {
-        helping();
-      } else {
-        startHelper();
-      }
     } else if (message.tipo === "carica") {
       (message.indice ? loadIndex() : loadDocuments()).catch(function () {});
     } else if (message.tipo === "cerca") {
