@@ -84,6 +84,16 @@ def test_typing_a_title_word_finds_it_and_hides_the_others(page, fixture_site) -
     assert page.evaluate("history.length") == entries + 1  # one entry for the search, not one per key
 
 
+def test_back_right_after_typing_returns_to_the_full_list(page, fixture_site) -> None:
+    page.goto(fixture_site + "pratiche/")
+    page.locator("#q").press_sequentially("sportello", delay=20)
+    wait_for_count(page, "1 pratica trovata")
+    page.go_back()  # at once: typing has not paused, yet the search has its history entry
+    wait_for_count(page, "3 pratiche trovate")
+    assert urlsplit(page.url).path == BASE + "pratiche/" and urlsplit(page.url).query == ""
+    assert page.input_value("#q") == ""
+
+
 def test_the_address_catches_up_before_a_result_is_followed(page, fixture_site) -> None:
     page.goto(fixture_site + "pratiche/")
     page.locator("#q").press_sequentially("sportello", delay=20)

@@ -286,7 +286,9 @@
     window.performance.measure("cerca-aggiornamento", { start: started, end: window.performance.now(),
                                                           detail: { q: answer.stato.q } });
     if (!answer.da) {
-      setUrl(stateQuery(answer.stato), pushWanted, typedOnly);
+      // A search typed on: its entry may have been made by an earlier answer since this request.
+      var push = pushWanted && !(typedOnly && new URLSearchParams(urlQuery()).get("q"));
+      setUrl(stateQuery(answer.stato), push, typedOnly);
       pushWanted = false;
       typedOnly = true;
     }
@@ -294,13 +296,14 @@
 
   /* ---- the URL ---- */
 
-  /* While the visitor types, the URL follows once they pause: each history call costs the
-   * page several milliseconds (and Safari refuses more than 100 in 30 seconds). Anything else
-   * (a filter, the order, Escape, a submitted search) updates it at once. */
+  /* While the visitor refines a search by typing, the URL follows once they pause: each history
+   * call costs the page several milliseconds (and Safari refuses more than 100 in 30 seconds).
+   * A new search gets its history entry at once (Back then returns to the list before it), and
+   * anything else (a filter, the order, Escape, a submitted search) updates the URL at once. */
   function setUrl(query, push, later) {
     pendingUrl = { query: query, push: push || !!(pendingUrl && pendingUrl.push) };
     window.clearTimeout(urlTimer);
-    if (later) {
+    if (later && !pendingUrl.push) {
       urlTimer = window.setTimeout(flushUrl, URL_PAUSE_MS);
     } else {
       flushUrl();
