@@ -74,12 +74,36 @@ def wait_for_count(pg, text: str) -> None:
 def test_typing_a_title_word_finds_it_and_hides_the_others(page, fixture_site) -> None:
     page.goto(fixture_site + "pratiche/")
     assert len(titles(page)) == 3
+    entries = page.evaluate("history.length")
     page.locator("#q").press_sequentially("sportel", delay=20)
     wait_for_count(page, "1 pratica trovata")
     assert titles(page) == ["Sportello unico di prova"]
     assert page.locator(".results ul:visible mark").first.inner_text() == "Sportello"
     assert page.get_attribute("#conteggio", "aria-live") == "polite"
-    assert parse_qs(urlsplit(page.url).query) == {"q": ["sportel"]}
+    page.wait_for_function("() => location.search === '?q=sportel'")  # once typing pauses
+    assert page.evaluate("history.length") == entries + 1  # one entry for the search, not one per key
+
+
+def test_back_right_after_typing_returns_to_the_full_list(page, fixture_site) -> None:
+    page.goto(fixture_site + "pratiche/")
+    page.locator("#q").press_sequentially("sportello", delay=20)
+    wait_for_count(page, "1 pratica trovata")
+    page.go_back()  # at once: typing has not paused, yet the search has its history entry
+    wait_for_count(page, "3 pratiche trovate")
+    assert urlsplit(page.url).path == BASE + "pratiche/" and urlsplit(page.url).query == ""
+    assert page.input_value("#q") == ""
+
+
+def test_the_address_catches_up_before_a_result_is_followed(page, fixture_site) -> None:
+    page.goto(fixture_site + "pratiche/")
+    page.locator("#q").press_sequentially("sportello", delay=20)
+    wait_for_count(page, "1 pratica trovata")
+    page.click(".results ul:visible .card-title a")  # at once: typing has not paused yet
+    page.wait_for_url("**/pratiche/sportello-prova/")
+    page.go_back()
+    wait_for_count(page, "1 pratica trovata")
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["sportello"]}
+    assert page.input_value("#q") == "sportello"
 
 
 def test_accent_free_and_elided_queries(page, fixture_site) -> None:

@@ -1,6 +1,8 @@
 /* Catalogo delle buone pratiche: instant search and facets on /pratiche/.
  * Progressive enhancement: without this file the page lists every practice and links to the
- * static facet pages. Plain JavaScript, no inline code, nothing global but CatalogoRicerca. */
+ * static facet pages. Plain JavaScript, no inline code, nothing global.
+ * The search itself runs in a Web Worker (cerca-motore.js): downloads, Lunr, facet counts and
+ * sorting never hold up the page. Here: the form, the URL, and drawing what it sends. */
 (function () {
   "use strict";
 
@@ -8,12 +10,14 @@
   var filters = document.getElementById("filtri");
   var serverList = document.getElementById("risultati");
   var pager = document.getElementById("pagine");
-  if (!form || !filters || !serverList || !window.lunr || !window.CatalogoRicerca) {
+  var engine = form && form.getAttribute("data-motore");
+  if (!form || !filters || !serverList || !engine || !window.Worker || !window.lunr || !window.CatalogoRicerca) {
     return;
   }
 
-  var PAGE = 10;
-  var DEBOUNCE_MS = 60;
+  var PAGE = 10; // results drawn, and added by "Mostra altre pratiche"
+  var BURST_MS = 30; // keys closer together than this are one request
+  var URL_PAUSE_MS = 500; // typing paused this long: the URL follows
   var input = document.getElementById("q");
   var status = document.getElementById("conteggio");
   var sortSelect = document.getElementById("ordine");
@@ -21,19 +25,27 @@
   var moreBox = moreButton.parentNode;
   var base = form.getAttribute("data-base");
   var boxes = Array.prototype.map.call(filters.querySelectorAll("input[type=checkbox]"), function (box) {
-    return { box: box, count: box.parentNode.querySelector("[data-conteggio]") };
+    var count = box.parentNode.querySelector("[data-conteggio]");
+    return { box: box, count: count, text: textNode(count) };
   });
   var keys = Array.prototype.map.call(filters.querySelectorAll("fieldset[data-faccetta]"), function (f) {
     return f.getAttribute("data-faccetta");
   });
+  // The worker loads the scripts this page loaded before this one: Lunr, its Italian stemmer
+  // and ricerca.js (the HTTP cache has them already).
+  var me = document.currentScript;
+  var scripts = Array.prototype.filter.call(document.querySelectorAll("script[src]"), function (script) {
+    return me && script.compareDocumentPosition(me) & Node.DOCUMENT_POSITION_FOLLOWING;
+  }).map(function (script) { return script.src; });
 
-  var data = null; // documents file: settings, facets and one record per practice
-  var splitter = null; // the index's word separator, capturing, to highlight words in place
-  var core = null;
-  var shards = null; // the sharded index: loads what each query needs
-  var index = null; // a lunr.Index over the shards loaded so far
-  var loadingDocs = null;
-  var loadingIndex = null;
+  var worker = null;
+  var sent = 0; // requests sent to the worker, numbered
+  var drawn = 0; // the request whose answer the list shows
+  var drawnState = null;
+  var pushWanted = false; // a request since the last drawing asked for a new history entry
+  var typedOnly = true; // every request since the last drawing came from typing in the box
+  var pendingUrl = null; // the URL not yet written: {query, push}
+  var urlTimer = null;
   var shown = PAGE;
   var timer = null;
   var active = false; // false while the server-rendered list is still what the visitor sees
@@ -45,64 +57,41 @@
   list.hidden = true;
   serverList.parentNode.insertBefore(list, serverList.nextSibling);
 
-  function fetchJSON(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) {
-        throw new Error("HTTP " + response.status + " per " + url);
+  /* The element's one text node, so that a new text only changes its characters (no node is
+   * replaced: nothing to restyle). */
+  function textNode(element) {
+    if (!(element.childNodes.length === 1 && element.firstChild.nodeType === Node.TEXT_NODE)) {
+      element.textContent = element.textContent || "";
+      if (!element.firstChild) {
+        element.appendChild(document.createTextNode(""));
       }
-      return response.json();
-    });
+    }
+    return element.firstChild;
   }
 
-  function loadDocuments() {
-    if (!loadingDocs) {
-      loadingDocs = fetchJSON(form.getAttribute("data-documenti")).then(function (json) {
-        data = json;
-        data.pratiche.forEach(function (doc, i) { doc.i = i; });
-        splitter = new RegExp("(" + json.separatore + ")", "u");
-        core = window.CatalogoRicerca(window.lunr, json);
-        return json;
+  function setText(element, text) {
+    textNode(element).data = text;
+  }
+
+  function absolute(url) {
+    return new URL(url, document.baseURI).href;
+  }
+
+  function startWorker() {
+    if (!worker) {
+      worker = new Worker(engine);
+      worker.onmessage = receive;
+      worker.onerror = showError;
+      worker.postMessage({
+        tipo: "avvia",
+        script: scripts,
+        documenti: absolute(form.getAttribute("data-documenti")),
+        indice: absolute(form.getAttribute("data-indice")),
+        base: absolute(base),
+        chiavi: keys
       });
     }
-    return loadingDocs;
-  }
-
-  /* The index manifest (a few kilobytes); the shards a query needs come later, in prepare(). */
-  function loadIndex() {
-    if (!loadingIndex) {
-      loadingIndex = Promise.all([loadDocuments(), fetchJSON(form.getAttribute("data-indice"))])
-        .then(function (results) {
-          shards = core.shardedIndex(results[1], function (path) { return fetchJSON(base + path); });
-          warmUp();
-          return shards;
-        });
-      loadingIndex.catch(function () { loadingIndex = null; }); // a later keystroke tries again
-    }
-    return loadingIndex;
-  }
-
-  /* Runs one search and builds one card off-screen while the visitor has not typed yet, so the
-   * first real keystroke does not pay for the browser compiling this code. */
-  function warmUp() {
-    var idle = window.requestIdleCallback || function (fn) { return window.setTimeout(fn, 1); };
-    idle(function () {
-      var first = data.pratiche[0];
-      if (!first || index) {
-        return;
-      }
-      var state = { q: core.queryWords(first.t)[0] || "", ordine: "", f: {} };
-      keys.forEach(function (key) { state.f[key] = []; });
-      shards.prepare(state.q).then(function (prepared) {
-        if (index) {
-          return; // the visitor was quicker
-        }
-        index = prepared;
-        var outcome = compute(state);
-        outcome.results.slice(0, 1).forEach(function (doc) {
-          card(doc, outcome.terms[doc.ref] || [], core.queryWords(state.q));
-        });
-      }).catch(function () {});
-    });
+    return worker;
   }
 
   /* ---- state <-> URL ---- */
@@ -117,9 +106,11 @@
 
   function currentState() {
     var state = { q: input.value, ordine: sortSelect.value, f: {} };
-    keys.forEach(function (key) {
-      state.f[key] = Array.prototype.map.call(
-        filters.querySelectorAll("input[name='" + key + "']:checked"), function (box) { return box.value; });
+    keys.forEach(function (key) { state.f[key] = []; });
+    boxes.forEach(function (item) {
+      if (item.box.checked && state.f[item.box.name]) {
+        state.f[item.box.name].push(item.box.value);
+      }
     });
     return state;
   }
@@ -151,142 +142,83 @@
     return !state.q.trim() && !state.ordine && keys.every(function (key) { return !state.f[key].length; });
   }
 
-  /* ---- filtering ---- */
-
-  function selections(state) {
-    var selected = {};
-    keys.forEach(function (key) {
-      if (state.f[key].length) {
-        selected[key] = new Set(state.f[key]);
-      }
-    });
-    return selected;
-  }
-
-  /* The facets a document fails, at most two (two or more exclude it from every count). */
-  function failing(doc, selected) {
-    var failed = [];
-    for (var key in selected) {
-      var values = doc.f[key] || [];
-      var ok = false;
-      for (var i = 0; i < values.length && !ok; i++) {
-        ok = selected[key].has(values[i]);
-      }
-      if (!ok && failed.push(key) > 1) {
-        break;
-      }
-    }
-    return failed;
-  }
-
-  function compute(state) {
-    var hits = null;
-    var terms = {};
-    if (core.queryWords(state.q).length) {
-      hits = {};
-      core.search(index, state.q).forEach(function (r, rank) {
-        hits[r.ref] = rank;
-        terms[r.ref] = r.terms;
-      });
-    }
-    var selected = selections(state);
-    var results = [];
-    var counts = {};
-    keys.forEach(function (key) { counts[key] = {}; });
-    // Disjunctive counts: each facet counts as if its own selection were empty.
-    data.pratiche.forEach(function (doc) {
-      if (hits && !(doc.ref in hits)) {
-        return;
-      }
-      var failed = failing(doc, selected);
-      if (failed.length > 1) {
-        return;
-      }
-      if (!failed.length) {
-        results.push(doc);
-      }
-      keys.forEach(function (key) {
-        if (!failed.length || failed[0] === key) {
-          (doc.f[key] || []).forEach(function (v) { counts[key][v] = (counts[key][v] || 0) + 1; });
-        }
-      });
-    });
-    var order = state.ordine || (hits ? "pertinenza" : "titolo");
-    if (order === "pertinenza") {
-      results.sort(function (a, b) { return hits[a.ref] - hits[b.ref]; });
-    } else if (order === "data") {
-      results.sort(function (a, b) { return a.d < b.d ? 1 : a.d > b.d ? -1 : a.i - b.i; });
-    } // else: the documents file is already in title order
-    return { results: results, counts: counts, terms: terms, order: order, hasQuery: !!hits };
-  }
-
   /* ---- rendering ---- */
 
-  /* Marks the words of a title or summary that the query matched. A word can only match a
-   * term it starts with (Italian stems are prefixes of their word), so only those are stemmed. */
-  function highlight(text, terms, words) {
-    var fragment = document.createDocumentFragment();
-    if (!terms.length) {
-      fragment.appendChild(document.createTextNode(text));
-      return fragment;
+  /* [text, marked, text, ...] (cerca-motore.js, highlight) as the content of an element. */
+  function setMarked(element, parts) {
+    if (parts.length === 1) {
+      setText(element, parts[0]);
+      return;
     }
-    var wanted = new Set(terms);
-    var prefixes = words.filter(function (w) { return w.length >= data.prefissoMinimo; }).map(core.fold);
-    var starts = Array.from(wanted).concat(prefixes);
-    text.split(splitter).forEach(function (part, i) {
-      var hit = false;
-      if (i % 2 === 0 && part) {
-        var lower = part.toLowerCase();
-        var loose = core.fold(lower);
-        if (starts.some(function (t) { return lower.indexOf(t) !== -1 || loose.indexOf(t) !== -1; })) {
-          var word = core.stems(part);
-          hit = word.stems.some(function (s) { return wanted.has(s); }) ||
-            prefixes.some(function (p) { return word.folded.indexOf(p) === 0; });
-        }
-      }
-      if (hit) {
+    var fragment = document.createDocumentFragment();
+    for (var i = 0; i < parts.length; i++) {
+      if (i % 2) {
         var mark = document.createElement("mark");
-        mark.textContent = part;
+        mark.textContent = parts[i];
         fragment.appendChild(mark);
-      } else if (part) {
-        fragment.appendChild(document.createTextNode(part));
+      } else if (parts[i]) {
+        fragment.appendChild(document.createTextNode(parts[i]));
       }
-    });
-    return fragment;
+    }
+    element.replaceChildren(fragment);
   }
 
-  function card(doc, terms, words) {
+  /* An empty card, as practice_card in macros.html draws it. */
+  function newCard() {
     var li = document.createElement("li");
     var article = document.createElement("article");
     article.className = "card";
     var heading = document.createElement("h3");
     heading.className = "card-title";
     var link = document.createElement("a");
-    link.href = base + doc.u;
-    link.appendChild(highlight(doc.t, terms, words));
     heading.appendChild(link);
     var meta = document.createElement("p");
     meta.className = "card-meta";
-    [doc.terr, doc.area].forEach(function (text) {
-      var span = document.createElement("span");
-      span.textContent = text;
-      meta.appendChild(span);
-    });
+    var territory = document.createElement("span");
+    var area = document.createElement("span");
+    meta.appendChild(territory);
+    meta.appendChild(area);
     var summary = document.createElement("p");
-    summary.appendChild(highlight(doc.s, terms, words));
     article.appendChild(heading);
     article.appendChild(meta);
     article.appendChild(summary);
     li.appendChild(article);
+    li.parti = { link: link, territory: territory, area: area, summary: summary, shown: {} };
     return li;
   }
 
+  /* Writes a result into a card, touching only what differs from what it showed: the list is
+   * updated in place, so unchanged text is neither restyled nor laid out again. */
+  function fillCard(li, item) {
+    var parts = li.parti;
+    var shown = parts.shown;
+    var href = base + item.u;
+    if (shown.href !== href) {
+      parts.link.href = href;
+    }
+    var title = item.t.join("\u0000");
+    if (shown.title !== title) {
+      setMarked(parts.link, item.t);
+    }
+    if (shown.territory !== item.terr) {
+      setText(parts.territory, item.terr);
+    }
+    if (shown.area !== item.area) {
+      setText(parts.area, item.area);
+    }
+    var summary = item.s.join("\u0000");
+    if (shown.summary !== summary) {
+      setMarked(parts.summary, item.s);
+    }
+    parts.shown = { href: href, title: title, territory: item.terr, area: item.area, summary: summary };
+  }
+
   function describe(state, outcome) {
-    var n = outcome.results.length;
+    var n = outcome.totale;
     var text = n === 0 ? "Nessuna pratica trovata" : n === 1 ? "1 pratica trovata" : n + " pratiche trovate";
     var order = { pertinenza: "per pertinenza", titolo: "in ordine alfabetico", data: "dalla più recente" };
     if (n > 1) {
-      text += ", " + order[outcome.order];
+      text += ", " + order[outcome.ordine];
     }
     if (n === 0 && (state.q.trim() || !isEmpty(state))) {
       text += ": prova con meno parole o meno filtri";
@@ -294,14 +226,25 @@
     return text + ".";
   }
 
-  function render(state) {
-    var outcome = compute(state);
-    var words = core.queryWords(state.q);
-    var fragment = document.createDocumentFragment();
-    outcome.results.slice(0, shown).forEach(function (doc) {
-      fragment.appendChild(card(doc, outcome.terms[doc.ref] || [], outcome.hasQuery ? words : []));
+  /* Draws the worker's answer: a new list (da = 0), or more results at its end. */
+  function render(answer) {
+    var state = answer.stato;
+    var cards = list.children;
+    var first = answer.da;
+    answer.schede.forEach(function (item, i) {
+      var li = cards[first + i];
+      if (!li) {
+        li = list.appendChild(newCard());
+      }
+      fillCard(li, item);
     });
-    list.replaceChildren(fragment);
+    var end = first + answer.schede.length;
+    while (cards.length > end) {
+      list.lastElementChild.remove();
+    }
+    if (first && cards[first]) {
+      cards[first].parti.link.focus(); // "Mostra altre pratiche": on to the first new one
+    }
     if (!active) {
       serverList.hidden = true;
       if (pager) {
@@ -309,51 +252,92 @@
       }
       list.hidden = false;
     }
-    moreBox.hidden = outcome.results.length <= shown;
-    var message = describe(state, outcome);
+    moreBox.hidden = answer.totale <= answer.da + answer.schede.length;
+    var message = describe(state, answer);
     if (status.textContent !== message) {
       status.textContent = message;
     }
-    // Only the count text changes: restyling whole rows (Bootstrap Italia's checkbox rules) cost a frame.
-    boxes.forEach(function (item) {
-      var text = "(" + (outcome.counts[item.box.name][item.box.value] || 0) + ")";
-      if (item.count.textContent !== text) {
-        item.count.textContent = text;
-      }
-    });
+    if (answer.conteggi) {
+      // Only the count text changes: restyling whole rows (Bootstrap Italia's checkbox rules) cost a frame.
+      boxes.forEach(function (item) {
+        var text = "(" + (answer.conteggi[item.box.name][item.box.value] || 0) + ")";
+        if (item.text.data !== text) {
+          item.text.data = text;
+        }
+      });
+    }
     active = true;
   }
 
-  function ensureLoaded(state) {
-    return loadDocuments().then(function () {
-      if (!core.queryWords(state.q).length) {
-        return null;
-      }
-      return loadIndex().then(function () { return shards.prepare(state.q); });
-    });
+  function receive(event) {
+    var answer = event.data;
+    if (answer.id <= drawn) {
+      return; // the list already shows a later request's answer
+    }
+    if (answer.tipo === "errore") {
+      showError();
+      return;
+    }
+    var started = window.performance.now();
+    render(answer);
+    drawn = answer.id;
+    drawnState = answer.stato;
+    // Read by benchmarks/search_speed.py: the drawing of one answer, and the query it answers.
+    window.performance.measure("cerca-aggiornamento", { start: started, end: window.performance.now(),
+                                                          detail: { q: answer.stato.q } });
+    if (!answer.da) {
+      // A search typed on: its entry may have been made by an earlier answer since this request.
+      var push = pushWanted && !(typedOnly && new URLSearchParams(urlQuery()).get("q"));
+      setUrl(stateQuery(answer.stato), push, typedOnly);
+      pushWanted = false;
+      typedOnly = true;
+    }
   }
 
-  function update(push) {
-    ensureLoaded(currentState()).then(function () {
-      var state = currentState();
-      if (!active && isEmpty(state)) {
-        return; // nothing asked yet: keep the server-rendered list
-      }
-      if (core.queryWords(state.q).length) {
-        if (!shards.covers(state.q)) {
-          return; // typed on meanwhile: the update scheduled by that keystroke loads its shards
-        }
-        index = shards.current();
-      }
-      var started = window.performance.now();
-      render(state);
-      // Read by benchmarks/search_speed.py: the work one (debounced) keystroke costs.
-      window.performance.measure("cerca-aggiornamento", { start: started, end: window.performance.now() });
-      var query = stateQuery(state);
-      if (query !== location.search) {
-        history[push ? "pushState" : "replaceState"](null, "", location.pathname + query);
-      }
-    }).catch(showError);
+  /* ---- the URL ---- */
+
+  /* While the visitor refines a search by typing, the URL follows once they pause: each history
+   * call costs the page several milliseconds (and Safari refuses more than 100 in 30 seconds).
+   * A new search gets its history entry at once (Back then returns to the list before it), and
+   * anything else (a filter, the order, Escape, a submitted search) updates the URL at once. */
+  function setUrl(query, push, later) {
+    pendingUrl = { query: query, push: push || !!(pendingUrl && pendingUrl.push) };
+    window.clearTimeout(urlTimer);
+    if (later && !pendingUrl.push) {
+      urlTimer = window.setTimeout(flushUrl, URL_PAUSE_MS);
+    } else {
+      flushUrl();
+    }
+  }
+
+  function flushUrl() {
+    window.clearTimeout(urlTimer);
+    var pending = pendingUrl;
+    pendingUrl = null;
+    if (pending && pending.query !== location.search) {
+      history[pending.push ? "pushState" : "replaceState"](null, "", location.pathname + pending.query);
+    }
+  }
+
+  /* The query string the URL has, or will have once the visitor pauses. */
+  function urlQuery() {
+    return pendingUrl ? pendingUrl.query : location.search;
+  }
+
+  function ask(state, from, to) {
+    sent += 1;
+    startWorker().postMessage({ tipo: "cerca", id: sent, stato: state, da: from, a: to });
+  }
+
+  /* push: the change starts a new history entry; typed: it comes from typing in the box. */
+  function update(push, typed) {
+    var state = currentState();
+    if (!active && isEmpty(state)) {
+      return; // nothing asked yet: keep the server-rendered list
+    }
+    pushWanted = pushWanted || push;
+    typedOnly = typedOnly && !!typed;
+    ask(state, 0, shown);
   }
 
   // A failed download (offline, or a navigation that aborted it) leaves the full list in place.
@@ -361,10 +345,12 @@
     status.textContent = "La ricerca non è disponibile in questo momento: l'elenco completo resta qui sotto.";
   }
 
-  function schedule(push) {
+  /* After the events of one action (a reset unchecks many boxes), one request. The worker
+   * takes up only the latest of those that pile up while it is busy. */
+  function schedule(push, typed, delay) {
     shown = PAGE;
     window.clearTimeout(timer);
-    timer = window.setTimeout(function () { update(push); }, DEBOUNCE_MS);
+    timer = window.setTimeout(function () { update(push, typed); }, delay || 0);
   }
 
   /* ---- wiring ---- */
@@ -383,11 +369,23 @@
     window.clearTimeout(timer);
     update(true);
   });
+  var lastInput = -Infinity;
   input.addEventListener("input", function () {
+    // Keys closer together than a person types (a paste, an autocompletion, a fast burst) are one
+    // request, once they stop: "fami", a costly prefix, is not searched on the way to "famiglie".
+    var now = window.performance.now();
+    var burst = now - lastInput < BURST_MS;
+    lastInput = now;
     // A new search is a new history entry; refining it while typing replaces that entry.
-    schedule(!new URLSearchParams(location.search).get("q"));
+    schedule(!new URLSearchParams(urlQuery()).get("q"), true, burst ? BURST_MS : 0);
   });
-  input.addEventListener("focus", function () { loadDocuments().then(loadIndex).catch(showError); }, { once: true });
+  // Before the visitor leaves, follows a result or moves on from the box, the URL catches up.
+  input.addEventListener("blur", flushUrl);
+  document.addEventListener("pointerdown", flushUrl, true);
+  window.addEventListener("pagehide", flushUrl);
+  input.addEventListener("focus", function () {
+    startWorker().postMessage({ tipo: "carica", indice: true });
+  }, { once: true });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && input.value) {
       event.preventDefault();
@@ -401,12 +399,9 @@
   });
   sortSelect.addEventListener("change", function () { schedule(true); });
   moreButton.addEventListener("click", function () {
-    var first = list.children.length;
-    shown += PAGE;
-    render(currentState());
-    var next = list.children[first];
-    if (next) {
-      next.querySelector("a").focus();
+    if (drawnState) {
+      shown = list.children.length + PAGE;
+      ask(drawnState, list.children.length, shown);
     }
   });
   document.addEventListener("keydown", function (event) {
@@ -419,10 +414,16 @@
     }
   });
   window.addEventListener("popstate", function () {
+    window.clearTimeout(urlTimer);
+    pendingUrl = null; // what was typed since the last pause is not in the history
     applyState(readState(new URLSearchParams(location.search)));
     shown = PAGE;
     update(false);
   });
+
+  // The worker starts (and compiles Lunr) while the visitor reads the page; it downloads nothing
+  // until the search box is focused or a filter is used.
+  (window.requestIdleCallback || window.setTimeout)(startWorker);
 
   var initial = readState(new URLSearchParams(location.search));
   applyState(initial);

@@ -55,7 +55,9 @@
   }
 
   /* The documents one word finds (stemmed, or as a prefix of an indexed term). Memoized per
-   * index: while typing "servizi soc", "servizi" is not searched again. */
+   * index, for the last few words: while typing "servizi soc", "servizi" is not searched again.
+   * A sharded index (below) answers each word with a lunr.Index of that word's own terms. */
+  var WORDS_KEPT = 16;
   var wordCache = new WeakMap();
   function searchWord(index, word) {
     var cache = wordCache.get(index);
@@ -64,8 +66,11 @@
       wordCache.set(index, cache);
     }
     var found = cache.get(word);
-    if (!found) {
-      found = index.query(function (q) {
+    if (found) {
+      cache.delete(word); // most recently used last
+    } else {
+      var lunrIndex = index.wordIndex ? index.wordIndex(word) : index;
+      found = lunrIndex.query(function (q) {
         q.term(word, { presence: lunr.Query.presence.OPTIONAL });
         if (word.length >= minPrefix) {
           q.term(fold(word), {
@@ -76,8 +81,11 @@
           });
         }
       });
-      cache.set(word, found);
+      if (cache.size >= WORDS_KEPT) {
+        cache.delete(cache.keys().next().value);
+      }
     }
+    cache.set(word, found);
     return found;
   }
 
@@ -131,18 +139,22 @@
 
   /* The index arrives in shards of consecutive terms (catalogo/search.py, shard_index): a manifest
    * with each shard's first term, then only the shards a query's words and prefixes fall in.
-   * From the loaded shards this rebuilds exactly the entries lunr.Index.load would make of the
-   * whole index for those terms (same term numbers, same weights, same order), and a query
-   * only ever reads the entries of its own terms: results are those of the whole index.
+   * A word is searched in a lunr.Index of its own terms alone (its stems, and every term it is
+   * a prefix of): their postings, decoded exactly as lunr.Index.load would make those entries
+   * of the whole index (same term numbers, same weights, same order), the document vectors of
+   * those terms, and a dictionary (token set) of those terms. A query only ever reads the
+   * entries and vector elements of its own terms, so results are those of the whole index, to
+   * the last bit; and a word costs what it matches, not the size of the shards loaded.
    * fetchShard(path) returns a promise of a shard's JSON. */
   function shardedIndex(manifest, fetchShard) {
     var parts = manifest.frammenti;
     var firsts = parts.map(function (part) { return part[0]; });
+    var fields = manifest.campi;
+    var weights = manifest.pesi;
     var queryPipeline = lunr.Pipeline.load(manifest.pipeline);
-    var loaded = [];
+    var loaded = []; // per shard: its entries, once it has arrived
     var pending = [];
-    var index = null;
-    var stale = true;
+    var inverted = Object.create(null); // the postings of the terms searched so far
 
     function shardOf(term) { // the last shard whose first term is not after it
       var low = 0;
@@ -158,6 +170,10 @@
       return low;
     }
 
+    function isPrefix(prefix, term) {
+      return term.lastIndexOf(prefix, 0) === 0;
+    }
+
     function needed(query) {
       var wanted = new Set();
       queryWords(query).forEach(function (word) {
@@ -166,7 +182,7 @@
           var prefix = fold(word);
           var i = shardOf(prefix);
           wanted.add(i);
-          for (i += 1; i < firsts.length && firsts[i].lastIndexOf(prefix, 0) === 0; i++) {
+          for (i += 1; i < firsts.length && isPrefix(prefix, firsts[i]); i++) {
             wanted.add(i);
           }
         }
@@ -174,47 +190,97 @@
       return Array.from(wanted).sort(function (a, b) { return a - b; });
     }
 
-    function rebuild() {
-      var fields = manifest.campi;
-      var weights = manifest.pesi;
-      var inverted = Object.create(null);
-      var elements = Object.create(null);
-      var terms = [];
-      for (var s = 0; s < loaded.length; s++) {
-        var entries = loaded[s];
-        for (var k = 0; entries && k < entries.length; k++) {
-          var entry = entries[k];
-          var termIndex = parts[s][1] + k;
-          var posting = { _index: termIndex };
-          for (var f = 0; f < fields.length; f++) {
-            var flat = entry[f + 1];
-            var docs = {};
-            var doc = 0;
-            for (var j = 0; j < flat.length; j += 2) {
-              doc += flat[j];
-              var ref = doc.toString(36);
-              docs[ref] = {};
-              var fieldRef = fields[f] + "/" + ref;
-              (elements[fieldRef] || (elements[fieldRef] = [])).push(termIndex, weights[flat[j + 1]]);
-            }
-            posting[fields[f]] = docs;
-          }
-          inverted[entry[0]] = posting;
-          terms.push(entry[0]);
+    /* The first entry of a loaded shard whose term is not before the given one. */
+    function lowerBound(entries, term) {
+      var low = 0;
+      var high = entries.length;
+      while (low < high) {
+        var middle = (low + high) >> 1;
+        if (entries[middle][0] < term) {
+          low = middle + 1;
+        } else {
+          high = middle;
         }
       }
+      return low;
+    }
+
+    /* A word's terms in index order, as [term number, entry] (their shards must be loaded). */
+    function wordEntries(word) {
+      var found = new Map();
+      queryPipeline.runString(word).forEach(function (term) {
+        var s = shardOf(term);
+        var entries = loaded[s];
+        var k = lowerBound(entries, term);
+        if (k < entries.length && entries[k][0] === term) {
+          found.set(parts[s][1] + k, entries[k]);
+        }
+      });
+      if (word.length >= minPrefix) {
+        var prefix = fold(word);
+        var s = shardOf(prefix);
+        var k = lowerBound(loaded[s], prefix);
+        for (;;) {
+          var entries = loaded[s];
+          for (; k < entries.length && isPrefix(prefix, entries[k][0]); k++) {
+            found.set(parts[s][1] + k, entries[k]);
+          }
+          if (k < entries.length || s + 1 >= parts.length || !isPrefix(prefix, firsts[s + 1])) {
+            break; // the terms with this prefix end in this shard
+          }
+          s += 1;
+          k = 0;
+        }
+      }
+      return Array.from(found.keys()).sort(function (a, b) { return a - b; }).map(function (termIndex) {
+        return [termIndex, found.get(termIndex)];
+      });
+    }
+
+    /* A lunr.Index that answers this word as the whole index would (its shards must be loaded). */
+    function wordIndex(word) {
+      var elements = Object.create(null);
+      var terms = [];
+      wordEntries(word).forEach(function (item) {
+        var termIndex = item[0];
+        var entry = item[1];
+        var term = entry[0];
+        var posting = inverted[term];
+        var known = !!posting;
+        if (!known) {
+          posting = inverted[term] = { _index: termIndex };
+        }
+        for (var f = 0; f < fields.length; f++) {
+          var flat = entry[f + 1];
+          var docs = known ? null : {};
+          var doc = 0;
+          for (var j = 0; j < flat.length; j += 2) {
+            doc += flat[j];
+            var ref = doc.toString(36);
+            if (docs) {
+              docs[ref] = {};
+            }
+            var fieldRef = fields[f] + "/" + ref;
+            (elements[fieldRef] || (elements[fieldRef] = [])).push(termIndex, weights[flat[j + 1]]);
+          }
+          if (docs) {
+            posting[fields[f]] = docs;
+          }
+        }
+        terms.push(term);
+      });
       var vectors = Object.create(null);
-      Object.keys(elements).forEach(function (fieldRef) { vectors[fieldRef] = new lunr.Vector(elements[fieldRef]); });
-      index = new lunr.Index({ invertedIndex: inverted, fieldVectors: vectors, tokenSet: lunr.TokenSet.fromArray(terms),
-                               fields: fields, pipeline: queryPipeline });
-      stale = false;
+      for (var fieldRef in elements) {
+        vectors[fieldRef] = new lunr.Vector(elements[fieldRef]);
+      }
+      return new lunr.Index({ invertedIndex: inverted, fieldVectors: vectors, tokenSet: lunr.TokenSet.fromArray(terms),
+                              fields: fields, pipeline: queryPipeline });
     }
 
     function load(n) {
       if (!pending[n]) {
         pending[n] = fetchShard(parts[n][2]).then(function (entries) {
           loaded[n] = entries;
-          stale = true;
         }, function (error) {
           pending[n] = null; // a later query tries again
           throw error;
@@ -223,25 +289,21 @@
       return pending[n];
     }
 
-    return {
-      /* True when current() answers the query completely. */
+    var sharded = {
+      /* True when every shard the query needs is loaded. */
       covers: function (query) {
-        return !stale && needed(query).every(function (n) { return loaded[n]; });
+        return needed(query).every(function (n) { return loaded[n]; });
       },
-      /* The index over the shards loaded so far (once prepare() has built it). */
-      current: function () { return index; },
-      /* A promise of a lunr.Index that answers the query exactly as the whole index would. */
+      /* A promise of this index, once it can answer the query exactly as the whole index would:
+       * pass it to search(). */
       prepare: function (query) {
-        return Promise.all(needed(query).map(load)).then(function () {
-          if (stale) {
-            rebuild();
-          }
-          return index;
-        });
+        return Promise.all(needed(query).map(load)).then(function () { return sharded; });
       },
+      wordIndex: wordIndex,
       needed: needed,
       loadedCount: function () { return loaded.filter(Boolean).length; }
     };
+    return sharded;
   }
 
   return { search: search, queryWords: queryWords, tokenize: tokenize, trim: trim, fold: fold, stems: stems,
