@@ -26,8 +26,10 @@ def node_command(script: Path) -> list[str] | None:
 
 def start(command: list[str], **popen: Any) -> subprocess.Popen[Any]:
     """A child in a process group of its own: a Ctrl+C in the terminal reaches the catalogue, which
-    then stops its children itself, in order (raises OSError when it cannot start)."""
-    return subprocess.Popen(command, process_group=0, **popen)
+    then stops its children itself, in order (raises OSError when it cannot start). It is told this
+    process's number, which the orphan guard watches."""
+    env = dict(popen.pop("env", None) or os.environ, CATALOGO_PARENT_PID=str(os.getpid()))
+    return subprocess.Popen(command, process_group=0, env=env, **popen)
 
 
 def stop(process: subprocess.Popen[Any], grace: float = STOP_SECONDS) -> None:
