@@ -207,7 +207,10 @@ def write_corpus(
         front["pubblicata"] = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         body, _ = _body(w, rng.randint(*body_words), i)
         (target / "practices" / f"pratica-sintetica-{i:05d}.md").write_text(
-            "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100) + "---\n" + body,
+            "---\n"
+            + yaml.dump(front, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100)  # libyaml: 10x
+            + "---\n"
+            + body,
             encoding="utf-8",
         )
     return target

@@ -68,6 +68,20 @@ def no_process_left_behind() -> Iterator[None]:
     assert not left, f"processes started by the tests were left running: {left}"
 
 
+MEMORY = Path("/dev/shm")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' temporary folders in memory when the machine has room there (2 GB; a session
+    writes about 150 MB in 14,000 files): on a disk, writing and then deleting them took a sixth of
+    the quick suite's time. One folder per run, removed at its end; --basetemp still decides."""
+    if config.option.basetemp or hasattr(config, "workerinput"):  # xdist's workers get theirs
+        return
+    if MEMORY.is_dir() and os.access(MEMORY, os.W_OK) and shutil.disk_usage(MEMORY).free > 2 * 2**30:
+        config.option.basetemp = str(MEMORY / f"catalogo-test-{os.getuid()}-{os.getpid()}")
+        config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

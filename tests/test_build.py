@@ -84,7 +84,7 @@ def test_failed_build_leaves_the_previous_site_untouched(run_cli, make_content, 
 def test_workers_build_exactly_what_one_process_builds(make_content, tmp_path, content) -> None:
     if content == "sintetico":
         require(ITALIAN_WORDS.is_file(), "Debian's witalian word list (/usr/share/dict/italian)")
-        folder = write_corpus(tmp_path / "corpus", 150, body_words=(100, 300))
+        folder = write_corpus(tmp_path / "corpus", 100, body_words=(100, 300))  # 4 tasks of practices
     else:
         folder = make_content()
     assert worker_count(3) == 3  # the build below really forks

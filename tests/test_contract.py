@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,12 +41,28 @@ def _project_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def _run(copy: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _run(copy: Path, *commands: list[str]) -> list[tuple[int, str]]:
+    """The commands, one after the other, in one interpreter running the copy's code (as an editor
+    runs them, with the changed contract): each one's exit code and error output."""
     env = {**os.environ, "PYTHONPATH": str(copy)}
     env.pop("GITHUB_ACTIONS", None)
-    return subprocess.run(
-        [sys.executable, "build.py", *args], cwd=copy, env=env, input=stdin, capture_output=True, text=True, timeout=300
+    script = (
+        "import io, json, sys\nfrom catalogo.cli import main\nresults = []\n"
+        "for argv in json.loads(sys.argv[1]):\n"
+        "    err = io.StringIO()\n"
+        "    results.append((main(argv, stdout=io.StringIO(), stderr=err), err.getvalue()))\n"
+        "print(json.dumps(results))\n"
     )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(commands)],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return [tuple(result) for result in json.loads(proc.stdout)]
 
 
 def _body(form: dict, answers: dict) -> str:
@@ -68,8 +85,8 @@ def _body(form: dict, answers: dict) -> str:
 def test_a_key_added_to_the_model_reaches_every_door_and_output(tmp_path: Path) -> None:
     require_node()
     copy = _project_copy(tmp_path)
-    schema = _run(copy, "schema", "--content", "content")
-    assert schema.returncode == 0, schema.stderr
+    ((code, err),) = _run(copy, ["schema", "--content", "content"])
+    assert code == 0, err
 
     # The JSON Schema, the web editor and Front Matter CMS (already derived before).
     assert "sito_progetto" in json.loads((copy / "schema/pratica.schema.json").read_text("utf-8"))["properties"]
@@ -79,13 +96,33 @@ def test_a_key_added_to_the_model_reaches_every_door_and_output(tmp_path: Path) 
     assert "https://" in fields["sito_progetto"]["pattern"][1]
     assert "sito_progetto" in (copy / "frontmatter.json").read_text("utf-8")
 
-    # The proposal form asks for it, and 'segnalazione' reads it back into the new file.
+    # The proposal form asks for it ('segnalazione' reads it back below, into a new file).
     form = yaml.safe_load((copy / ".github/ISSUE_TEMPLATE/proposta-pratica.yml").read_text("utf-8"))
     asked = next(item for item in form["body"] if item.get("id") == "sito_progetto")
     assert asked["type"] == "input" and asked["attributes"]["label"] == "Sito del progetto"
     (tmp_path / "modulo.md").write_text(_body(form, {**GOOD_PROPOSAL, "sito_progetto": VALUE}), encoding="utf-8")
-    report = _run(copy, "segnalazione", str(tmp_path / "modulo.md"), "--content", "content", "--data", "2026-05-10")
-    assert report.returncode == 0, report.stderr
+    # A practice giving it, for the exports and the page; the 'new' draft in a content of its own
+    # (a draft stops a build).
+    practice = copy / "content/practices/sportello-prova.md"
+    practice.write_text(practice.read_text("utf-8").replace("\n---\n", f"\nsito_progetto: {VALUE}\n---\n", 1), "utf-8")
+    shutil.copytree(copy / "content", copy / "bozze")
+    report, new, built = _run(
+        copy,
+        ["segnalazione", str(tmp_path / "modulo.md"), "--content", "content", "--data", "2026-05-10"],
+        [
+            "new",
+            "--content",
+            "bozze",
+            "--titolo",
+            "Laboratori di quartiere",
+            "--comune",
+            "Corato",
+            "--area",
+            "innovazione-socio-educativa",
+        ],
+        ["build", "--content", "content", "--out", str(tmp_path / "sito"), "--base-url", "https://example.org/"],
+    )
+    assert report[0] == 0, report[1]
     made = yaml.safe_load(
         (copy / "content/practices/sportello-di-prossimita-per-le-famiglie-palo-del-colle.md")
         .read_text("utf-8")
@@ -94,30 +131,12 @@ def test_a_key_added_to_the_model_reaches_every_door_and_output(tmp_path: Path) 
     assert made["sito_progetto"] == VALUE
 
     # The 'new' draft has it, with its help.
-    new = _run(
-        copy,
-        "new",
-        "--content",
-        "content",
-        "--titolo",
-        "Laboratori di quartiere",
-        "--comune",
-        "Corato",
-        "--area",
-        "innovazione-socio-educativa",
-    )
-    assert new.returncode == 0, new.stderr
-    draft = (copy / "content/practices/laboratori-di-quartiere-corato.md").read_text("utf-8")
+    assert new[0] == 0, new[1]
+    draft = (copy / "bozze/practices/laboratori-di-quartiere-corato.md").read_text("utf-8")
     assert "# L'indirizzo del sito dedicato al progetto, se c'è.\nsito_progetto:\n" in draft
-    (copy / "content/practices/laboratori-di-quartiere-corato.md").unlink()
 
     # Every export and the practice page.
-    practice = copy / "content/practices/sportello-prova.md"
-    practice.write_text(practice.read_text("utf-8").replace("\n---\n", f"\nsito_progetto: {VALUE}\n---\n", 1), "utf-8")
-    built = _run(
-        copy, "build", "--content", "content", "--out", str(tmp_path / "sito"), "--base-url", "https://example.org/"
-    )
-    assert built.returncode == 0, built.stderr
+    assert built[0] == 0, built[1]
     site = tmp_path / "sito"
     records = json.loads((site / "dati/pratiche.json").read_text("utf-8"))["pratiche"]
     assert next(r for r in records if r["slug"] == "sportello-prova")["sito_progetto"] == VALUE

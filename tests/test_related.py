@@ -64,9 +64,9 @@ def _with_similar_summaries(content: Path) -> Path:
     """Half of the first summary's words in later practices: overlaps on both sides of MIN_OVERLAP."""
     files = sorted((content / "practices").glob("*.md"))
     for k, target in enumerate(files[150:250]):
-        source = yaml.safe_load(files[k].read_text(encoding="utf-8").split("---\n")[1])
+        source = yaml.load(files[k].read_text(encoding="utf-8").split("---\n")[1], Loader=yaml.CSafeLoader)
         _, front, body = target.read_text(encoding="utf-8").split("---\n", 2)
-        data = yaml.safe_load(front)
+        data = yaml.load(front, Loader=yaml.CSafeLoader)
         words = source["sintesi"].split()
         data["sintesi"] = " ".join(words[: len(words) * (k % 5 + 1) // 6]) + " " + data["sintesi"]
         data["sintesi"] = data["sintesi"][:480]
