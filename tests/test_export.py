@@ -25,7 +25,14 @@ from catalogo.cli import main
 from catalogo.content.load import load_site
 from catalogo.core.urls import Urls
 from catalogo.opendata.dcat import dcat_catalogue
-from catalogo.opendata.exports import practice_data, practice_json, practices_json
+from catalogo.opendata.exports import (
+    CSV_COLUMNS,
+    CSV_ROWS_PER_PIECE,
+    practice_data,
+    practice_json,
+    practices_csv,
+    practices_json,
+)
 from catalogo.search.lunr import load_stop_words
 from catalogo.search.related import related_practices
 
@@ -139,6 +146,22 @@ def test_the_json_files_are_written_as_json_writes_them(make_content) -> None:
     whole = json.loads(b"".join(practices_json(site, urls)))
     assert whole["pratiche"] == [practice_data(site, p, urls) for p in site.practices]
     assert any(r["valore"] == 10**29 for d in whole["pratiche"] for r in d["risultati"] if isinstance(r, dict))
+
+
+def test_csv_is_written_a_few_practices_at_a_time(synthetic_content: Path) -> None:
+    """At 10,000 practices the whole CSV held at once was the build's peak of memory."""
+    site = load_site(synthetic_content).site
+    pieces = list(practices_csv(site, Urls.from_base_url("https://example.org/")))
+    assert len(site.practices) > 2 * CSV_ROWS_PER_PIECE
+    assert len(pieces) == -(-len(site.practices) // CSV_ROWS_PER_PIECE)
+    header = pieces[0].decode("utf-8-sig").split("\r\n", 1)[0]
+    assert header == ",".join(CSV_COLUMNS)
+    for number, piece in enumerate(pieces):  # whole rows in each piece, in the practices' order
+        rows = list(csv.reader(io.StringIO(piece.decode("utf-8-sig"), newline="")))[1 if number == 0 else 0 :]
+        chunk = site.practices[number * CSV_ROWS_PER_PIECE : (number + 1) * CSV_ROWS_PER_PIECE]
+        assert [row[CSV_COLUMNS.index("slug")] for row in rows] == [p.slug for p in chunk]
+    empty = list(practices_csv(dataclasses.replace(site, practices=[]), Urls.from_base_url("/")))
+    assert b"".join(empty).decode("utf-8-sig") == ",".join(CSV_COLUMNS) + "\r\n"
 
 
 def test_csv_reads_back_as_the_json_records(site: Path) -> None:

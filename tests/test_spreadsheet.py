@@ -69,7 +69,9 @@ def test_the_real_content_comes_back_from_its_csv(run_cli, tmp_path) -> None:
 
 def test_the_synthetic_catalogue_comes_back_from_its_csv(run_cli, synthetic_content, tmp_path) -> None:
     exported = tmp_path / "pratiche.csv"  # the build's own export, without the other 600 files
-    exported.write_bytes(practices_csv(load_site(synthetic_content).site, Urls.from_base_url("https://example.org/")))
+    exported.write_bytes(
+        b"".join(practices_csv(load_site(synthetic_content).site, Urls.from_base_url("https://example.org/")))
+    )
     _round_trip(run_cli, synthetic_content, tmp_path, exported)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 class Output:
     path: str  # relative, POSIX, inside the output folder
     data: bytes = b""
-    # Very large files (the whole catalogue as JSON or as one printable page at 10,000 practices)
+    # Very large files (the whole catalogue as JSON, as CSV or as one printable page at 10,000 practices)
     # come as pieces, written one after the other: never the whole file in memory.
     stream: Callable[[], Iterator[bytes]] | None = field(default=None, compare=False)
 

@@ -169,10 +169,22 @@ def csv_row(record: dict[str, Any]) -> dict[str, str]:
     return row
 
 
-def practices_csv(site: Site, urls: Urls) -> bytes:
-    """One row per practice, lists as JSON arrays, UTF-8 with BOM so spreadsheets read the accents."""
+CSV_ROWS_PER_PIECE = 100
+
+
+def practices_csv(site: Site, urls: Urls) -> Iterator[bytes]:
+    """dati/pratiche.csv, a hundred practices at a time: one row per practice, lists as JSON arrays,
+    UTF-8 with BOM so spreadsheets read the accents. Whole, the CSV of 10,000 practices with their
+    text (78 MB) took 310 MB more at its peak, in the worker that wrote it: the build's peak."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(csv_row(practice_data(site, p, urls)) for p in site.practices)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    for start in range(0, len(site.practices), CSV_ROWS_PER_PIECE):
+        chunk = site.practices[start : start + CSV_ROWS_PER_PIECE]
+        writer.writerows(csv_row(practice_data(site, p, urls)) for p in chunk)
+        yield out.getvalue().encode("utf-8")
+        out.seek(0)
+        out.truncate()
+    if out.tell():  # no practices: the header alone
+        yield out.getvalue().encode("utf-8")

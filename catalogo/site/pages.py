@@ -261,7 +261,6 @@ def data_files(r: Renderer) -> dict[str, Callable[[], bytes]]:
     schema = practice_schema(site.vocabularies, site.territories, urls.absolute(paths.SCHEMA))
     exported = export_schema(site.vocabularies, site.territories, urls.absolute(paths.EXPORT_SCHEMA))
     files = {
-        paths.DATA_CSV: _bytes(practices_csv, site, urls),
         paths.ROBOTS: _bytes(robots, urls),
         paths.TEMPLATE: _bytes(template, site, urls),
         paths.SCHEMA: _bytes(_json_bytes, schema),
@@ -296,7 +295,10 @@ def _feeds(site: Site, urls: Urls) -> dict[str, Callable[[], bytes]]:
 
 def streamed_files(r: Renderer) -> dict[str, Job]:
     """Files too large to hold whole at 10,000 practices, written piece by piece."""
-    return {paths.DATA_JSON: lambda: Output(paths.DATA_JSON, stream=functools.partial(practices_json, r.site, r.urls))}
+    return {
+        path: functools.partial(Output, path, stream=functools.partial(pieces, r.site, r.urls))
+        for path, pieces in ((paths.DATA_JSON, practices_json), (paths.DATA_CSV, practices_csv))
+    }
 
 
 def admin_files(r: Renderer) -> tuple[list[Output], Page]:
