@@ -25,7 +25,7 @@ from catalogo.content.documents import display_path, parse_yaml_file
 from catalogo.content.load import load_site
 from catalogo.content.records import PracticeRecord, Site
 from catalogo.core.diagnostics import Diagnostic
-from catalogo.core.npm import NODE_MODULES
+from catalogo.core.npm import NODE_MODULES, NpmMissing
 from catalogo.core.output import Output
 from catalogo.core.stopwatch import Stopwatch
 from catalogo.core.urls import Urls
@@ -34,14 +34,14 @@ from catalogo.printed.pdf import PdfFile, PdfMissing, make_pdfs
 from catalogo.printed.pdf import links as pdf_links
 from catalogo.printed.volumes import plan_volumes
 from catalogo.search.analysis import Analysed, AnalysisPart, Merger, analyse_part
-from catalogo.search.assets import AssetsMissing, catalogue_assets
-from catalogo.search.lunr import Analyser, StopWordsMissing, clear_caches, load_stop_words
+from catalogo.search.assets import catalogue_assets
+from catalogo.search.lunr import Analyser, clear_caches, load_stop_words
 from catalogo.search.related import Choice, resolve
 from catalogo.site.links import LinkIndex, LinkState, locate_in_sources
 from catalogo.site.pages import Job
 from catalogo.site.problems import RenderError, render_problem, sources
 from catalogo.site.render import PUBLICATION_FILE, Renderer
-from catalogo.site.styles import StylesMissing, start_styles
+from catalogo.site.styles import start_styles
 from catalogo.site.write import Staging, WriteError, WriteFile, check_paths, write_file
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -101,7 +101,7 @@ def build(
             staging.commit()
     except RenderError as exc:
         return BuildResult(loaded.diagnostics + [exc.diagnostic], loaded.files, stopwatch=stopwatch, failed="modelli")
-    except (AssetsMissing, StylesMissing, StopWordsMissing, WriteError, PdfMissing) as exc:
+    except (NpmMissing, WriteError, PdfMissing) as exc:
         return BuildResult(loaded.diagnostics, loaded.files, problem=str(exc), stopwatch=stopwatch, failed="problem")
     finally:
         styles.close()

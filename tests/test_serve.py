@@ -180,6 +180,44 @@ def test_a_broken_template_is_the_problem_page_and_the_next_save_recovers(tmp_pa
     assert "Traceback" not in out and out.rstrip().endswith("Anteprima fermata.")
 
 
+def test_a_missing_npm_package_is_a_problem_for_build_and_serve_which_recover(tmp_path: Path) -> None:
+    """Without lunr-languages (the Italian stop words) 'build' and 'serve' say to run 'npm ci', in
+    Italian and without a traceback; 'serve' shows it as its problem page, keeps serving, and
+    recovers once the package is back and a file is saved."""
+    require_node()
+    copy = project_copy(tmp_path)
+    (copy / "node_modules").unlink()
+    (copy / "node_modules").mkdir()
+    for package in ROOT.joinpath("node_modules").iterdir():
+        if package.name != "lunr-languages":
+            (copy / "node_modules" / package.name).symlink_to(package)
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    built = subprocess.run(
+        [sys.executable, "build.py", "build", "--content", "content", "--out", str(tmp_path / "sito")],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 1 and "Traceback" not in built.stderr
+    assert "lunr-languages" in built.stderr and "esegui 'npm ci'" in built.stderr
+    assert not (tmp_path / "sito").exists()
+    proc, base = _start(copy, "--content", "content", env=env)
+    try:
+        _wait_version(base, None)
+        status, page = _wait_status(base, 500)
+        assert "lunr-languages/lunr.it.js: esegui &#x27;npm ci&#x27;" in page, page
+        (copy / "node_modules" / "lunr-languages").symlink_to(ROOT / "node_modules" / "lunr-languages")
+        practice = copy / "content" / "practices" / "sportello-prova.md"
+        practice.write_text(practice.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        status, page = _wait_status(base + "pratiche/sportello-prova/", 200)
+        assert "<h1>Sportello unico di prova</h1>" in page
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert "Traceback" not in out and out.rstrip().endswith("Anteprima fermata.")
+
+
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"

@@ -6,3 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+
+
+class NpmMissing(Exception):
+    """Something 'npm ci' installs is missing or does not work; the message says what, in Italian.
+    The build and the dev server catch this one class, whichever step found it."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from catalogo.content.paths import practice_path
 from catalogo.content.records import PracticeRecord, Site
-from catalogo.core.npm import NODE_MODULES
+from catalogo.core.npm import NODE_MODULES, NpmMissing
 from catalogo.core.output import Output, fingerprinted
 from catalogo.search.analysis import Analysed, base36, search_doc, territory_label, text_digest
 from catalogo.search.facets import FacetDef, build_facets, facet_values
@@ -37,7 +37,7 @@ VENDOR_FILES = (
 VENDOR_LICENCES = (("lunr/LICENSE", "LICENSE-lunr.txt"), ("lunr-languages/LICENSE", "LICENSE-lunr-languages.txt"))
 
 
-class AssetsMissing(Exception):
+class AssetsMissing(NpmMissing):
     pass
 
 

@@ -38,6 +38,8 @@ from typing import Any
 
 import Stemmer
 
+from catalogo.core.npm import NpmMissing
+
 # Whitespace, hyphens, apostrophes (straight and curly), quotes and Lunr's query syntax characters.
 SEPARATOR = "[\\s\\-'\u2019\u2018`\u00b4\"\u201c\u201d\u00ab\u00bb:^~+*/]+"
 _SEPARATOR_RE = re.compile(SEPARATOR)
@@ -54,7 +56,7 @@ FIELDS = (("titolo", 10), ("sintesi", 5), ("etichette", 3), ("testo", 1))
 E12 = (1.0, 1.2, 1.5, 1.8, 2.2, 2.7, 3.3, 3.9, 4.7, 5.6, 6.8, 8.2, 10.0)
 
 
-class StopWordsMissing(Exception):
+class StopWordsMissing(NpmMissing):
     pass
 
 

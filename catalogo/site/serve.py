@@ -21,17 +21,18 @@ from urllib.parse import unquote, urlsplit
 from catalogo.content.load import BuildCache, load_site
 from catalogo.content.records import Site
 from catalogo.core.diagnostics import Diagnostic, errors
+from catalogo.core.npm import NpmMissing
 from catalogo.core.output import Output
 from catalogo.core.text import count_it
 from catalogo.core.urls import Urls
 from catalogo.editors.decap import Backend
 from catalogo.editors.localeditor import CMS_BRANCH, LocalEditor
-from catalogo.search.assets import AssetsMissing, CatalogueAssets, catalogue_assets
+from catalogo.search.assets import CatalogueAssets, catalogue_assets
 from catalogo.search.related import related_practices
 from catalogo.site.links import check_links
 from catalogo.site.problems import RenderError, render_problem
 from catalogo.site.render import Renderer
-from catalogo.site.styles import PendingStyles, StylesMissing, start_styles
+from catalogo.site.styles import PendingStyles, start_styles
 
 RELOAD_PATH = "/__catalogo__/ricarica.js"
 VERSION_PATH = "/__catalogo__/versione"
@@ -171,7 +172,7 @@ class Builder:
             if not pages_only:
                 self.search = catalogue_assets(site, previous=self.search, keep_analysis=True)
                 self._render(site, self.search, loaded.diagnostics, started, quiet=reported)
-        except (AssetsMissing, StylesMissing) as exc:
+        except NpmMissing as exc:
             self._fail([Diagnostic("node_modules", 1, 1, "", str(exc))], started, "mancano i file del tema o di lunr")
         except RenderError as exc:
             self._fail(loaded.diagnostics + [exc.diagnostic], started, "errore in un modello")
@@ -187,9 +188,9 @@ class Builder:
         try:
             renderer = self._renderer(site)
             jobs = renderer.plan(self.search, related_practices(site, self.search.stop_words))
-        except Exception as exc:  # the full render below reports it at its line
-            if isinstance(exc, (AssetsMissing, StylesMissing)):
-                raise
+        except NpmMissing:
+            raise
+        except Exception:  # the full render below reports it at its line
             return False
         self.state.publish(LazyFiles(jobs, site), problems)
         self._report(problems, started, f"pagine: {count_it(len(site.practices), 'pratica', 'pratiche')}")

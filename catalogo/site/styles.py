@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalogo.content.markup import ALLOWED_TAGS
-from catalogo.core.npm import NODE_MODULES
+from catalogo.core.npm import NODE_MODULES, NpmMissing
 from catalogo.core.output import Output, fingerprinted
 from catalogo.core.processes import node_command, start, stop
 
@@ -34,7 +34,7 @@ CACHE = Path(".cache") / "catalogo-purge"  # in node_modules
 CACHE_KEEP = 16  # purged CSS kept, the most recently made: a theme being edited makes one per save
 
 
-class StylesMissing(Exception):
+class StylesMissing(NpmMissing):
     pass
 
 
