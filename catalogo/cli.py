@@ -232,6 +232,13 @@ def _main(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO) -> int:
             _content_folder(args.content, parser)
     except SystemExit as exc:
         return int(exc.code or 0)
+    base = getattr(args, "base_url", None)  # build and pdf
+    if base is not None and not (base.startswith("/") or re.match(r"^https?://[^/]+", base)):
+        stderr.write(
+            f"catalogo: errore: --base-url deve essere un indirizzo completo "
+            f"(https://...) o un percorso che inizia con '/', non '{base}'\n"
+        )
+        return EXIT_USAGE
     if args.command == "check":
         return run_check(args.content, args.format, stdout, stderr, args.link_esterni)
     if args.command == "new":
@@ -248,13 +255,6 @@ def _main(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO) -> int:
         return run_modello(args.content, args.out, stdout, stderr)
     if args.command == "importa":
         return run_importa(args, stdout, stderr)
-    base = args.base_url
-    if base is not None and not (base.startswith("/") or re.match(r"^https?://[^/]+", base)):
-        stderr.write(
-            f"catalogo: errore: --base-url deve essere un indirizzo completo "
-            f"(https://...) o un percorso che inizia con '/', non '{base}'\n"
-        )
-        return EXIT_USAGE
     if args.repository is not None and github_repo(args.repository) is None:
         stderr.write(
             f"catalogo: errore: --repository deve essere l'indirizzo di un repository GitHub "

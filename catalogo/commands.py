@@ -4,6 +4,7 @@ segnalazione, pdf. Each writes what it has to say to the given streams and retur
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -64,12 +65,10 @@ def run_pdf(args: argparse.Namespace, theme: Path, stdout: TextIO, stderr: TextI
         _report(loaded, "text", stdout, stderr, [exc.diagnostic])
         stderr.write("PDF non generati: correggi i problemi indicati.\n")
         return EXIT_INVALID
-    args.out.mkdir(parents=True, exist_ok=True)
     for pdf in made:
         target = args.out / f"{pdf.volume.slug}.pdf"
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(pdf.data)
-        os.replace(temporary, target)
+        if not _write_whole(target, pdf.data, stderr):
+            return EXIT_INVALID
         stdout.write(
             f"Scritto {target}: {count_it(pdf.pages, 'pagina', 'pagine')}, "
             f"{count_it(len(pdf.volume.practices), 'pratica', 'pratiche')}\n"
@@ -245,6 +244,22 @@ def run_new(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
+def _write_whole(target: Path, data: bytes, stderr: TextIO) -> bool:
+    """``data`` in ``target``, whole or not at all (a temporary sibling, then a rename); False, with
+    an Italian message, when the disk says no."""
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        stderr.write(f"errore: scrittura di {target} non riuscita: {exc.strerror or exc}\n")
+        return False
+    return True
+
+
 def run_schema(content: Path, dest: Path, stdout: TextIO, stderr: TextIO) -> int:
     loaded = load_site(content)
     if loaded.site is None:
@@ -252,8 +267,8 @@ def run_schema(content: Path, dest: Path, stdout: TextIO, stderr: TextIO) -> int
         return EXIT_INVALID
     for name, text in generated_files(loaded.site).items():
         target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if not _write_whole(target, text.encode("utf-8"), stderr):
+            return EXIT_INVALID
         stdout.write(f"Scritto {target}\n")
     return EXIT_OK
 
@@ -267,13 +282,7 @@ def run_modello(content: Path, out: Path, stdout: TextIO, stderr: TextIO) -> int
         return EXIT_INVALID
     site = loaded.site
     data = template(site, Urls.from_base_url(site.settings.base_url))
-    temporary = out.with_name(f".{out.name}.tmp")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, out)
-    except OSError as exc:
-        stderr.write(f"errore: scrittura non riuscita: {exc.strerror or exc}\n")
+    if not _write_whole(out, data, stderr):
         return EXIT_INVALID
     stdout.write(f"Scritto {out}: il modello con {len(CSV_COLUMNS)} colonne.\n")
     return EXIT_OK

@@ -45,8 +45,21 @@ def test_bad_usage_exits_2_in_italian_without_traceback(run_cli, tmp_path) -> No
     assert wrong_format.code == 2 and "valore non ammesso 'xml'" in wrong_format.err
     no_command = run_cli()
     assert no_command.code == 2 and no_command.err.startswith("uso: catalogo")
-    bad_base = run_cli("build", "--base-url", "esempio")
-    assert bad_base.code == 2 and "--base-url deve essere un indirizzo completo" in bad_base.err
+    for command in ("build", "pdf"):  # every command that takes it
+        bad_base = run_cli(command, "--base-url", "esempio", "--out", tmp_path / command)
+        assert bad_base.code == 2 and "--base-url deve essere un indirizzo completo" in bad_base.err
+        assert not (tmp_path / command).exists()
+
+
+def test_a_refused_write_is_an_italian_problem(run_cli, make_content, tmp_path) -> None:
+    """modello, schema and pdf write whole files; a folder that cannot be made ends in a message."""
+    blocker = tmp_path / "un-file"
+    blocker.write_text("non una cartella", encoding="utf-8")
+    content = make_content()
+    for args in (("modello", "--out", blocker / "modello.xlsx"), ("schema", "--dest", blocker)):
+        result = run_cli(*args, "--content", content)
+        assert result.code == 1 and "Traceback" not in result.err
+        assert f"errore: scrittura di {blocker}/" in result.err and "non riuscita: " in result.err
 
 
 def test_check_valid_content(run_cli, make_content, tmp_path) -> None:
