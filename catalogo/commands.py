@@ -298,7 +298,7 @@ def run_importa(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     table, unreadable = read_table(args.file)
     if table is None:
         stderr.write("".join(format_problem(d) + "\n" for d in sorted(unreadable)))
-        stderr.write("Nessuna scheda scritta: correggi il file.\n")
+        stderr.write("Nessuna scheda scritta: correggi il file e riprova.\n")
         return EXIT_INVALID
     reader = segnalazione.Reader(vocabularies, territories)
     result = import_table(

@@ -170,8 +170,9 @@ def test_real_practice_page_fits_the_budget(tmp_path) -> None:
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_network_page_as_an_image(browser, site, tmp_path, width: int) -> None:
-    """/rete/ drawn at a phone's and a desktop's width: one arrow per replication, in its state's style,
-    inside the page's width; the picture is kept for a person to look at."""
+    """/rete/ drawn at a phone's and a desktop's width: one arrow per replication, in its state's style
+    (one dash pattern per state, a different one for each), inside the page's width; and a real picture
+    of it is taken."""
     origin, out = site
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(origin + "rete/")
@@ -182,6 +183,9 @@ def test_the_network_page_as_an_image(browser, site, tmp_path, width: int) -> No
     )
     assert rows >= 1 and len(arcs) == rows
     assert all(cls.startswith("rete-") and box > 0 for cls, _, box in arcs)
+    dashes = {cls: {dash for c, dash, _ in arcs if c == cls} for cls, _, _ in arcs}
+    assert all(len(found) == 1 for found in dashes.values()), dashes  # a state has one style
+    assert len({next(iter(found)) for found in dashes.values()}) == len(dashes), dashes  # states differ
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot = tmp_path / f"rete-{width}.png"
     page.screenshot(path=str(shot), full_page=True)

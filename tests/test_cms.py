@@ -312,6 +312,7 @@ def test_with_a_login_admin_is_the_editor_and_public_pages_do_not_change(run_cli
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
     practices = {f"pratiche/{p.stem}/index.html" for p in (site.parent / "content" / "practices").glob("*.md")}
     assert {p for p in changed if not p.startswith("admin/")} <= {"proponi/index.html", ".catalogo-build"} | practices
+    assert practices <= changed  # every practice page links to its own entry now
     for path in practices & changed:
         slug = path.split("/")[1]
         github = f'href="https://github.com/esempio/catalogo/edit/main/content/practices/{slug}.md"'.encode()

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_SITE, ROOT, require_node, tree
+from conftest import ROOT, require_node, tree
 
 from catalogo import cli
 from catalogo.build import THEME
@@ -90,17 +90,16 @@ READS = {"new": ("vocabolari.yml", "territori/comuni.csv", "territori/ambiti.csv
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_a_broken_content_or_settings_file_is_a_problem_for_every_command(run_cli, tmp_path, command: str) -> None:
+def test_a_broken_content_or_settings_file_is_a_problem_for_every_command(
+    run_cli, make_content, tmp_path, command: str
+) -> None:
     require_node()
     for name, variants in BROKEN.items():
         if name not in READS.get(command, BROKEN):
             continue
         for data in variants:
-            content = tmp_path / "content"
-            shutil.rmtree(content, ignore_errors=True)
-            # the map lives in the real content; the rest in the fixture site
-            shutil.copytree(FIXTURE_SITE, content)
-            if "mappa" in name:
+            content = make_content()
+            if "mappa" in name:  # the map lives in the real content; the rest in the fixture site
                 shutil.copytree(ROOT / "content" / "territori" / "mappa", content / "territori" / "mappa")
             before = tree(content)
             (content / name).parent.mkdir(parents=True, exist_ok=True)

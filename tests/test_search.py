@@ -209,7 +209,7 @@ def test_every_italian_word_stems_the_same_in_python_and_the_browser(tmp_path: P
 def synthetic_assets(synthetic_content):
     loaded = load_site(synthetic_content)
     assert loaded.ok, [d.format() for d in loaded.diagnostics][:5]
-    return catalogue_assets(loaded.site)
+    return catalogue_assets(loaded.site, keep_analysis=True)  # the analyser's terms: every term indexed
 
 
 def _synthetic_queries(assets) -> list[str]:
@@ -260,6 +260,8 @@ def test_shards_are_small_and_cover_every_term_once(synthetic_assets) -> None:
     assert starts == sorted(starts) and starts[0] == 0
     terms = [entry[0] for data in shards for entry in json.loads(data)]
     assert terms == sorted(set(terms), key=js_order)  # every term once, in JavaScript's order
+    assert synthetic_assets.analyser is not None
+    assert set(terms) == set(synthetic_assets.analyser.terms)  # and none left out
     assert [first for first, _, _ in manifest["frammenti"]] == [json.loads(data)[0][0] for data in shards]
     assert all(len(data) <= SHARD_BYTES + 20_000 for data in shards)  # one long posting list may overflow a bit
     table = manifest["pesi"]

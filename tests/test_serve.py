@@ -50,15 +50,7 @@ def _wait_version(base: str, after: str | None, timeout: float = 60) -> str:
 @pytest.fixture
 def server(make_content):
     content = make_content()
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}/"
+    proc, base = _start(ROOT, "--content", str(content))
     try:
         version = _wait_version(base, None)
         yield proc, content, base, version
