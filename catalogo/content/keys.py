@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from annotated_types import MaxLen, MinLen
+from annotated_types import MaxLen
 from pydantic import AfterValidator, BaseModel
 from pydantic.fields import FieldInfo
 
@@ -52,9 +52,7 @@ class Key:
     territory: str | None = None  # 'comune', 'ambito' or 'territorio' (Place)
     singular: str = ""  # one item of a list, as buttons name it
     max_length: int | None = None
-    min_items: int = 0
     children: tuple[Key, ...] = ()  # a group's keys (each item's, for a list of groups)
-    model: type[BaseModel] | None = None  # the group's model
     variants: tuple[tuple[str, Key], ...] = ()  # a list of two kinds of item: (label, the kind's key)
     automatic: bool = False  # filled in by the tools, never asked
     after: str | None = None  # a derived key of the export: the key it follows ('' for the first)
@@ -104,10 +102,8 @@ def _scalar_kind(base: Any, metadata: list[Any]) -> Kind:
     return "text"
 
 
-def _limits(metadata: list[Any]) -> tuple[int | None, int]:
-    high = next((m.max_length for m in metadata if isinstance(m, MaxLen)), None)
-    low = next((m.min_length for m in metadata if isinstance(m, MinLen)), 0)
-    return high, low
+def _max_length(metadata: list[Any]) -> int | None:
+    return next((m.max_length for m in metadata if isinstance(m, MaxLen)), None)
 
 
 def _describe(name: str, path: str, field: FieldInfo) -> Key:
@@ -118,9 +114,7 @@ def _describe(name: str, path: str, field: FieldInfo) -> Key:
         outer, more = _metadata(members[0])
         metadata += more
     many = typing.get_origin(outer) is tuple
-    min_items = 0
     if many:
-        min_items = _limits(metadata)[1]
         item, item_metadata = _metadata(typing.get_args(outer)[0])
     else:
         item, item_metadata = outer, []
@@ -136,7 +130,6 @@ def _describe(name: str, path: str, field: FieldInfo) -> Key:
         "help": field.description or "",
         "required": field.is_required(),
         "many": many,
-        "min_items": min_items,
         "vocabulary": vocab.name if vocab else None,
         "territory": place.kind if place else None,
         "singular": item_marker.singular if item_marker else "",
@@ -153,8 +146,8 @@ def _describe(name: str, path: str, field: FieldInfo) -> Key:
         return Key(kind="mixed", variants=tuple(variants), **common)
     base, more = _metadata(item)
     if isinstance(base, type) and issubclass(base, BaseModel):
-        return Key(kind="group", children=keys_of(base, path), model=base, **common)
-    high, _ = _limits(every + more)
+        return Key(kind="group", children=keys_of(base, path), **common)
+    high = _max_length(every + more)
     mixed = len(_members(base)) > 1  # a measure's value: a number or a text
     return Key(kind="mixed" if mixed else _scalar_kind(base, every + more), max_length=high, **common)
 
@@ -162,8 +155,8 @@ def _describe(name: str, path: str, field: FieldInfo) -> Key:
 def _value_key(name: str, path: str, base: Any, metadata: list[Any]) -> Key:
     """The key of one kind of item of a two-kind list."""
     if isinstance(base, type) and issubclass(base, BaseModel):
-        return Key(name, path, name, "", True, "group", children=keys_of(base, path), model=base)
-    high, _ = _limits(metadata + _metadata(base)[1])
+        return Key(name, path, name, "", True, "group", children=keys_of(base, path))
+    high = _max_length(metadata + _metadata(base)[1])
     return Key(name, path, name, "", True, _scalar_kind(_metadata(base)[0], metadata), max_length=high)
 
 

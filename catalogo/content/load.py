@@ -31,6 +31,7 @@ from catalogo.content.territories import Territories, load_territories
 from catalogo.content.validate import validate_model
 from catalogo.core.diagnostics import Diagnostic, errors
 
+CONTENT_DIR = "content"  # the content folder inside the repository (GitHub links, the web editor)
 PRACTICES_DIR = "practices"
 FESTIVAL_DIR = "festival"
 TERRITORIES_DIR = "territori"

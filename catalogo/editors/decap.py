@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from catalogo.content.contract import FestivalEdition, Practice, SiteSettings
 from catalogo.content.keys import LONG_TEXT, Key, keys_of
-from catalogo.content.load import FESTIVAL_DIR, PRACTICES_DIR
+from catalogo.content.load import CONTENT_DIR, FESTIVAL_DIR, PRACTICES_DIR
 from catalogo.content.records import Site
 from catalogo.core.text import fold
 from catalogo.opendata.schemas import festival_schema, practice_schema, resolve_ref
@@ -53,7 +53,7 @@ class Backend:
     auth_url: str | None = None
     auth_endpoint: str | None = None
     proxy_url: str | None = None  # decap-server's API, for 'serve'
-    content_dir: str = "content"  # the content folder inside the repository
+    content_dir: str = CONTENT_DIR  # the content folder inside the repository
     unavailable: str | None = None  # why the local editor could not start ('serve')
 
     @classmethod
@@ -244,7 +244,7 @@ BODY = {
 }
 
 
-def collections(site: Site, content_dir: str = "content") -> list[dict[str, Any]]:
+def collections(site: Site, content_dir: str = CONTENT_DIR) -> list[dict[str, Any]]:
     """The two collections, from the contract: practices and festival editions."""
     body_help = (
         "Contesto, obiettivi, attività, metodo e risultati, in parole semplici. "

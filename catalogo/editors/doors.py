@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 from catalogo.content.contract import SiteSettings, Vocabularies
-from catalogo.content.load import PRACTICES_DIR
+from catalogo.content.load import CONTENT_DIR, PRACTICES_DIR
 from catalogo.content.records import PracticeRecord
 from catalogo.editors.decap import github_repo
 from catalogo.editors.formbody import render_body
@@ -16,7 +16,6 @@ from catalogo.editors.issueforms import INTEREST_FILE, form_url, interest_form, 
 
 INTEREST_SUBJECT = "Interesse a replicare: {titolo}"
 PROPOSAL_SUBJECT = "Proposta: una buona pratica da segnalare"
-CONTENT_DIR = "content"  # the content folder inside the repository (the web editor's collections too)
 
 
 def mailto(address: str, subject: str, body: str) -> str:

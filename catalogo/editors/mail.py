@@ -53,22 +53,22 @@ def message_text(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
             f"il messaggio non ha una parte di testo semplice ({', '.join(kinds) or 'nessuna parte'}): chiedi a chi "
             "scrive di inviarlo come testo semplice, o copia il testo del modulo in un file"
         )
+
+    def wrong_charset(detail: str = ":") -> tuple[str | None, list[Diagnostic]]:
+        charset = body.get_content_charset() or "non indicata"
+        return problem(
+            f"il testo del messaggio non è nella codifica che dichiara ({charset}){detail} salvalo di nuovo dal "
+            "programma di posta, o copia il testo in un file in UTF-8"
+        )
+
     try:
         text = body.get_content()
     except (LookupError, UnicodeDecodeError) as exc:
-        charset = body.get_content_charset() or "non indicata"
-        return problem(
-            f"il testo del messaggio non è nella codifica che dichiara ({charset}): {type(exc).__name__}; salvalo di "
-            "nuovo dal programma di posta, o copia il testo in un file in UTF-8"
-        )
+        return wrong_charset(f": {type(exc).__name__};")
     if not isinstance(text, str):
         return problem("il testo del messaggio non è leggibile come testo")
     if "\ufffd" in text:  # bytes the declared charset cannot read (the mail library replaces them)
-        charset = body.get_content_charset() or "non indicata"
-        return problem(
-            f"il testo del messaggio non è nella codifica che dichiara ({charset}): salvalo di nuovo dal programma "
-            "di posta, o copia il testo in un file in UTF-8"
-        )
+        return wrong_charset()
     return text, []
 
 

@@ -75,12 +75,6 @@ def check_area(area: str, vocabularies: Vocabularies) -> str:
     return area
 
 
-def check_answers(answers: Draft, vocabularies: Vocabularies, territories: Territories) -> Draft:
-    """Normalise all the answers (official names) or explain the first one that is wrong."""
-    comune, ambito = check_place(answers.comune, answers.ambito, territories)
-    return Draft(check_title(answers.titolo), comune, ambito, check_area(answers.area, vocabularies))
-
-
 def slug_for(answers: Draft) -> str:
     slug = slugify(f"{answers.titolo} {answers.comune or answers.ambito}")
     if len(slug) > MAX_SLUG:

@@ -26,12 +26,11 @@ from catalogo.content.load import PRACTICES_DIR, load_site
 from catalogo.core.diagnostics import Diagnostic, errors
 from catalogo.editors.scaffold import Draft, practice_file, practice_text, slug_for
 from catalogo.editors.segnalazione import Reader
-from catalogo.opendata.exports import restore
+from catalogo.opendata.exports import flat_columns, restore
 
 MAX_BYTES = 10 * 1024 * 1024
 SLUG, BODY = "slug", "testo"  # the file's name and the practice's text: read, but not front matter
 SHEET = "pratiche"  # the template's sheet of practices (else the first sheet)
-PRACTICE_KEYS = {k.name for k in keys_of(Practice)}
 
 
 @dataclass(frozen=True)
@@ -45,33 +44,24 @@ class Column:
 
 def columns() -> dict[str, Column]:
     """Every column of the CSV export, and what importing it fills."""
-    found = {}
     contract = {k.name: k for k in keys_of(Practice)}
-    for exported in keys_of(ExportedPractice):
-        imported = exported.name in contract
-        key = contract.get(exported.name, exported)  # what a file holds: the export's 'tipo' is not in it
-        if key.kind == "group" and not key.many:
-            for child in key.children:
-                found[f"{key.name}_{child.name}"] = Column(
-                    f"{key.name}_{child.name}", child if imported else None, key.name
-                )
-        else:
-            found[exported.name] = Column(exported.name, key if imported else None)
+    # What a file holds, in the export's order: the export's own keys (its 'tipo') are not in it.
+    keys = [contract.get(k.name, k) for k in keys_of(ExportedPractice)]
+    found = {}
+    for name, leaf, group in flat_columns(keys):
+        imported = (group or leaf).name in contract
+        found[name] = Column(name, leaf if imported else None, group.name if group else "")
     return found
 
 
 def required_columns() -> list[str]:
     """The columns of the contract's required keys (a required group's required keys), but 'comune'
     and 'ambito': one of the two is enough."""
-    found = []
-    for key in keys_of(Practice):
-        if not key.required or key.automatic:
-            continue
-        if key.kind == "group" and not key.many:
-            found += [f"{key.name}_{c.name}" for c in key.children if c.required]
-        else:
-            found.append(key.name)
-    return found
+    return [
+        name
+        for name, leaf, group in flat_columns(keys_of(Practice))
+        if (group or leaf).required and not (group or leaf).automatic and (group is None or leaf.required)
+    ]
 
 
 def derived_columns() -> list[str]:
@@ -144,7 +134,7 @@ def _spreadsheet(path: Path, shown: str) -> tuple[Table | None, list[Diagnostic]
         problem(f"la cella {_ref((row, col))} contiene una formula: scrivi il valore", row + 1, col + 1)
         for row, col in _formulas(path, name)
     ]
-    cells = [[restore(_cell_text(v)) if isinstance(v, str) else v for v in row] for row in values]
+    cells = [[restore(v) if isinstance(v, str) else v for v in row] for row in values]
     table, more = _table(cells, shown)
     return (table if not problems else None), problems + more
 
@@ -211,12 +201,11 @@ class Imported:
 class _Row:
     """One row as a practice: its front matter, its text, its file name."""
 
-    def __init__(self, reader: Reader, table: Table, number: int, cells: list[Any], shown: str) -> None:
+    def __init__(self, reader: Reader, table: Table, known: dict[str, Column], number: int, cells: list[Any]) -> None:
         self.number = number
         self.problems: list[Diagnostic] = []
         self.values: dict[str, Any] = {}
         by_name = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(table.header)}
-        known = columns()
         derived_ambito = _cell_text(by_name.get("ambito_derivato", "")).strip().lower() == "sì"
         for name, raw in by_name.items():
             column = known.get(name)
@@ -304,7 +293,7 @@ def import_table(
         problems.append(at(1, "comune", "manca sia la colonna «comune» sia la colonna «ambito»"))
     if errors(problems):
         return Imported(problems=problems)
-    rows = [_Row(reader, table, number, cells, source) for number, cells in table.rows]
+    rows = [_Row(reader, table, known, number, cells) for number, cells in table.rows]
     pending: dict[str, bytes] = {}
     by_file: dict[str, _Row] = {}
     changed: dict[Path, str] = {}

@@ -47,7 +47,10 @@ def _vocabulary_sheet(book: Workbook, site: Site) -> dict[str, str]:
     return ranges
 
 
-def _practices_sheet(book: Workbook, site: Site, ranges: dict[str, str]) -> None:
+DERIVED_NOTE = "Ricavata dal catalogo: non compilarla, l'importazione la ignora."
+
+
+def _practices_sheet(book: Workbook, ranges: dict[str, str]) -> None:
     sheet = book.active
     sheet.title = SHEET
     derived, required = set(derived_columns()), set(required_columns())
@@ -57,7 +60,7 @@ def _practices_sheet(book: Workbook, site: Site, ranges: dict[str, str]) -> None
         cell.font = BOLD
         if name in derived:
             cell.fill = DERIVED
-            cell.comment = Comment("Ricavata dal catalogo: non compilarla, l'importazione la ignora.", "catalogo")
+            cell.comment = Comment(DERIVED_NOTE, "catalogo")
         elif name in required or name in ("comune", "ambito"):
             cell.fill = REQUIRED
         sheet.column_dimensions[get_column_letter(number)].width = 40 if name in (BODY, "sintesi") else 22
@@ -115,7 +118,7 @@ def _instructions(book: Workbook) -> None:
         elif name == BODY:
             what, help = "Testo", "Contesto, obiettivi, attività, metodo e risultati, in Markdown."
         elif key is None:
-            what, help = "Ricavata", "Ricavata dal catalogo: non compilarla, l'importazione la ignora."
+            what, help = "Ricavata", DERIVED_NOTE
         else:
             what, help = key.label, key.help
         needed = "sì" if name in required else ("una tra comune e ambito" if name in ("comune", "ambito") else "")
@@ -143,7 +146,7 @@ def template(site: Site, urls: Urls) -> bytes:
     """The template as an .xlsx file, the same bytes for the same content (fixed dates and zip times)."""
     book = Workbook()
     ranges = _vocabulary_sheet(book, site)
-    _practices_sheet(book, site, ranges)
+    _practices_sheet(book, ranges)
     _instructions(book)
     _example(book, site, urls)
     book.active = 1  # the practices sheet opens first

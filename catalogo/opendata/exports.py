@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -137,24 +137,21 @@ def _cell(value: Any) -> str:
     return neutralise(str(value))
 
 
-def _columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The CSV's columns in the export's order (a group's keys as 'group_key' columns), and those
-    whose cells hold a JSON array (the lists of the contract)."""
-    columns: list[str] = []
-    lists: list[str] = []
-    for key in keys_of(ExportedPractice):
-        for leaf, name in (
-            [(c, f"{key.name}_{c.name}") for c in key.children]
-            if key.kind == "group" and not key.many
-            else [(key, key.name)]
-        ):
-            columns.append(name)
-            if leaf.many:
-                lists.append(name)
-    return tuple(columns), tuple(lists)
+def flat_columns(keys: Iterable[Key]) -> Iterator[tuple[str, Key, Key | None]]:
+    """Keys as CSV columns: (column, the key it holds, its group or None). A group (not a list of
+    them) gives a 'group_key' column per key; the spreadsheet template and its importer read the
+    same columns."""
+    for key in keys:
+        if key.kind == "group" and not key.many:
+            for child in key.children:
+                yield f"{key.name}_{child.name}", child, key
+        else:
+            yield key.name, key, None
 
 
-CSV_COLUMNS, JSON_COLUMNS = _columns()
+# The CSV's columns in the export's order, and those whose cells hold a JSON array (the lists).
+CSV_COLUMNS = tuple(name for name, _, _ in flat_columns(keys_of(ExportedPractice)))
+JSON_COLUMNS = tuple(name for name, leaf, _ in flat_columns(keys_of(ExportedPractice)) if leaf.many)
 
 
 def csv_row(record: dict[str, Any]) -> dict[str, str]:

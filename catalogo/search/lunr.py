@@ -42,7 +42,6 @@ from catalogo.core.npm import NpmMissing
 
 # Whitespace, hyphens, apostrophes (straight and curly), quotes and Lunr's query syntax characters.
 SEPARATOR = "[\\s\\-'\u2019\u2018`\u00b4\"\u201c\u201d\u00ab\u00bb:^~+*/]+"
-_SEPARATOR_RE = re.compile(SEPARATOR)
 # SEPARATOR's characters beside whitespace (\\s is str.isspace(), which str.split() splits on): replacing
 # each by a space and splitting on whitespace gives SEPARATOR's split, 2.5 times faster than the regex.
 _OTHER_SEPARATORS = "-'\u2019\u2018`\u00b4\"\u201c\u201d\u00ab\u00bb:^~+*/"
@@ -243,10 +242,6 @@ class Weights:
     docs: tuple[array[int], ...]  # [field]: document numbers
     codes: tuple[array[int], ...]  # [field]: weight codes
 
-    def postings(self, term: int, field: int) -> zip[tuple[int, int]]:
-        start, end = self.starts[field][term], self.starts[field][term + 1]
-        return zip(self.docs[field][start:end], self.codes[field][start:end], strict=True)
-
 
 def js_order(term: str) -> bytes:
     """JavaScript compares strings by UTF-16 code units; the index and its shards follow it."""
@@ -345,10 +340,6 @@ class Shard:
     data: bytes
 
 
-def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def shard_index(w: Weights, shard_bytes: int = SHARD_BYTES) -> tuple[list[float | int], list[Shard]]:
     """The weights table and the shards: consecutive terms, each with, per field, the document
     numbers (as gaps from the previous one) and weight codes, in one flat list. A query loads the
@@ -363,7 +354,7 @@ def shard_index(w: Weights, shard_bytes: int = SHARD_BYTES) -> tuple[list[float 
     # Gaps are below the number of documents and codes below the table's length: their texts, once.
     text_of = [str(n) for n in range(max(len(w.refs), len(w.table)) + 1)].__getitem__
     for i, term in enumerate(w.terms):
-        # The same bytes as _json([term, *fields]): a list of ints is '[' + str(int),... + ']'.
+        # The same bytes as compact json.dumps([term, *fields]): a list of ints is '[' + str(int),... + ']'.
         parts = [quote(term)]
         for f in range(n_fields):
             begin, end = w.starts[f][i], w.starts[f][i + 1]
