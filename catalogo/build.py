@@ -39,7 +39,7 @@ from catalogo.search.lunr import Analyser, clear_caches, load_stop_words
 from catalogo.search.related import Choice, resolve
 from catalogo.site.links import LinkIndex, LinkState, locate_in_sources
 from catalogo.site.pages import Job
-from catalogo.site.problems import RenderError, render_problem, sources
+from catalogo.site.problems import RenderError, attempt, render_problem, sources
 from catalogo.site.render import PUBLICATION_FILE, Renderer
 from catalogo.site.styles import start_styles
 from catalogo.site.write import Staging, WriteError, WriteFile, check_paths, write_file
@@ -202,13 +202,6 @@ def write_made(staging: Staging, links: LinkIndex, path: str, job: Callable[[], 
         raise RenderError(render_problem(exc, path, site)) from None
 
 
-def _attempt(job: Callable[[], str], path: str, site: Site) -> str:
-    try:
-        return job()
-    except Exception as exc:  # reported as a Diagnostic, whatever it is
-        raise RenderError(render_problem(exc, path, site)) from None
-
-
 # ---- the workers ----
 
 
@@ -253,7 +246,7 @@ def _task(number: int | None, files: list[str], slugs: list[str], first: int) ->
     for p in practices:
         for path, job in renderer.practice_files(p, related[p.slug]).items():
             write_made(state.staging, links, path, job, site)
-        sections.append(_attempt(functools.partial(renderer.publication_section, p), PUBLICATION_FILE, site))
+        sections.append(attempt(functools.partial(renderer.publication_section, p), PUBLICATION_FILE, site))
     (state.staging.path / FRAGMENTS / f"{number:06d}.html").write_text("".join(sections), encoding="utf-8")
     if state.analyser is None or state.analyser[0] != os.getpid():
         state.analyser, state.sent = (os.getpid(), Analyser(state.stop_words)), 0

@@ -23,7 +23,7 @@ from catalogo.core.urls import Urls
 from catalogo.core.workers import cores, forked, inherited, worker_count
 from catalogo.printed.volumes import Volume
 from catalogo.site.downloads import VolumeLink
-from catalogo.site.problems import RenderError, render_problem
+from catalogo.site.problems import attempt
 from catalogo.site.templates import environment
 
 VIRTUAL = "https://volume.invalid/"  # where the volume's stylesheet and fonts are fetched from
@@ -110,16 +110,16 @@ def make_pdf(volume: Volume, site: Site, theme: Path, node_modules: Path, urls: 
             "il pacchetto Debian libpango-1.0-0"
         ) from exc
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    path = f"{FOLDER}/{volume.slug}.pdf"
-    try:
+
+    def make() -> PdfFile:
         html = volume_html(volume, site, theme, urls)
         document = weasyprint.HTML(
             string=html, base_url=urls.absolute() or VIRTUAL, url_fetcher=_fetcher(theme, node_modules)
         ).render()
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
-    except Exception as exc:  # reported at the template's line, whatever it is
-        raise RenderError(render_problem(exc, path, site)) from None
-    return PdfFile(volume, data, len(document.pages))
+        return PdfFile(volume, data, len(document.pages))
+
+    return attempt(make, f"{FOLDER}/{volume.slug}.pdf", site)  # a template's mistake at its line
 
 
 def _make_one(slug: str) -> tuple[bytes, int]:

@@ -6,7 +6,9 @@ the dev server), so no template or content mistake ends in a traceback."""
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from catalogo.content import paths
 from catalogo.content.documents import display_path
@@ -23,6 +25,19 @@ class RenderError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic)
         self.diagnostic = diagnostic
+
+
+T = TypeVar("T")
+
+
+def attempt(job: Callable[[], T], path: str, site: Site) -> T:
+    """``job()``, or a RenderError at the line that failed while making ``path``, whatever it raised."""
+    try:
+        return job()
+    except RenderError:
+        raise
+    except Exception as exc:  # reported as a Diagnostic, whatever it is
+        raise RenderError(render_problem(exc, path, site)) from None
 
 
 def sources(site: Site) -> dict[str, str]:

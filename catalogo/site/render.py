@@ -137,10 +137,6 @@ class Renderer:
             jobs[paths.SITEMAP] = functools.partial(self.sitemap, list(jobs))
         return jobs
 
-    def render(self, search: CatalogueAssets, related: RelatedBySlug) -> list[Output]:
-        """The whole site in memory (the dev server's full rebuild, the tests)."""
-        return [job() for job in self.plan(search, related).values()]
-
     # ---- the practices ----
 
     def practice_files(self, p: PracticeRecord, related: tuple[Related, ...]) -> dict[str, Job]:

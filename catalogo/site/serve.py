@@ -30,7 +30,7 @@ from catalogo.editors.localeditor import CMS_BRANCH, LocalEditor
 from catalogo.search.assets import CatalogueAssets, catalogue_assets
 from catalogo.search.related import related_practices
 from catalogo.site.links import check_links
-from catalogo.site.problems import RenderError, render_problem
+from catalogo.site.problems import RenderError, attempt
 from catalogo.site.render import Renderer
 from catalogo.site.styles import PendingStyles, start_styles
 
@@ -79,11 +79,8 @@ class LazyFiles(Mapping[str, bytes]):
     def __getitem__(self, path: str) -> bytes:
         job = self._jobs[path]  # KeyError: no such file
         with self._lock:
-            if path not in self._made:
-                try:
-                    self._made[path] = job().content()
-                except Exception as exc:  # reported as a problem page, whatever it is
-                    raise RenderError(render_problem(exc, path, self._site)) from None
+            if path not in self._made:  # a problem page when it cannot be made
+                self._made[path] = attempt(lambda: job().content(), path, self._site)
             return self._made[path]
 
     def __contains__(self, path: object) -> bool:
@@ -202,11 +199,8 @@ class Builder:
         renderer = self._renderer(site)
         outputs = []
         for path, job in renderer.plan(search, related_practices(site, search.stop_words)).items():
-            try:
-                outputs.append(job())
-                outputs[-1] = Output(outputs[-1].path, outputs[-1].content())
-            except Exception as exc:  # reported at the template's line, whatever it is
-                raise RenderError(render_problem(exc, path, site)) from None
+            output = attempt(job, path, site)
+            outputs.append(Output(output.path, attempt(output.content, path, site)))  # streamed files too
         broken = check_links(outputs, Urls.from_base_url("/"), "sito")
         if errors(broken):
             self._fail(problems + broken, started, "collegamenti interni non validi")
