@@ -146,9 +146,7 @@ def _make_site(
             pool.finish()
     with stopwatch.lap("volumi e mappa del sito"):
         sitemap = [paths.SITEMAP] if renderer.urls.origin else []
-        practice_files = [
-            f for p in site.practices for f in (paths.page_file(paths.practice_path(p)), paths.practice_data_path(p))
-        ]
+        practice_files = [f for p in site.practices for f in paths.practice_files(p)]
         planned = [*jobs, *practice_files, *search_jobs, PUBLICATION_FILE]
         check_paths([*planned, *(pdf.path for pdf in pdfs), *sitemap])
         for pdf in pdfs:

@@ -15,6 +15,8 @@ from typing import TextIO
 
 from catalogo.build import THEME, BuildOptions
 from catalogo.commands import (
+    EXIT_INVALID,
+    EXIT_USAGE,
     run_build,
     run_check,
     run_importa,
@@ -28,7 +30,6 @@ from catalogo.core.italianargs import ItalianParser
 from catalogo.editors.decap import github_repo
 from catalogo.site.serve import serve
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONTENT = Path("content")
 
 

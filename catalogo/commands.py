@@ -29,6 +29,7 @@ from catalogo.core.diagnostics import (
     format_text,
     report,
 )
+from catalogo.core.italianargs import EXIT_USAGE
 from catalogo.core.npm import NODE_MODULES
 from catalogo.core.text import count_it
 from catalogo.core.urls import Urls
@@ -43,7 +44,7 @@ from catalogo.printed.pdf import PdfMissing, make_pdfs
 from catalogo.printed.volumes import plan_volumes
 from catalogo.site.problems import RenderError
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID = 0, 1  # EXIT_USAGE (2) is argparse's, from italianargs
 
 
 def run_pdf(args: argparse.Namespace, theme: Path, stdout: TextIO, stderr: TextIO) -> int:
@@ -156,7 +157,7 @@ def run_build(
     if result.problem:
         stderr.write(f"errore: {result.problem}\n")
         return EXIT_INVALID
-    _report(Loaded(None, result.diagnostics, result.files), "text", stdout, stderr)
+    report(result.diagnostics, result.files, "text", stdout, stderr)
     if not result.built:
         reason = (
             "ci sono collegamenti interni non validi"

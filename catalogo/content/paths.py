@@ -55,6 +55,11 @@ def practice_data_path(p: PracticeRecord | str) -> str:
     return practice_path(p) + "index.json"
 
 
+def practice_files(p: PracticeRecord | str) -> tuple[str, str]:
+    """The files a practice makes in the site: its page and its JSON record."""
+    return page_file(practice_path(p)), practice_data_path(p)
+
+
 def list_page_path(number: int) -> str:
     """The catalogue's alphabetical list without JavaScript, page ``number`` (the first is /pratiche/)."""
     return PRACTICES if number == 1 else f"{PRACTICES}pagina/{number}/"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+from catalogo.content.paths import page_file, page_of
 from catalogo.core.diagnostics import Diagnostic
 from catalogo.core.output import Output
 from catalogo.core.urls import Urls
@@ -47,10 +48,6 @@ LinkState = tuple[set[str], list[str], dict[str, frozenset[str]], dict[Any, "arr
 
 
 _EXTERNAL = ("https://", "http://", "mailto:", "tel:")
-
-
-def _target_file(path: str) -> str:
-    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def _line(text: str, offset: int) -> int:
@@ -96,7 +93,7 @@ class LinkIndex:
                 if not target_path.startswith(self.urls.base_path):
                     found = ("", "", "fuori")
                 else:
-                    found = (_target_file(target_path[len(self.urls.base_path) :]), absolute.fragment, "")
+                    found = (page_file(target_path[len(self.urls.base_path) :]), absolute.fragment, "")
             self._resolved[key] = found
         return found  # type: ignore[return-value]
 
@@ -113,7 +110,7 @@ class LinkIndex:
             return
         number = len(self.pages)
         self.pages.append(output.path)
-        page_url = self.urls.url(output.path.removesuffix("index.html"))
+        page_url = self.urls.url(page_of(output.path))
         ids: set[str] = set()
         # Pieces may cut a tag in two: scan up to the last '>' and carry the rest over.
         carry, offset = "", 0

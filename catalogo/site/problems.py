@@ -42,8 +42,7 @@ def attempt(job: Callable[[], T], path: str, site: Site) -> T:
 
 def sources(site: Site) -> dict[str, str]:
     """Each page an editor's file makes, for pointing a problem at the file they wrote."""
-    found = {paths.page_file(paths.practice_path(p)): p.source for p in site.practices}
-    found.update({paths.practice_data_path(p): p.source for p in site.practices})
+    found = {path: p.source for p in site.practices for path in paths.practice_files(p)}
     found.update({paths.page_file(paths.festival_path(e.anno)): e.source for e in site.editions})
     return found
 
