@@ -4,7 +4,6 @@ as JSON-LD, with the EU's and IANA's controlled vocabularies."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +12,7 @@ from catalogo.content import paths
 from catalogo.content.contract import SiteSettings
 from catalogo.content.records import Site
 from catalogo.core.urls import Urls
+from catalogo.opendata.exports import json_file
 
 EU = "http://publications.europa.eu/resource/authority/"
 
@@ -34,10 +34,6 @@ CONTEXT = {
     "locn": "http://www.w3.org/ns/locn#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
 }
-
-
-def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _it(text: str) -> dict[str, str]:
@@ -194,4 +190,4 @@ def dcat_catalogue(site: Site, urls: Urls) -> bytes:
         "dct:license": licence,
         "dcat:dataset": {"@id": dataset["@id"]},
     }
-    return _json({"@context": CONTEXT, "@graph": [catalogue, dataset, _owner(s), THEME_TAXONOMY]})
+    return json_file({"@context": CONTEXT, "@graph": [catalogue, dataset, _owner(s), THEME_TAXONOMY]})

@@ -70,7 +70,8 @@ def _indented(data: Any) -> bytes:
         return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _json(data: Any) -> bytes:
+def json_file(data: Any) -> bytes:
+    """A JSON file as the site publishes them: indented by 2, UTF-8 as is, a newline at the end."""
     return _indented(data) + b"\n"
 
 
@@ -100,7 +101,7 @@ def practices_json(site: Site, urls: Urls) -> Iterator[bytes]:
 
 
 def practice_json(site: Site, p: PracticeRecord, urls: Urls) -> bytes:
-    return _json(practice_data(site, p, urls))
+    return json_file(practice_data(site, p, urls))
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection"): such a

@@ -7,12 +7,12 @@ a test fails when they are stale.
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 from catalogo.content.contract import SCHEMA_VERSION, ExportedPractice, FestivalEdition, Practice, Vocabularies
 from catalogo.content.keys import keys_of
 from catalogo.content.territories import Territories
+from catalogo.opendata.exports import json_file
 
 SCHEMA_FILE = "schema/pratica.schema.json"
 FRONTMATTER_FILE = "frontmatter.json"
@@ -187,4 +187,4 @@ def frontmatter_cms(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_file(data).decode("utf-8")
