@@ -109,15 +109,15 @@ def load_map(content: Path) -> tuple[MapData | None, list[Diagnostic]]:
     scale = WIDTH / ((east - west) * aspect)
     height = (north - south) * scale
 
+    projection = Projection(west, north, aspect, scale)
+
     def project(ring: list[list[float]]) -> str:
-        coords = [f"{(lon - west) * aspect * scale:.1f},{(north - lat) * scale:.1f}" for lon, lat in ring]
-        return "M" + "L".join(coords) + "Z"
+        return "M" + "L".join("{},{}".format(*projection.point(lon, lat)) for lon, lat in ring) + "Z"
 
     def shapes(layer: list[tuple[str, list[list[list[float]]]]]) -> tuple[Shape, ...]:
         return tuple(
             sorted((Shape(key, "".join(project(r) for r in rings)) for key, rings in layer), key=lambda s: s.key)
         )
 
-    projection = Projection(west, north, aspect, scale)
     size = (int(WIDTH), int(math.ceil(height)))
     return MapData(*size, shapes(layers["ambiti"]), shapes(layers["province"]), projection), []

@@ -202,13 +202,25 @@ class Site:
     def network_of(self, territory: Territorio | Provincia) -> tuple[NetworkLink, ...]:
         """The links a territory takes part in: others replicating its practices (an Ambito's include its
         Comuni's), and the practices it replicates (an Ambito's Comuni's too)."""
+        key = ("ambito", territory.nome) if isinstance(territory, Ambito) else territory
+        return self._network_by_territory.get(key, ())
 
-        def concerns(t: Territorio) -> bool:
-            return t == territory or (
-                isinstance(territory, Ambito) and isinstance(t, Comune) and t.ambito == territory.nome
-            )
-
-        return tuple(link for link in self.network if any(concerns(t) for t in (*link.practice.territori, link.target)))
+    @cached_property
+    def _network_by_territory(self) -> dict[object, tuple[NetworkLink, ...]]:
+        """Each link filed once under each territory it concerns, in the network's order: a Comune
+        under itself and its Ambito, an Ambito under its name (one pass, not one per territory page)."""
+        found: dict[object, list[NetworkLink]] = {}
+        for link in self.network:
+            keys: dict[object, None] = {}
+            for t in (*link.practice.territori, link.target):
+                if isinstance(t, Ambito):
+                    keys[("ambito", t.nome)] = None
+                else:
+                    keys[t] = None
+                    keys[("ambito", t.ambito)] = None
+            for key in keys:
+                found.setdefault(key, []).append(link)
+        return {key: tuple(links) for key, links in found.items()}
 
     @cached_property
     def replications_by_state(self) -> dict[str, int]:

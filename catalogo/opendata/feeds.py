@@ -109,7 +109,8 @@ def territory_entries(site: Site, tp: TerritoryPage, urls: Urls) -> list[Entry]:
     replicates or wants to."""
     found: dict[str, Entry] = {}
     for p in tp.practices:
-        found.setdefault(practice_entry(site, p, urls).id, practice_entry(site, p, urls))
+        entry = practice_entry(site, p, urls)
+        found.setdefault(entry.id, entry)
         for r in p.repliche:
             entry = replica_entry(site, p, r, urls)
             found.setdefault(entry.id, entry)
