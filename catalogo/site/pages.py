@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from catalogo.content import paths
 from catalogo.content.contract import Practice
 from catalogo.content.keys import keys_of
-from catalogo.content.records import Site
+from catalogo.content.records import Site, TermGroup, TerritoryPage
 from catalogo.core.npm import NODE_MODULES
 from catalogo.core.output import Output
 from catalogo.core.text import count_it, fold, slugify
@@ -274,23 +274,27 @@ def data_files(r: Renderer) -> dict[str, Callable[[], bytes]]:
 
 
 def _feeds(site: Site, urls: Urls) -> dict[str, Callable[[], bytes]]:
-    """Each area's and each territory's own feed: what concerns it, to follow it alone."""
+    """Each area's and each territory's own feed: what concerns it, to follow it alone (its entries
+    made by the job, in a worker, not while the site is planned)."""
     feeds: dict[str, Callable[[], bytes]] = {}
     for facet in (*site.aree_tematiche, *site.aree_strategiche):
-        page = paths.area_path(facet.slug)
-        entries = [practice_entry(site, p, urls) for p in facet.practices]
-        title = f"{site.settings.titolo}: {facet.etichetta}"
-        feeds[paths.feed_path(page)] = functools.partial(
-            atom_feed, site, urls, entries, title, page, paths.feed_path(page)
-        )
+        feeds[paths.feed_path(paths.area_path(facet.slug))] = functools.partial(_area_feed, site, urls, facet)
     for tp in site.territory_pages:
-        page = paths.territory_path(tp.territory)
-        entries = territory_entries(site, tp, urls)
-        title = f"{site.settings.titolo}: {tp.territory.denominazione}"
-        feeds[paths.feed_path(page)] = functools.partial(
-            atom_feed, site, urls, entries, title, page, paths.feed_path(page)
-        )
+        feeds[paths.feed_path(paths.territory_path(tp.territory))] = functools.partial(_territory_feed, site, urls, tp)
     return feeds
+
+
+def _area_feed(site: Site, urls: Urls, facet: TermGroup) -> bytes:
+    page = paths.area_path(facet.slug)
+    entries = [practice_entry(site, p, urls) for p in facet.practices]
+    return atom_feed(site, urls, entries, f"{site.settings.titolo}: {facet.etichetta}", page, paths.feed_path(page))
+
+
+def _territory_feed(site: Site, urls: Urls, tp: TerritoryPage) -> bytes:
+    page = paths.territory_path(tp.territory)
+    entries = territory_entries(site, tp, urls)
+    title = f"{site.settings.titolo}: {tp.territory.denominazione}"
+    return atom_feed(site, urls, entries, title, page, paths.feed_path(page))
 
 
 def streamed_files(r: Renderer) -> dict[str, Job]:
