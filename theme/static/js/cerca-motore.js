@@ -219,9 +219,8 @@
              area: doc.area };
   }
 
-  function answer(message, ranked) {
+  function answer(message, key, ranked) {
     var state = message.stato;
-    var key = JSON.stringify(state);
     if (!last || last.key !== key) {
       last = { key: key, outcome: compute(state, ranked), words: core.queryWords(state.q) };
     }
@@ -270,7 +269,7 @@
       });
     }).then(function (ranked) {
       if (!asked) { // else a newer request came while this one waited: that one is answered
-        answer(message, ranked);
+        answer(message, key, ranked);
       }
     }).catch(function (error) {
       self.postMessage({ tipo: "errore", id: message.id, messaggio: String(error) });

@@ -290,10 +290,6 @@
     }
 
     var sharded = {
-      /* True when every shard the query needs is loaded. */
-      covers: function (query) {
-        return needed(query).every(function (n) { return loaded[n]; });
-      },
       /* A promise of this index, once it can answer the query exactly as the whole index would:
        * pass it to search(). */
       prepare: function (query) {

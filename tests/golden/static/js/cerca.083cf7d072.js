@@ -285,6 +285,7 @@
     // Read by benchmarks/search_speed.py: the drawing of one answer, and the query it answers.
     window.performance.measure("cerca-aggiornamento", { start: started, end: window.performance.now(),
                                                           detail: { q: answer.stato.q } });
+    window.performance.clearMeasures("cerca-aggiornamento"); // one entry per answer would pile up
     if (!answer.da) {
       // A search typed on: its entry may have been made by an earlier answer since this request.
       var push = pushWanted && !(typedOnly && new URLSearchParams(urlQuery()).get("q"));
