@@ -36,7 +36,7 @@ from catalogo.printed.volumes import plan_volumes
 from catalogo.search.analysis import Analysed, AnalysisPart, Merger, analyse_part
 from catalogo.search.assets import catalogue_assets
 from catalogo.search.lunr import Analyser, clear_caches, load_stop_words
-from catalogo.search.related import Choice, resolve
+from catalogo.search.related import Choice
 from catalogo.site.links import LinkIndex, LinkState, locate_in_sources
 from catalogo.site.pages import Job
 from catalogo.site.problems import RenderError, attempt, render_problem, sources
@@ -238,7 +238,7 @@ def _task(number: int | None, files: list[str], slugs: list[str], first: int) ->
     if not slugs:
         return os.getpid(), time.process_time() - started, links.state(), None
     assert state.choice is not None  # practices' tasks come before release()
-    related = resolve(state.by_slug, state.choice.chosen(slugs))
+    related = state.choice.related(slugs)
     practices = [state.by_slug[slug] for slug in slugs]
     sections = []
     for p in practices:

@@ -105,14 +105,7 @@ class Merger:
             mapping.append(number)
         common = mapping.__getitem__
         for k, data, digest in items:
-            packed = array("I")
-            packed.frombytes(data)
-            at = 0
-            for _ in FIELDS:
-                n = packed[at + 1]
-                packed[at + 2 : at + 2 + n] = array("I", map(common, packed[at + 2 : at + 2 + n]))
-                at += 2 + 2 * n
-            self.docs[k] = DocTerms(packed)
+            self.docs[k] = DocTerms.from_bytes(data, common)
             self.digests[k] = digest
 
     def analysed(self) -> Analysed:

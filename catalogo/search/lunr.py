@@ -30,7 +30,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -178,6 +178,18 @@ class DocTerms:
             packed.extend((length, len(tf)))
             packed.extend(tf.keys())
             packed.extend(tf.values())
+        return cls(packed)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, number: Callable[[int], int]) -> DocTerms:
+        """A document packed in another process, its term ids mapped to this one's by ``number``."""
+        packed = array("I")
+        packed.frombytes(data)
+        at = 0
+        for _ in FIELDS:
+            n = packed[at + 1]
+            packed[at + 2 : at + 2 + n] = array("I", map(number, packed[at + 2 : at + 2 + n]))
+            at += 2 + 2 * n
         return cls(packed)
 
     def fields(self) -> list[tuple[array[int], array[int], int]]:

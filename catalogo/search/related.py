@@ -281,9 +281,9 @@ class Choice:
             for _, _, j, overlap in best
         )
 
-    def chosen(self, slugs: list[str]) -> Chosen:
-        """The choice for ``slugs``, by slug (see related_slugs)."""
-        return {slug: tuple((r.practice.slug, r.reason) for r in self.one(self.number[slug])) for slug in slugs}
+    def related(self, slugs: list[str]) -> dict[str, tuple[Related, ...]]:
+        """The choice for the practices ``slugs`` names, by slug."""
+        return {slug: self.one(self.number[slug]) for slug in slugs}
 
 
 def _compute(site: Site, stop_words: frozenset[str], pairs: list[int] | None = None) -> dict[str, tuple[Related, ...]]:
