@@ -311,7 +311,7 @@ def run_importa(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         stderr.write("Nessuna scheda scritta: correggi il file e riprova.\n")
         return EXIT_INVALID
     try:
-        segnalazione.write(segnalazione.Outcome(result.changed))
+        segnalazione.write(result)
     except OSError as exc:
         stderr.write(f"errore: scrittura non riuscita: {exc.strerror or exc}\n")
         return EXIT_INVALID

@@ -8,6 +8,7 @@ joined by ``, ``; checkboxes are ``- [X] label`` / ``- [ ] label``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,20 @@ from catalogo.content.contract import Vocabularies
 from catalogo.core.diagnostics import Diagnostic
 from catalogo.core.text import fold
 from catalogo.editors.issueforms import NO_RESPONSE, FormField, IssueForm, forms
+
+# The bullets and numbers people type before an item of a list: '- ', '* ', '• ', '1. ', '2) '.
+BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def spellings(terms: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """How a person may write each (identifier, label) of a list of choices, folded -> identifier:
+    the identifier, with spaces for '_' and '-', or the label."""
+    return {
+        fold(spelling): identifier
+        for identifier, label in terms
+        for spelling in (identifier, identifier.replace("_", " ").replace("-", " "), label)
+    }
+
 
 MAX_BODY = 65536  # GitHub's own limit for an issue body
 
@@ -151,18 +166,15 @@ def _exact_options(f: FormField, raw: str) -> list[str] | None:
 def _typed_options(f: FormField, raw: str) -> list[str] | None:
     """The options as a person types them in an e-mail: a label or an identifier, in any case, with
     or without accents, one per line or separated by commas or semicolons."""
-    spellings = {}
-    for label, value in zip(f.options, f.values, strict=True):
-        for spelling in (label, value, value.replace("_", " ").replace("-", " ")):
-            spellings[fold(spelling)] = value
+    known = spellings(zip(f.values, f.options, strict=True))
     chosen = []
     for part in re.split(r"[,;\n]+", raw):
-        part = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", part).strip().rstrip(".")
+        part = BULLET.sub("", part).strip().rstrip(".")
         if not part:
             continue
-        if fold(part) not in spellings:
+        if fold(part) not in known:
             return None
-        chosen.append(spellings[fold(part)])
+        chosen.append(known[fold(part)])
     return chosen or None
 
 

@@ -75,6 +75,26 @@ def check_area(area: str, vocabularies: Vocabularies) -> str:
     return area
 
 
+def slug_of(values: Mapping[str, Any]) -> str:
+    """The file name a new practice's values give it (a form's, a spreadsheet row's)."""
+    comune, ambito = values.get("comune"), values.get("ambito")
+    return slug_for(
+        Draft(
+            str(values.get("titolo", "")),
+            comune if isinstance(comune, str) else None,
+            ambito if isinstance(ambito, str) else None,
+            str(values.get("area_tematica", "")),
+        )
+    )
+
+
+def fill_automatic_dates(values: dict[str, Any], today: dt.date) -> None:
+    """The dates the tools fill in (the day the practice enters the catalogue), unless given."""
+    for key in keys_of(Practice):
+        if key.automatic and key.kind == "date":
+            values.setdefault(key.name, today)
+
+
 def slug_for(answers: Draft) -> str:
     slug = slugify(f"{answers.titolo} {answers.comune or answers.ambito}")
     if len(slug) > MAX_SLUG:

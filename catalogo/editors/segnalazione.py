@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,9 @@ from catalogo.content.load import PRACTICES_DIR, load_site
 from catalogo.content.territories import Territories
 from catalogo.core.diagnostics import Diagnostic, errors
 from catalogo.core.text import did_you_mean, fold
-from catalogo.editors.formbody import FormAnswers, parse_body, which_form
+from catalogo.editors.formbody import BULLET, FormAnswers, parse_body, spellings, which_form
 from catalogo.editors.issueforms import INTEREST_FILE, FormField, IssueForm
-from catalogo.editors.scaffold import Draft, practice_file, practice_text, slug_for, write_new_file
+from catalogo.editors.scaffold import fill_automatic_dates, practice_file, practice_text, slug_of, write_new_file
 from catalogo.editors.yamlinsert import add_replica, front_matter
 
 
@@ -49,7 +50,7 @@ def read_lines(text: str) -> list[str]:
     """An answer given one per line: bullets and numbering that people type are dropped."""
     out = []
     for line in text.split("\n"):
-        line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
+        line = BULLET.sub("", line).strip()
         if line:
             out.append(line)
     return out
@@ -66,22 +67,21 @@ def read_number(text: str) -> int | float | str:
     return text.strip()
 
 
-def vocabulary_reader(vocabularies: Vocabularies, name: str) -> dict[str, str]:
-    """How a person may write a vocabulary's value (folded): its identifier, with spaces for '_' and
-    '-', or its label; from the vocabulary, so a new value is understood at once."""
-    return {
-        fold(spelling): slug
-        for slug, term in vocabularies[name].items()
-        for spelling in (slug, slug.replace("_", " ").replace("-", " "), term.etichetta)
-    }
-
-
 @dataclass(frozen=True)
 class Reader:
     """Turns what a person typed into a key's value, by the key's kind."""
 
     vocabularies: Vocabularies
     territories: Territories
+
+    @cached_property
+    def _spellings(self) -> dict[str, dict[str, str]]:
+        """Per vocabulary, how a person may write its values (from the vocabulary, so a new value is
+        understood at once): made once per reader, not once per cell of a spreadsheet."""
+        return {
+            name: spellings((slug, term.etichetta) for slug, term in terms.items())
+            for name, terms in self.vocabularies.items()
+        }
 
     def scalar(self, key: Key, text: str) -> Any:
         text = " ".join(text.split())
@@ -94,7 +94,7 @@ class Reader:
                 return text  # check reports it, with a suggestion
             return found.riferimento if key.territory == "territorio" else found.nome
         if key.vocabulary:
-            return vocabulary_reader(self.vocabularies, key.vocabulary).get(fold(text), text)
+            return self._spellings[key.vocabulary].get(fold(text), text)
         if key.kind in ("integer", "number", "mixed"):
             return read_number(text)
         if key.kind == "date":
@@ -205,20 +205,10 @@ def _check(content: Path, target: Path, text: str) -> list[Diagnostic]:
 def _propose(
     answers: FormAnswers, form: IssueForm, content: Path, source: str, reader: Reader, today: dt.date
 ) -> Outcome:
-    values = contract_values(form, answers, Practice, reader)
-    for key in keys_of(Practice):
-        if key.automatic and key.kind == "date":  # the date the practice enters the catalogue
-            values[key.name] = today
+    values = contract_values(form, answers, Practice, reader)  # a form has no automatic key
+    fill_automatic_dates(values, today)
     body = answers.values["descrizione"]
-    comune, ambito = values.get("comune"), values.get("ambito")
-    slug = slug_for(
-        Draft(
-            values["titolo"],
-            comune if isinstance(comune, str) else None,
-            ambito if isinstance(ambito, str) else None,
-            values["area_tematica"],
-        )
-    )
+    slug = slug_of(values)
     target = practice_file(content, slug or "pratica")
     if target.exists():
         return Outcome(
@@ -235,6 +225,7 @@ def _propose(
         )
     text = practice_text(values, body)
     problems = _form_problems(_check(content, target, text), answers, form, source)
+    comune, ambito = values.get("comune"), values.get("ambito")
     place = comune or (f"Ambito di {ambito}" if ambito else "")
     return Outcome({target: text}, problems, f"Nuova pratica «{values['titolo']}» ({place}): {display_path(target)}")
 

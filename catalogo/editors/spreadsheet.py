@@ -15,7 +15,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ from catalogo.content.documents import SLUG_RE, display_path
 from catalogo.content.keys import Key, keys_of
 from catalogo.content.load import PRACTICES_DIR, load_site
 from catalogo.core.diagnostics import Diagnostic, errors
-from catalogo.editors.scaffold import Draft, practice_file, practice_text, slug_for
-from catalogo.editors.segnalazione import Reader
+from catalogo.editors.scaffold import fill_automatic_dates, practice_file, practice_text, slug_of
+from catalogo.editors.segnalazione import Outcome, Reader
 from catalogo.opendata.exports import flat_columns, restore
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -186,18 +186,6 @@ def _table(cells: list[list[Any]], shown: str) -> tuple[Table | None, list[Diagn
     return (Table(header, rows) if not problems else None), problems
 
 
-@dataclass
-class Imported:
-    """What a file would write (path -> text), or why it cannot."""
-
-    changed: dict[Path, str] = field(default_factory=dict)
-    problems: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not errors(self.problems)
-
-
 class _Row:
     """One row as a practice: its front matter, its text, its file name."""
 
@@ -220,15 +208,7 @@ class _Row:
                 self.values[column.key.name] = value
         self.body = _cell_text(by_name.get(BODY, "")).strip("\n")
         given = _cell_text(by_name.get(SLUG, "")).strip()
-        comune, ambito = self.values.get("comune"), self.values.get("ambito")
-        self.slug = given or slug_for(
-            Draft(
-                str(self.values.get("titolo", "")),
-                comune if isinstance(comune, str) else None,
-                ambito if isinstance(ambito, str) else None,
-                str(self.values.get("area_tematica", "")),
-            )
-        )
+        self.slug = given or slug_of(self.values)
 
     def _value(self, reader: Reader, key: Key, raw: Any) -> Any:
         """A cell as the key's value: a date or a number as the spreadsheet gives it, a list as a JSON
@@ -274,7 +254,7 @@ class _Row:
 
 def import_table(
     table: Table, source: str, content: Path, reader: Reader, today: Any, replace: bool = False
-) -> Imported:
+) -> Outcome:
     """Every row of ``table`` as a practice file, checked with the existing content; nothing written."""
     problems: list[Diagnostic] = []
     known = columns()
@@ -292,15 +272,13 @@ def import_table(
     if "comune" not in table.header and "ambito" not in table.header:
         problems.append(at(1, "comune", "manca sia la colonna «comune» sia la colonna «ambito»"))
     if errors(problems):
-        return Imported(problems=problems)
+        return Outcome(problems=problems)
     rows = [_Row(reader, table, known, number, cells) for number, cells in table.rows]
     pending: dict[str, bytes] = {}
     by_file: dict[str, _Row] = {}
     changed: dict[Path, str] = {}
     for row in rows:
-        for key in keys_of(Practice):
-            if key.automatic and key.kind == "date" and key.name not in row.values:
-                row.values[key.name] = today
+        fill_automatic_dates(row.values, today)
         if not SLUG_RE.match(row.slug):
             problems.append(
                 at(row.number, SLUG, f"nome della scheda non valido «{row.slug}»: minuscole, cifre e trattini")
@@ -334,7 +312,7 @@ def import_table(
                 source, owner.number, (table.header.index(column) + 1) if column else 1, column, d.message, d.severity
             )
         )
-    return Imported(changed if not errors(problems) else {}, problems)
+    return Outcome(changed if not errors(problems) else {}, problems)
 
 
 def _column_of(key: str, header: list[str]) -> str:
