@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import TextIO
 
 from catalogo.build import BuildOptions, build
-from catalogo.content.contract import Practice
+from catalogo.content.contract import Practice, Vocabularies
 from catalogo.content.documents import display_path
 from catalogo.content.external_links import check_external
 from catalogo.content.keys import key_at
 from catalogo.content.load import TERRITORIES_DIR, Loaded, load_site
 from catalogo.content.settings import load_vocabularies
-from catalogo.content.territories import load_territories
+from catalogo.content.territories import Territories, load_territories
 from catalogo.core.diagnostics import (
     Diagnostic,
     errors,
@@ -79,6 +79,14 @@ def run_pdf(args: argparse.Namespace, theme: Path, stdout: TextIO, stderr: TextI
     return EXIT_OK
 
 
+def _reference_tables(content: Path) -> tuple[Vocabularies, Territories, list[Diagnostic]]:
+    """The vocabularies and the territories, which a new file's values are read against, and their
+    problems (the commands that write one file need these, not the whole site)."""
+    vocabularies, problems = load_vocabularies(content)
+    territories, more = load_territories(content / TERRITORIES_DIR)
+    return vocabularies, territories, problems + more
+
+
 def run_segnalazione(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """A submitted form -> content, written only when every check passes (see segnalazione.py). The
     form's text comes from an issue's body, or from an e-mail saved as a file (.eml or its text)."""
@@ -91,14 +99,13 @@ def run_segnalazione(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
     if text is None:
         stderr.write(format_text(unreadable, 1) + "Nessun file modificato: correggi la segnalazione.\n")
         return EXIT_INVALID
-    vocabularies, problems = load_vocabularies(args.content)
-    territories, more = load_territories(args.content / TERRITORIES_DIR)
+    vocabularies, territories, problems = _reference_tables(args.content)
     outcome = (
         segnalazione.process(
             text, args.content, display_path(args.file), vocabularies, territories, args.data or dt.date.today()
         )
-        if not errors(problems + more)
-        else segnalazione.Outcome(problems=problems + more)
+        if not errors(problems)
+        else segnalazione.Outcome(problems=problems)
     )
     if outcome.ok:
         try:
@@ -186,10 +193,9 @@ def _ask(prompt: str, stdout: TextIO) -> str:
 
 def run_new(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Scaffold a practice: flags first; on a terminal, ask for what is missing or wrong."""
-    vocabularies, problems = load_vocabularies(args.content)
-    territories, more = load_territories(args.content / TERRITORIES_DIR)
-    if errors(problems + more):  # the draft lists the vocabularies and names a territory: they come first
-        stderr.write(format_text(problems + more, 4) + "Scheda non creata: correggi i problemi indicati.\n")
+    vocabularies, territories, problems = _reference_tables(args.content)
+    if errors(problems):  # the draft lists the vocabularies and names a territory: they come first
+        stderr.write(format_text(problems, 4) + "Scheda non creata: correggi i problemi indicati.\n")
         return EXIT_INVALID
     interactive = sys.stdin.isatty()
 
@@ -291,10 +297,9 @@ def run_modello(content: Path, out: Path, stdout: TextIO, stderr: TextIO) -> int
 
 def run_importa(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """A spreadsheet's rows -> practice files, written only when every row passes every check."""
-    vocabularies, problems = load_vocabularies(args.content)
-    territories, more = load_territories(args.content / TERRITORIES_DIR)
-    if errors(problems + more):
-        stderr.write(format_text(problems + more, 4) + "Nessuna scheda scritta: correggi i problemi indicati.\n")
+    vocabularies, territories, problems = _reference_tables(args.content)
+    if errors(problems):
+        stderr.write(format_text(problems, 4) + "Nessuna scheda scritta: correggi i problemi indicati.\n")
         return EXIT_INVALID
     table, unreadable = read_table(args.file)
     if table is None:

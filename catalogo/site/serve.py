@@ -11,11 +11,11 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
 
 from catalogo.content.load import BuildCache, load_site
@@ -275,36 +275,33 @@ def make_handler(state: State) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def _signals_stop() -> Iterator[None]:
+def _handling(handler: Any, signals: tuple[signal.Signals, ...]) -> Iterator[None]:
+    """``handler`` for ``signals`` in this block, the previous ones after it (only the main thread
+    may set them: elsewhere, as in a test's thread, the block runs as it is)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _signals_stop() -> AbstractContextManager[None]:
     """SIGTERM (kill, systemd, a container's stop) and SIGHUP (a closed terminal) stop the server as
     Ctrl+C does, so its cleanup runs and nothing it started is left behind."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    return _handling(_interrupt, (signal.SIGTERM, signal.SIGHUP))
 
 
-@contextmanager
-def _shielded() -> Iterator[None]:
+def _shielded() -> AbstractContextManager[None]:
     """Cleanup that a second Ctrl+C or SIGTERM cannot cut short."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    return _handling(signal.SIG_IGN, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
 
 
 def serve(content: Path, theme: Path, port: int, out: TextIO) -> int:
