@@ -286,6 +286,32 @@ def test_link_checker_finds_missing_pages_and_anchors() -> None:
     ]
 
 
+def test_link_checker_takes_attributes_by_name_wherever_they_stand() -> None:
+    """An attribute after a line break is checked (its line is the break's), 'data-href' and
+    'data-id' are not the attributes it checks, each occurrence of a broken link has its line, and
+    addresses urljoin would rewrite (dot segments) or unescape (&amp;) are read as a browser does."""
+    urls = Urls.from_base_url("/sub/")
+    pages = [
+        Output(
+            "index.html",
+            b'<a\nhref="/sub/solo-qui/">x</a> <a data-href="/sub/nemmeno/">d</a> <b data-id="ok">\n'
+            b'<a href="/sub/manca/">x</a> <a href="/sub/x/../b/#ok">ok</a> <a href="/sub/b/?a=1&amp;c=2#ok">q</a>\n'
+            b'<a href="/sub/b/../../fuori/">f</a> <a href="#ok">here</a> <a href="/sub/manca/">again</a>'
+            b' <img src="/sub/nessuna.png" alt="">',
+        ),
+        Output("b/index.html", b'<h2 id="ok">ok</h2>'),
+    ]
+    found = [(d.line, d.message) for d in check_links(pages, urls, "_site")]
+    assert found == [
+        (1, "collegamento interno non valido: '/sub/solo-qui/' non porta a nessuna pagina del sito"),
+        (3, "collegamento interno non valido: '/sub/manca/' non porta a nessuna pagina del sito"),
+        (4, "collegamento interno fuori dal sito: '/sub/b/../../fuori/'"),
+        (4, "collegamento interno non valido: '/sub/manca/' non porta a nessuna pagina del sito"),
+        (4, "collegamento interno non valido: '/sub/nessuna.png' non porta a nessuna pagina del sito"),
+        (4, "collegamento interno non valido: la pagina di '#ok' non ha l'ancora '#ok'"),
+    ]
+
+
 def test_links_of_a_page_written_in_pieces_are_found_wherever_the_pieces_are_cut() -> None:
     urls = Urls.from_base_url("/sub/")
     page = b'<p>\n<a href="/sub/manca/">x</a>\n<h2 id="qui">t</h2><a href="#qui">y</a><a href="#via">z</a>\n'
