@@ -121,6 +121,10 @@ def restore(text: str) -> str:
     return text[1:] if text.startswith(QUOTE) else text
 
 
+# json.dumps(value, ensure_ascii=False), with its encoder made once rather than per cell.
+_json_list = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _cell(value: Any) -> str:
     """One CSV cell: lists (and the objects inside them) as a JSON array, so that no item can be
     confused with a separator and every list comes back whole; empty for no value; 'sì'/'no'; text
@@ -130,7 +134,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "sì" if value else "no"
     if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
+        return _json_list(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (int, float)):
@@ -176,11 +180,14 @@ def practices_csv(site: Site, urls: Urls) -> Iterator[bytes]:
     text (78 MB) took 310 MB more at its peak, in the worker that wrote it: the build's peak."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    # csv.writer, not DictWriter: its rows as map(row.get, columns) are read in C, where DictWriter
+    # ran a Python generator per cell (0.18 s to 0.16 s for 1,000 practices). A cell without a
+    # value is None, which the writer leaves empty, as DictWriter's restval "".
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
     for start in range(0, len(site.practices), CSV_ROWS_PER_PIECE):
         chunk = site.practices[start : start + CSV_ROWS_PER_PIECE]
-        writer.writerows(csv_row(practice_data(site, p, urls)) for p in chunk)
+        writer.writerows(map(csv_row(practice_data(site, p, urls)).get, CSV_COLUMNS) for p in chunk)
         yield out.getvalue().encode("utf-8")
         out.seek(0)
         out.truncate()
