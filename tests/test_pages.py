@@ -158,10 +158,8 @@ def test_markdown_body_is_sanitized(site: Path) -> None:
 def test_body_headings_start_below_the_page_title() -> None:
     """Each heading one level down (the page's h1 is the title), its closing tag too, raw HTML
     headings included; '<hr>' and text that only looks like a tag stay as they are."""
-    html = render_markdown("# Uno\n\n##### Cinque\n\n###### Sei\n\n<h1 class=\"x\">Grezzo</h1>\n\n---\n\na &lt;h2 b")
-    assert html == (
-        "<h2>Uno</h2>\n<h6>Cinque</h6>\n<h6>Sei</h6>\n<h2>Grezzo</h2>\n<hr>\n<p>a &lt;h2 b</p>"
-    )
+    html = render_markdown('# Uno\n\n##### Cinque\n\n###### Sei\n\n<h1 class="x">Grezzo</h1>\n\n---\n\na &lt;h2 b')
+    assert html == ("<h2>Uno</h2>\n<h6>Cinque</h6>\n<h6>Sei</h6>\n<h2>Grezzo</h2>\n<hr>\n<p>a &lt;h2 b</p>")
 
 
 def test_listing_area_territory_and_festival_pages(site: Path) -> None:

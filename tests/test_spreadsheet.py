@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -102,6 +104,48 @@ def template(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("modello") / "modello.xlsx"
     assert main(["modello", "--out", str(target)], stdout=_io.StringIO(), stderr=_io.StringIO()) == 0
     return target
+
+
+def test_a_template_is_kept_for_the_next_build_and_made_again_when_its_content_changes(make_content, tmp_path) -> None:
+    """The same content gives the kept file, in a process that never imports openpyxl; a new
+    vocabulary value or a new first practice (the example) gives a new file that holds it."""
+    content = make_content()
+    script = (
+        "import io, sys; from catalogo.cli import main; "
+        "code = main(['modello', '--content', sys.argv[1], '--out', sys.argv[2]], stdout=io.StringIO(), "
+        "stderr=io.StringIO()); print(code, 'openpyxl' in sys.modules)"
+    )
+
+    def make(name: str) -> tuple[list[str], Path]:
+        out = tmp_path / name
+        done = subprocess.run([sys.executable, "-c", script, content, out], capture_output=True, text=True, cwd=ROOT)
+        return done.stdout.split(), out
+
+    make("primo.xlsx")  # made, or kept by an earlier run
+    said, again = make("di-nuovo.xlsx")
+    assert said == ["0", "False"]
+    assert again.read_bytes() == (tmp_path / "primo.xlsx").read_bytes()
+    vocabularies = content / "vocabolari.yml"
+    vocabularies.write_text(
+        vocabularies.read_text(encoding="utf-8").replace(
+            "destinatari:\n", "destinatari:\n  nuovo-destinatario:\n    etichetta: Nuovo destinatario\n", 1
+        ),
+        encoding="utf-8",
+    )
+    said, changed = make("nuovo-valore.xlsx")
+    assert said[0] == "0"
+    values = openpyxl.load_workbook(changed)["valori"]
+    column = [c.value for c in values[1]].index("destinatari") + 1
+    assert "nuovo-destinatario" in [values.cell(row, column).value for row in range(2, values.max_row + 1)]
+    practice = content / "practices" / "sportello-prova.md"
+    practice.write_text(
+        practice.read_text(encoding="utf-8").replace("titolo: Sportello unico di prova", "titolo: A come sportello"),
+        encoding="utf-8",
+    )
+    said, changed = make("nuovo-esempio.xlsx")
+    assert said[0] == "0"
+    example = openpyxl.load_workbook(changed)["esempio"]
+    assert example.cell(2, [c.value for c in example[1]].index("titolo") + 1).value == "A come sportello"
 
 
 def test_the_template_has_the_csv_columns_lists_and_instructions(template: Path) -> None:

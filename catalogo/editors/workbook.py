@@ -5,113 +5,101 @@ order (the columns the build derives are marked and ignored on import); every vo
 a drop-down list from content/vocabolari.yml with an Italian message; an instructions sheet says
 what each column takes, with the contract's labels and help; the example is the catalogue's own
 first practice, never an invented one. The file is the same bytes for the same content.
+
+Everything the file is made from is gathered first, as plain data (``_Inputs``); openpyxl then
+writes it, reading nothing else. A build keeps the file under the digest of those inputs and of
+this module (core/kept.py): importing openpyxl and writing the file took 0.1 s of every build's
+CPU, for a file that changes only with the vocabularies, the territories or the example.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import importlib.metadata
 import io
 import re
 import zipfile
-
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from catalogo.content.records import Site
+from catalogo.core.kept import keep, kept_path, recall
 from catalogo.core.urls import Urls
 from catalogo.editors.spreadsheet import BODY, SHEET, SLUG, columns, derived_columns, required_columns
 from catalogo.opendata.exports import CSV_COLUMNS, csv_row, practice_data
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 ROWS = 1000  # rows of the practices sheet that get the drop-down lists
-DERIVED = PatternFill("solid", fgColor="D9D9D9")
-REQUIRED = PatternFill("solid", fgColor="FFF2CC")
-BOLD = Font(bold=True)
-
-
-def _vocabulary_sheet(book: Workbook, site: Site) -> dict[str, str]:
-    """One column per vocabulary (and the Comuni and Ambiti): the ranges the drop-down lists read."""
-    sheet = book.create_sheet("valori")
-    ranges = {}
-    lists = {name: list(terms) for name, terms in site.vocabularies.items()}
-    lists["comune"] = sorted(site.territories.comuni)
-    lists["ambito"] = sorted(site.territories.ambiti)
-    for number, (name, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(number)
-        sheet.cell(1, number, name).font = BOLD
-        for row, value in enumerate(values, start=2):
-            sheet.cell(row, number, value)
-        ranges[name] = f"valori!${letter}$2:${letter}${len(values) + 1}"
-    return ranges
-
-
 DERIVED_NOTE = "Ricavata dal catalogo: non compilarla, l'importazione la ignora."
+GUIDE = (
+    "Una riga per pratica nel foglio «pratiche», a partire dalla riga 2; la riga 1 non va cambiata.",
+    "Le colonne in giallo sono obbligatorie (basta una tra «comune» e «ambito»); quelle in grigio sono ricavate "
+    "dal catalogo e non vanno compilate.",
+    "Più valori nella stessa cella (aree, destinatari, risultati, fonti...): uno per riga (Alt+Invio) oppure, "
+    "come nel file CSV del catalogo, un elenco JSON.",
+    "Le repliche: una per riga nella cella, con territorio, stato e anno separati da punto e virgola.",
+    "Ogni fatto deve trovarsi in una fonte pubblica indicata nella colonna «fonti».",
+    "Il foglio «esempio» mostra una pratica vera del catalogo; il foglio «valori» i valori ammessi.",
+)
 
 
-def _practices_sheet(book: Workbook, ranges: dict[str, str]) -> None:
-    sheet = book.active
-    sheet.title = SHEET
+@dataclass(frozen=True)
+class _Check:
+    """A column's drop-down list: the list it reads (a vocabulary, or the Comuni or Ambiti)."""
+
+    source: str
+    many: bool
+    territory: bool
+    label: str
+    help: str
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    derived: bool
+    required: bool  # or one of comune and ambito
+    check: _Check | None
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """All the template is made of, as data: its digest names the kept file."""
+
+    lists: tuple[tuple[str, tuple[str, ...]], ...]  # the 'valori' sheet: vocabularies, Comuni, Ambiti
+    columns: tuple[_Column, ...]  # the practices sheet
+    guide: tuple[tuple[str, str, str, str], ...]  # the instructions: column, what, needed, what to write
+    example: tuple[str, ...] | None  # the catalogue's first practice, as the CSV writes it
+    moment: dt.datetime
+    creator: str
+    title: str
+
+
+def _inputs(site: Site, urls: Urls) -> _Inputs:
+    lists = {name: tuple(terms) for name, terms in site.vocabularies.items()}
+    lists["comune"] = tuple(sorted(site.territories.comuni))
+    lists["ambito"] = tuple(sorted(site.territories.ambiti))
     derived, required = set(derived_columns()), set(required_columns())
     known = columns()
-    for number, name in enumerate(CSV_COLUMNS, start=1):
-        cell = sheet.cell(1, number, name)
-        cell.font = BOLD
-        if name in derived:
-            cell.fill = DERIVED
-            cell.comment = Comment(DERIVED_NOTE, "catalogo")
-        elif name in required or name in ("comune", "ambito"):
-            cell.fill = REQUIRED
-        sheet.column_dimensions[get_column_letter(number)].width = 40 if name in (BODY, "sintesi") else 22
+    sheet = []
+    for name in CSV_COLUMNS:
         key = known[name].key
         vocabulary = key.vocabulary if key else None
         territory = key.territory if key and key.territory in ("comune", "ambito") else None
-        source = ranges.get(vocabulary or territory or "")
-        if not source or key is None:
-            continue
-        many = key.many
-        check = DataValidation(
-            type="list",
-            formula1=f"={source}",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="warning" if many or territory else "stop",
-            errorTitle="Valore non previsto",
-            error=(
-                "Più valori: scrivili uno per riga nella cella, o separati da punto e virgola."
-                if many
-                else "Scegli un valore dall'elenco (foglio «valori»)."
-            ),
-            promptTitle=key.label,
-            prompt=key.help[:250],
+        list_name = vocabulary or territory
+        check = (
+            _Check(list_name, key.many, territory is not None, key.label, key.help)
+            if key is not None and list_name in lists
+            else None
         )
-        check.add(f"{get_column_letter(number)}2:{get_column_letter(number)}{ROWS}")
-        sheet.add_data_validation(check)
-    sheet.freeze_panes = "A2"
-
-
-def _instructions(book: Workbook) -> None:
-    sheet = book.create_sheet("istruzioni", 0)
-    sheet.append(["Come compilare il modello"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for line in (
-        "Una riga per pratica nel foglio «pratiche», a partire dalla riga 2; la riga 1 non va cambiata.",
-        "Le colonne in giallo sono obbligatorie (basta una tra «comune» e «ambito»); quelle in grigio sono ricavate "
-        "dal catalogo e non vanno compilate.",
-        "Più valori nella stessa cella (aree, destinatari, risultati, fonti...): uno per riga (Alt+Invio) oppure, "
-        "come nel file CSV del catalogo, un elenco JSON.",
-        "Le repliche: una per riga nella cella, con territorio, stato e anno separati da punto e virgola.",
-        "Ogni fatto deve trovarsi in una fonte pubblica indicata nella colonna «fonti».",
-        "Il foglio «esempio» mostra una pratica vera del catalogo; il foglio «valori» i valori ammessi.",
-    ):
-        sheet.append([line])
-    sheet.append([])
-    sheet.append(["Colonna", "Che cosa contiene", "Obbligatoria", "Che cosa scrivere"])
-    for cell in sheet[sheet.max_row]:
-        cell.font = BOLD
-    derived, required = set(derived_columns()), set(required_columns())
-    for name, column in columns().items():
+        sheet.append(_Column(name, name in derived, name in required or name in ("comune", "ambito"), check))
+    guide = []
+    for name, column in known.items():
         key = column.key
         if name == SLUG:
             what, help = "Nome del file", "Facoltativo: se manca, si ricava dal titolo e dal territorio."
@@ -122,41 +110,143 @@ def _instructions(book: Workbook) -> None:
         else:
             what, help = key.label, key.help
         needed = "sì" if name in required else ("una tra comune e ambito" if name in ("comune", "ambito") else "")
-        sheet.append([name, what, "" if name in derived else needed, help])
-    for letter, width in zip("ABCD", (26, 30, 16, 90), strict=True):
-        sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _example(book: Workbook, site: Site, urls: Urls) -> None:
-    """The catalogue's first practice, as the export writes it: an example no one invented."""
-    if not site.practices:
-        return
-    sheet = book.create_sheet("esempio")
-    sheet.append(list(CSV_COLUMNS))
-    row = csv_row(practice_data(site, site.by_title[0], urls))
-    sheet.append([row[name] for name in CSV_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = BOLD
+        guide.append((name, what, "" if name in derived else needed, help))
+    example = None
+    if site.practices:
+        row = csv_row(practice_data(site, site.by_title[0], urls))
+        example = tuple(row[name] for name in CSV_COLUMNS)
+    return _Inputs(
+        tuple(lists.items()),
+        tuple(sheet),
+        tuple(guide),
+        example,
+        dt.datetime.combine(site.date, dt.time()),
+        site.settings.editore,
+        f"{site.settings.titolo}: modello per proporre pratiche",
+    )
 
 
 def template(site: Site, urls: Urls) -> bytes:
-    """The template as an .xlsx file, the same bytes for the same content (fixed dates and zip times)."""
+    """The template as an .xlsx file, the same bytes for the same content (fixed dates and zip times):
+    the one an earlier build made from the same inputs, or a new one."""
+    inputs = _inputs(site, urls)
+    digest = hashlib.sha256(repr(dataclasses.astuple(inputs)).encode("utf-8"))
+    digest.update(Path(__file__).read_bytes())  # how the file is written
+    digest.update(importlib.metadata.version("openpyxl").encode("utf-8"))
+    path = kept_path("catalogo-modello", digest.hexdigest(), ".xlsx")
+    data = recall(path)
+    if data is None:
+        data = _write(inputs)
+        keep(path, data)
+    return data
+
+
+def _write(inputs: _Inputs) -> bytes:
+    """openpyxl's file of ``inputs``, and nothing else."""
+    from openpyxl import Workbook  # here: 80 ms of import that a kept file saves
+
     book = Workbook()
-    ranges = _vocabulary_sheet(book, site)
-    _practices_sheet(book, ranges)
-    _instructions(book)
-    _example(book, site, urls)
+    ranges = _vocabulary_sheet(book, inputs)
+    _practices_sheet(book, inputs, ranges)
+    _instructions(book, inputs)
+    _example(book, inputs)
     book.active = 1  # the practices sheet opens first
-    moment = dt.datetime.combine(site.date, dt.time())
-    book.properties.created = book.properties.modified = moment
-    book.properties.creator = site.settings.editore
-    book.properties.title = f"{site.settings.titolo}: modello per proporre pratiche"
+    book.properties.created = book.properties.modified = inputs.moment
+    book.properties.creator = inputs.creator
+    book.properties.title = inputs.title
     raw = io.BytesIO()
     book.save(raw)
-    return _fixed_zip(raw.getvalue(), moment)
+    return _fixed_zip(raw.getvalue(), inputs.moment)
+
+
+def _vocabulary_sheet(book: Workbook, inputs: _Inputs) -> dict[str, str]:
+    """One column per vocabulary (and the Comuni and Ambiti): the ranges the drop-down lists read."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet("valori")
+    ranges = {}
+    for number, (name, values) in enumerate(inputs.lists, start=1):
+        letter = get_column_letter(number)
+        sheet.cell(1, number, name).font = Font(bold=True)
+        for row, value in enumerate(values, start=2):
+            sheet.cell(row, number, value)
+        ranges[name] = f"valori!${letter}$2:${letter}${len(values) + 1}"
+    return ranges
+
+
+def _practices_sheet(book: Workbook, inputs: _Inputs, ranges: dict[str, str]) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    sheet = book.active
+    sheet.title = SHEET
+    for number, column in enumerate(inputs.columns, start=1):
+        cell = sheet.cell(1, number, column.name)
+        cell.font = Font(bold=True)
+        if column.derived:
+            cell.fill = PatternFill("solid", fgColor="D9D9D9")
+            cell.comment = Comment(DERIVED_NOTE, "catalogo")
+        elif column.required:
+            cell.fill = PatternFill("solid", fgColor="FFF2CC")
+        sheet.column_dimensions[get_column_letter(number)].width = 40 if column.name in (BODY, "sintesi") else 22
+        check = column.check
+        if check is None:
+            continue
+        validation = DataValidation(
+            type="list",
+            formula1=f"={ranges[check.source]}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning" if check.many or check.territory else "stop",
+            errorTitle="Valore non previsto",
+            error=(
+                "Più valori: scrivili uno per riga nella cella, o separati da punto e virgola."
+                if check.many
+                else "Scegli un valore dall'elenco (foglio «valori»)."
+            ),
+            promptTitle=check.label,
+            prompt=check.help[:250],
+        )
+        validation.add(f"{get_column_letter(number)}2:{get_column_letter(number)}{ROWS}")
+        sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+
+
+def _instructions(book: Workbook, inputs: _Inputs) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet = book.create_sheet("istruzioni", 0)
+    sheet.append(["Come compilare il modello"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for line in GUIDE:
+        sheet.append([line])
+    sheet.append([])
+    sheet.append(["Colonna", "Che cosa contiene", "Obbligatoria", "Che cosa scrivere"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in inputs.guide:
+        sheet.append(list(row))
+    for letter, width in zip("ABCD", (26, 30, 16, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _example(book: Workbook, inputs: _Inputs) -> None:
+    """The catalogue's first practice, as the export writes it: an example no one invented."""
+    from openpyxl.styles import Font
+
+    if inputs.example is None:
+        return
+    sheet = book.create_sheet("esempio")
+    sheet.append(list(CSV_COLUMNS))
+    sheet.append(list(inputs.example))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
 
 
 def _fixed_zip(data: bytes, moment: dt.datetime) -> bytes:

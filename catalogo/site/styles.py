@@ -4,22 +4,21 @@ PurgeCSS reads the templates and scripts, not the rendered pages: content is san
 without class attributes, so the set of used classes depends only on the theme, and the
 purged CSS is computed once per theme and reused by every page.
 
-It is kept between builds in node_modules/.cache (as Babel and ESLint keep theirs there: 'npm ci'
-starts it afresh), by the digest of everything the purge reads: a build of an unchanged theme
-starts no Node at all (0.7 s of CPU at 1,000 practices, and the build's peak memory was Node's).
+It is kept between builds (core/kept.py), by the digest of everything the purge reads: a build of
+an unchanged theme starts no Node at all (0.7 s of CPU at 1,000 practices, and the build's peak
+memory was Node's).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from catalogo.content.markup import ALLOWED_TAGS
+from catalogo.core.kept import keep, kept_path, recall
 from catalogo.core.npm import NODE_MODULES, NpmMissing
 from catalogo.core.output import Output, fingerprinted
 from catalogo.core.processes import node_command, start, stop
@@ -30,8 +29,6 @@ FONT_DIR = Path("@fontsource") / "titillium-web" / "files"
 FONT_WEIGHTS = (400, 600, 700)
 # Classes only built by JavaScript or by templates from data (e.g. livello-{{ n }}).
 SAFELIST = [r"^livello-", r"^visually-hidden", r"^form-check", r"^card", r"^mark$"]
-CACHE = Path(".cache") / "catalogo-purge"  # in node_modules
-CACHE_KEEP = 16  # purged CSS kept, the most recently made: a theme being edited makes one per save
 
 
 class StylesMissing(NpmMissing):
@@ -71,12 +68,9 @@ class PendingStyles:
         except OSError:
             self._error = StylesMissing(f"mancano bootstrap-italia o purgecss in {node_modules}: esegui 'npm ci'")
             return
-        self._cached = node_modules / CACHE / f"{self.key}.css"
-        try:
-            purged = self._cached.read_bytes()
-        except OSError:
-            pass
-        else:
+        self._cached = kept_path("catalogo-purge", self.key, ".css", node_modules)
+        purged = recall(self._cached)
+        if purged is not None:
             try:
                 self._result = _styles(purged, node_modules)
             except StylesMissing as exc:
@@ -121,7 +115,7 @@ class PendingStyles:
                 self._error = StylesMissing(f"PurgeCSS non ha funzionato ({err.strip()[:300]}): esegui 'npm ci'")
                 raise self._error
             self._result = _styles(out.encode("utf-8"), self.node_modules)
-            _keep(self._cached, out.encode("utf-8"))
+            keep(self._cached, out.encode("utf-8"))
         return self._result
 
     def close(self) -> None:
@@ -155,22 +149,6 @@ def _request(theme: Path, node_modules: Path) -> tuple[str, str]:
     digest.update(PURGE_SCRIPT.read_bytes())
     digest.update((node_modules / "purgecss" / "package.json").read_bytes())
     return request, digest.hexdigest()
-
-
-def _keep(cached: Path, purged: bytes) -> None:
-    """Store a purge for the next builds, whole or not at all, and forget the oldest beyond CACHE_KEEP.
-    A cache that cannot be written (node_modules read-only) only means Node runs again next time."""
-    temporary = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(purged)
-        os.replace(temporary, cached)
-        kept = sorted(cached.parent.glob("*.css"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
-        for old in kept[CACHE_KEEP:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        with contextlib.suppress(OSError):  # no folder, no temporary file
-            temporary.unlink(missing_ok=True)
 
 
 def _styles(purged: bytes, node_modules: Path) -> Styles:
