@@ -106,25 +106,27 @@ def template(tmp_path_factory) -> Path:
     return target
 
 
-def test_a_template_is_kept_for_the_next_build_and_made_again_when_its_content_changes(make_content, tmp_path) -> None:
+def test_a_template_is_kept_for_the_next_build_and_made_again_when_its_content_changes(
+    make_content, run_cli, tmp_path
+) -> None:
     """The same content gives the kept file, in a process that never imports openpyxl; a new
     vocabulary value or a new first practice (the example) gives a new file that holds it."""
     content = make_content()
+
+    def make(name: str) -> Path:
+        assert run_cli("modello", "--content", content, "--out", tmp_path / name).code == 0
+        return tmp_path / name
+
+    first = make("primo.xlsx")  # made, or kept by an earlier run
     script = (
         "import io, sys; from catalogo.cli import main; "
         "code = main(['modello', '--content', sys.argv[1], '--out', sys.argv[2]], stdout=io.StringIO(), "
         "stderr=io.StringIO()); print(code, 'openpyxl' in sys.modules)"
     )
-
-    def make(name: str) -> tuple[list[str], Path]:
-        out = tmp_path / name
-        done = subprocess.run([sys.executable, "-c", script, content, out], capture_output=True, text=True, cwd=ROOT)
-        return done.stdout.split(), out
-
-    make("primo.xlsx")  # made, or kept by an earlier run
-    said, again = make("di-nuovo.xlsx")
-    assert said == ["0", "False"]
-    assert again.read_bytes() == (tmp_path / "primo.xlsx").read_bytes()
+    again = tmp_path / "di-nuovo.xlsx"
+    done = subprocess.run([sys.executable, "-c", script, content, again], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.split() == ["0", "False"]
+    assert again.read_bytes() == first.read_bytes()
     vocabularies = content / "vocabolari.yml"
     vocabularies.write_text(
         vocabularies.read_text(encoding="utf-8").replace(
@@ -132,9 +134,7 @@ def test_a_template_is_kept_for_the_next_build_and_made_again_when_its_content_c
         ),
         encoding="utf-8",
     )
-    said, changed = make("nuovo-valore.xlsx")
-    assert said[0] == "0"
-    values = openpyxl.load_workbook(changed)["valori"]
+    values = openpyxl.load_workbook(make("nuovo-valore.xlsx"))["valori"]
     column = [c.value for c in values[1]].index("destinatari") + 1
     assert "nuovo-destinatario" in [values.cell(row, column).value for row in range(2, values.max_row + 1)]
     practice = content / "practices" / "sportello-prova.md"
@@ -142,9 +142,7 @@ def test_a_template_is_kept_for_the_next_build_and_made_again_when_its_content_c
         practice.read_text(encoding="utf-8").replace("titolo: Sportello unico di prova", "titolo: A come sportello"),
         encoding="utf-8",
     )
-    said, changed = make("nuovo-esempio.xlsx")
-    assert said[0] == "0"
-    example = openpyxl.load_workbook(changed)["esempio"]
+    example = openpyxl.load_workbook(make("nuovo-esempio.xlsx"))["esempio"]
     assert example.cell(2, [c.value for c in example[1]].index("titolo") + 1).value == "A come sportello"
 
 
