@@ -15,6 +15,7 @@ from corpus import write_corpus
 from lunr_reference import load, lunr_py_index, search, shipped_index
 
 from catalogo.content.load import load_site
+from catalogo.content.markup import markdown_text
 from catalogo.search.analysis import search_doc
 from catalogo.search.assets import catalogue_assets
 from catalogo.search.lunr import SHARD_BYTES, Analyser, js_order, shard_index, stem, tokenize, trim, weigh
@@ -226,6 +227,20 @@ def test_parity_on_300_synthetic_practices(synthetic_assets, tmp_path: Path) -> 
     python = python_results(synthetic_assets, queries)
     assert_same(python, node_results(synthetic_assets, tmp_path, queries))
     assert sum(1 for hits in python.values() if hits) >= 50
+
+
+def test_a_body_gives_the_index_its_words_and_nothing_a_reader_does_not_see() -> None:
+    """The words of the page's body: link texts and table cells in (each cell its own words, a word
+    with emphasis inside one word), tags, addresses, titles of links, comments, scripts and styles
+    out, entities as the page escapes them."""
+    body = (
+        '# Contesto\n\nUn [servizio](https://example.org/s "titolo>nascosto") inter**comunale** per **famiglie** & minori.\n\n'
+        "| Anno | Utenti |\n|---|---|\n| 2024 | 120 |\n\n<!-- nota interna -->\n<script>segreto()</script>"
+        '<style>p{color:red}</style><div class="x">Sportello</div>\n\n```\ncodice <b>\n```\n'
+    )
+    assert markdown_text(body) == (
+        "Contesto Un servizio intercomunale per famiglie &amp; minori. Anno Utenti 2024 120 Sportello codice &lt;b&gt;"
+    )
 
 
 @pytest.mark.parametrize("content", [FIXTURE_SITE, ROOT / "content", "sintetico"])

@@ -98,12 +98,16 @@ def render_markdown(text: str) -> str:
     ).strip()
 
 
-def plain_text(html: str) -> str:
-    """Text of HTML without any tag (nor the content of script and style), for search."""
-    return " ".join(nh3.clean(html, tags=set()).split())
+# Tags of nh3's output (it escapes '<' and '>' in text and in attribute values alike): those inside a
+# word as a reader sees it ('inter**comunale**'), and every other one, which ends a word (table
+# cells, line breaks, blocks).
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|code|del|em|i|strong|sub|sup)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def markdown_text(text: str) -> str:
-    """The words of a Markdown body, for search: one nh3 pass over the raw HTML (which drops every
-    tag) instead of sanitizing it first."""
-    return plain_text(_html(text))
+    """The words of a Markdown body, for search: its page's sanitized HTML (render_markdown keeps it
+    for the task that made the page) without its tags. nh3 has left no script or style and no
+    comment, and escapes the text as a pass of nh3 without tags would, so the words are those of that
+    pass, without a second Markdown and HTML pass per practice (0.17 s at 1,000 practices)."""
+    return " ".join(_TAG.sub(" ", _INLINE_TAG.sub("", render_markdown(text))).split())
