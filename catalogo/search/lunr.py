@@ -61,7 +61,11 @@ class StopWordsMissing(NpmMissing):
 
 @cache
 def _stemmer() -> Any:
-    return Stemmer.Stemmer("italian")
+    stemmer = Stemmer.Stemmer("italian")
+    # stem() keeps every word's stem already; PyStemmer's own cache of 10,000 words, purged as a
+    # catalogue's vocabulary grows past it, doubled the cost of a stem (30,000 words: 47 ms, 20 without).
+    stemmer.maxCacheSize = 0
+    return stemmer
 
 
 @cache
