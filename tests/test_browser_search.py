@@ -193,6 +193,44 @@ def test_index_loads_once_and_only_when_needed(page, fixture_site) -> None:
     assert len([p for p in requested if "/documenti." in p]) == 1
 
 
+# Counts the page's requests to the search worker that it has not answered yet.
+IN_FLIGHT = """
+window.__inFlight = 0;
+window.__mostInFlight = 0;
+window.Worker = class extends window.Worker {
+  constructor(url, options) {
+    super(url, options);
+    this.addEventListener("message", () => { window.__inFlight -= 1; });
+  }
+  postMessage(message, transfer) {
+    if (message && message.tipo === "cerca") {
+      window.__inFlight += 1;
+      window.__mostInFlight = Math.max(window.__mostInFlight, window.__inFlight);
+    }
+    return super.postMessage(message, transfer);
+  }
+};
+"""
+
+
+def test_keys_typed_while_the_worker_is_busy_wait_for_it_and_the_last_query_is_answered(page, fixture_site) -> None:
+    """The worker gets one request at a time: the keys typed while it waits (here for a slow
+    download of the documents) are one request once it answers, the query as it stands then."""
+    page.add_init_script(IN_FLIGHT)
+
+    def slow(route) -> None:
+        page.wait_for_timeout(600)
+        route.continue_()
+
+    page.route("**/static/search/documenti.*.json", slow)
+    page.goto(fixture_site + "pratiche/")
+    page.locator("#q").press_sequentially("sportello unico", delay=60)  # not a burst: each key asks
+    wait_for_count(page, "1 pratica trovata")
+    assert titles(page) == ["Sportello unico di prova"]
+    page.wait_for_function("() => window.__inFlight === 0")
+    assert page.evaluate("window.__mostInFlight") == 1
+
+
 def test_header_search_goes_to_the_catalogue(page, fixture_site) -> None:
     page.goto(fixture_site + "festival/")
     page.fill("#cerca-header", "sportello")

@@ -16,7 +16,7 @@
   }
 
   var PAGE = 10; // results drawn, and added by "Mostra altre pratiche"
-  var BURST_MS = 30; // keys closer together than this are one request
+  var BURST_MS = 16; // keys closer together than this are one request
   var URL_PAUSE_MS = 500; // typing paused this long: the URL follows
   var input = document.getElementById("q");
   var status = document.getElementById("conteggio");
@@ -40,6 +40,8 @@
 
   var worker = null;
   var sent = 0; // requests sent to the worker, numbered
+  var inFlight = false; // a request the worker has not answered yet
+  var waiting = null; // the newest request asked since: {state, from, to}
   var drawn = 0; // the request whose answer the list shows
   var drawnState = null;
   var pushWanted = false; // a request since the last drawing asked for a new history entry
@@ -271,6 +273,7 @@
 
   function receive(event) {
     var answer = event.data;
+    askWaiting(); // the worker computes it while this answer is drawn
     if (answer.id <= drawn) {
       return; // the list already shows a later request's answer
     }
@@ -325,9 +328,27 @@
     return pendingUrl ? pendingUrl.query : location.search;
   }
 
+  /* One request at a time: while the worker computes one, the newest of those asked meanwhile
+   * waits for its answer, and the others are forgotten. Sent at once, they would queue in the
+   * worker, which would compute each prefix typed in the meantime before the last one. */
   function ask(state, from, to) {
+    if (inFlight) {
+      waiting = { state: state, from: from, to: to };
+      return;
+    }
+    inFlight = true;
     sent += 1;
     startWorker().postMessage({ tipo: "cerca", id: sent, stato: state, da: from, a: to });
+  }
+
+  /* The worker answered (or failed): the request that waited, if any, goes now. */
+  function askWaiting() {
+    inFlight = false;
+    var next = waiting;
+    waiting = null;
+    if (next) {
+      ask(next.state, next.from, next.to);
+    }
   }
 
   /* push: the change starts a new history entry; typed: it comes from typing in the box. */
@@ -343,6 +364,7 @@
 
   // A failed download (offline, or a navigation that aborted it) leaves the full list in place.
   function showError() {
+    inFlight = false; // a later request tries again
     status.textContent = "La ricerca non è disponibile in questo momento: l'elenco completo resta qui sotto.";
   }
 

@@ -96,12 +96,16 @@
     queryWords(query).forEach(function (word) {
       var next = new Map();
       searchWord(index, word).forEach(function (r) {
-        var previous = found ? found.get(r.ref) : { score: 0, terms: [] };
+        var terms = Object.keys(r.matchData.metadata);
+        if (!found) {
+          next.set(r.ref, { score: r.score, terms: terms });
+          return;
+        }
+        var previous = found.get(r.ref); // this search's own record: added to in place
         if (previous) {
-          next.set(r.ref, {
-            score: previous.score + r.score,
-            terms: previous.terms.concat(Object.keys(r.matchData.metadata))
-          });
+          previous.score += r.score;
+          Array.prototype.push.apply(previous.terms, terms);
+          next.set(r.ref, previous);
         }
       });
       found = next;
@@ -155,6 +159,11 @@
     var loaded = []; // per shard: its entries, once it has arrived
     var pending = [];
     var inverted = Object.create(null); // the postings of the terms searched so far
+    // A document's reference and its field references ("titolo/3f"), made once: a common word has
+    // tens of thousands of postings, and each new string is work for the garbage collector.
+    var refs = [];
+    var fieldRefs = fields.map(function () { return []; });
+    var NO_METADATA = Object.freeze(Object.create(null)); // lunr reads a posting's metadata, never writes it
 
     function shardOf(term) { // the last shard whose first term is not after it
       var low = 0;
@@ -239,7 +248,8 @@
 
     /* A lunr.Index that answers this word as the whole index would (its shards must be loaded). */
     function wordIndex(word) {
-      var elements = Object.create(null);
+      var elements = fields.map(function () { return new Map(); }); // per field: document number -> its elements
+      var touched = []; // [field, document number] of each vector, as first met
       var terms = [];
       wordEntries(word).forEach(function (item) {
         var termIndex = item[0];
@@ -253,15 +263,20 @@
         for (var f = 0; f < fields.length; f++) {
           var flat = entry[f + 1];
           var docs = known ? null : {};
+          var byDoc = elements[f];
           var doc = 0;
           for (var j = 0; j < flat.length; j += 2) {
             doc += flat[j];
-            var ref = doc.toString(36);
             if (docs) {
-              docs[ref] = {};
+              docs[refs[doc] || (refs[doc] = doc.toString(36))] = NO_METADATA;
             }
-            var fieldRef = fields[f] + "/" + ref;
-            (elements[fieldRef] || (elements[fieldRef] = [])).push(termIndex, weights[flat[j + 1]]);
+            var element = byDoc.get(doc);
+            if (!element) {
+              element = [];
+              byDoc.set(doc, element);
+              touched.push(f, doc);
+            }
+            element.push(termIndex, weights[flat[j + 1]]);
           }
           if (docs) {
             posting[fields[f]] = docs;
@@ -270,8 +285,14 @@
         terms.push(term);
       });
       var vectors = Object.create(null);
-      for (var fieldRef in elements) {
-        vectors[fieldRef] = new lunr.Vector(elements[fieldRef]);
+      for (var t = 0; t < touched.length; t += 2) {
+        var field = touched[t];
+        var number = touched[t + 1];
+        var names = fieldRefs[field];
+        if (!names[number]) {
+          names[number] = fields[field] + "/" + (refs[number] || (refs[number] = number.toString(36)));
+        }
+        vectors[names[number]] = new lunr.Vector(elements[field].get(number));
       }
       return new lunr.Index({ invertedIndex: inverted, fieldVectors: vectors, tokenSet: lunr.TokenSet.fromArray(terms),
                               fields: fields, pipeline: queryPipeline });
