@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.sax import saxutils
 
 import jsonschema
 import pytest
@@ -24,6 +25,7 @@ from rdflib import RDF
 from catalogo.cli import main
 from catalogo.content.load import load_site
 from catalogo.core.urls import Urls
+from catalogo.opendata import feeds
 from catalogo.opendata.dcat import dcat_catalogue
 from catalogo.opendata.exports import (
     CSV_COLUMNS,
@@ -280,6 +282,25 @@ def test_the_real_content_passes_both_official_checks(real_site: Path) -> None:
     graph = _catalogue(real_site)
     assert dcatapit_errors(graph) == []
     assert shacl_violations(graph) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Contrasto all'esclusione",
+        'Il "Sportello"',
+        "l'\"uno\" e l'altro",
+        "a & b < c > d",
+        "riga\nnuova\tcon\rtab",
+        "è più",
+    ],
+)
+def test_the_feeds_escape_text_and_attributes_as_xml_sax_saxutils(text: str) -> None:
+    """The feeds' own escape and quoteattr (which spare the build the import of ssl) write what the
+    standard library's would."""
+    assert feeds.escape(text) == saxutils.escape(text)
+    assert feeds.quoteattr(text) == saxutils.quoteattr(text)
 
 
 def test_feed_ids_are_the_sites_own_addresses_and_updated_is_the_commit_time(tmp_path: Path) -> None:

@@ -108,6 +108,6 @@ _TAG = re.compile(r"<[^>]*>")
 def markdown_text(text: str) -> str:
     """The words of a Markdown body, for search: its page's sanitized HTML (render_markdown keeps it
     for the task that made the page) without its tags. nh3 has left no script or style and no
-    comment, and escapes the text as a pass of nh3 without tags would, so the words are those of that
-    pass, without a second Markdown and HTML pass per practice (0.17 s at 1,000 practices)."""
+    comment, and escapes the text as a pass of nh3 without tags would: the same words, with no
+    second Markdown and HTML pass per practice (0.17 s at 1,000 practices)."""
     return " ".join(_TAG.sub(" ", _INLINE_TAG.sub("", render_markdown(text))).split())

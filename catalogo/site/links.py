@@ -23,7 +23,7 @@ _ATTR = re.compile(r'\s(href|src|action|id)="([^"]*)"')
 _LINK_NAMES = ("href", "src", "action")
 # Each name after a space, alone: a pattern that starts with a literal is searched for in C at
 # memchr speed, and findall hands the values back with no Python step per match (a 1,000-practice
-# site has 92,000): 0.25 s instead of 0.4 s for the check of a 1,000-practice site.
+# site has 92,000): 0.30 s instead of 0.39 s for the check of a 1,000-practice site.
 _VALUES = {name: re.compile(" " + name + '="([^"]*)"') for name in (*_LINK_NAMES, "id")}
 
 
