@@ -62,6 +62,7 @@ class _Check:
 @dataclass(frozen=True)
 class _Column:
     name: str
+    width: int
     derived: bool
     required: bool  # or one of comune and ambito
     check: _Check | None
@@ -72,6 +73,7 @@ class _Inputs:
     """All the template is made of, as data: its digest names the kept file."""
 
     lists: tuple[tuple[str, tuple[str, ...]], ...]  # the 'valori' sheet: vocabularies, Comuni, Ambiti
+    sheet: str  # the practices sheet's name, which the importer reads
     columns: tuple[_Column, ...]  # the practices sheet
     guide: tuple[tuple[str, str, str, str], ...]  # the instructions: column, what, needed, what to write
     example: tuple[str, ...] | None  # the catalogue's first practice, as the CSV writes it
@@ -97,7 +99,8 @@ def _inputs(site: Site, urls: Urls) -> _Inputs:
             if key is not None and list_name in lists
             else None
         )
-        sheet.append(_Column(name, name in derived, name in required or name in ("comune", "ambito"), check))
+        width = 40 if name in (BODY, "sintesi") else 22
+        sheet.append(_Column(name, width, name in derived, name in required or name in ("comune", "ambito"), check))
     guide = []
     for name, column in known.items():
         key = column.key
@@ -117,6 +120,7 @@ def _inputs(site: Site, urls: Urls) -> _Inputs:
         example = tuple(row[name] for name in CSV_COLUMNS)
     return _Inputs(
         tuple(lists.items()),
+        SHEET,
         tuple(sheet),
         tuple(guide),
         example,
@@ -182,7 +186,7 @@ def _practices_sheet(book: Workbook, inputs: _Inputs, ranges: dict[str, str]) ->
     from openpyxl.worksheet.datavalidation import DataValidation
 
     sheet = book.active
-    sheet.title = SHEET
+    sheet.title = inputs.sheet
     for number, column in enumerate(inputs.columns, start=1):
         cell = sheet.cell(1, number, column.name)
         cell.font = Font(bold=True)
@@ -191,7 +195,7 @@ def _practices_sheet(book: Workbook, inputs: _Inputs, ranges: dict[str, str]) ->
             cell.comment = Comment(DERIVED_NOTE, "catalogo")
         elif column.required:
             cell.fill = PatternFill("solid", fgColor="FFF2CC")
-        sheet.column_dimensions[get_column_letter(number)].width = 40 if column.name in (BODY, "sintesi") else 22
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
         check = column.check
         if check is None:
             continue
@@ -243,7 +247,7 @@ def _example(book: Workbook, inputs: _Inputs) -> None:
     if inputs.example is None:
         return
     sheet = book.create_sheet("esempio")
-    sheet.append(list(CSV_COLUMNS))
+    sheet.append([column.name for column in inputs.columns])
     sheet.append(list(inputs.example))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
