@@ -396,8 +396,10 @@
   input.addEventListener("input", function () {
     // Keys closer together than a person types (a paste, an autocompletion, a fast burst) are one
     // request, once they stop: "fami", a costly prefix, is not searched on the way to "famiglie".
+    // Until the list shows a first answer, every key waits for the pause: the worker is still
+    // downloading what it needs, and the first letters' search would only hold up the word's.
     var now = window.performance.now();
-    var burst = now - lastInput < BURST_MS;
+    var burst = now - lastInput < BURST_MS || !drawn;
     lastInput = now;
     // A new search is a new history entry; refining it while typing replaces that entry.
     schedule(!new URLSearchParams(urlQuery()).get("q"), true, burst ? BURST_MS : 0);
